@@ -1,0 +1,322 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// docMeta is what the meta graph records about one stored document.
+type docMeta struct {
+	hash, origin, path string
+}
+
+// ApplyReport says what Apply changed.
+type ApplyReport struct {
+	Added, Replaced, Removed, Unchanged []string // graph ids
+	QuadsAdded, QuadsRemoved            int
+}
+
+// Changed reports whether Apply wrote anything.
+func (r ApplyReport) Changed() bool {
+	return len(r.Added)+len(r.Replaced)+len(r.Removed) > 0
+}
+
+// DatasetHash is the hash of the data directory the store was last loaded
+// from, or "" for a store never loaded.
+func (s *Store) DatasetHash(ctx context.Context) (string, error) {
+	meta, err := s.readMeta(ctx)
+	if err != nil {
+		return "", err
+	}
+	return meta[schema.DatasetNode].hash, nil
+}
+
+// Apply makes the store hold exactly docs for the documents that come from
+// files: unchanged documents are left alone, a changed one is replaced in a
+// single transaction, a new one is written in batches, and a file document
+// no longer in docs is removed. Documents written through the API are kept.
+// datasetHash is recorded so a later start can tell whether data changed.
+func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document) (ApplyReport, error) {
+	var rep ApplyReport
+	meta, err := s.readMeta(ctx)
+	if err != nil {
+		return rep, err
+	}
+	var fresh []*schema.Document
+	want := map[quad.IRI]bool{}
+	for _, d := range docs {
+		g := schema.GraphIRI(d.ID)
+		want[g] = true
+		old, stored := meta[g]
+		switch {
+		case stored && old.hash == d.Hash:
+			rep.Unchanged = append(rep.Unchanged, d.ID)
+		case stored:
+			added, removed, err := s.replace(ctx, d, old)
+			if err != nil {
+				return rep, err
+			}
+			rep.Replaced = append(rep.Replaced, d.ID)
+			rep.QuadsAdded += added
+			rep.QuadsRemoved += removed
+		default:
+			fresh = append(fresh, d)
+		}
+	}
+	for g, m := range meta {
+		if g == schema.DatasetNode || want[g] || m.origin != schema.FromFile {
+			continue
+		}
+		id, _ := schema.GraphID(g)
+		removed, err := s.remove(ctx, id, m)
+		if err != nil {
+			return rep, err
+		}
+		rep.Removed = append(rep.Removed, id)
+		rep.QuadsRemoved += removed
+	}
+	if len(fresh) > 0 {
+		n, err := s.bulkAdd(ctx, fresh)
+		if err != nil {
+			return rep, err
+		}
+		for _, d := range fresh {
+			rep.Added = append(rep.Added, d.ID)
+		}
+		rep.QuadsAdded += n
+	}
+	old := meta[schema.DatasetNode]
+	if old.hash != datasetHash || rep.Changed() {
+		tx := graph.NewTransaction()
+		if old.hash != "" {
+			tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.ContentHash, old.hash))
+		}
+		tx.AddQuad(metaQuad(schema.DatasetNode, schema.ContentHash, datasetHash))
+		if err := s.bumpVersion(ctx, tx); err != nil {
+			return rep, fmt.Errorf("record dataset hash: %w", err)
+		}
+	}
+	return rep, nil
+}
+
+// bumpVersion adds a new version stamp to tx and applies it.
+func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction) error {
+	old, err := s.version(ctx)
+	if err != nil {
+		return err
+	}
+	if old != "" {
+		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
+	}
+	tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, newStamp()))
+	if err := s.apply(tx); err != nil {
+		return err
+	}
+	s.invalidate()
+	return nil
+}
+
+// newStamp is a version stamp unique across processes.
+func newStamp() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + hex.EncodeToString(b[:])
+}
+
+// version reads the store's current version stamp ("" before the first load).
+func (s *Store) version(ctx context.Context) (string, error) {
+	ref, err := s.qs.ValueOf(schema.DatasetNode)
+	if err != nil || ref == nil {
+		return "", err
+	}
+	it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
+	defer it.Close()
+	for it.Next(ctx) {
+		q, err := s.qs.Quad(it.Result())
+		if err != nil {
+			return "", err
+		}
+		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
+			return text(q.Object), nil
+		}
+	}
+	return "", it.Err()
+}
+
+func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
+	return quad.Quad{Subject: s, Predicate: p, Object: quad.String(o), Label: schema.MetaGraph}
+}
+
+// metaQuads are the meta-graph quads describing document d.
+func metaQuads(d *schema.Document) []quad.Quad {
+	g := schema.GraphIRI(d.ID)
+	return []quad.Quad{
+		metaQuad(g, schema.ContentHash, d.Hash),
+		metaQuad(g, schema.Origin, d.Origin),
+		metaQuad(g, schema.Path, d.Path),
+	}
+}
+
+func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
+	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path})
+}
+
+func mustGraphID(g quad.IRI) string {
+	id, _ := schema.GraphID(g)
+	return id
+}
+
+func (s *Store) apply(tx *graph.Transaction) error {
+	if len(tx.Deltas) == 0 {
+		return nil
+	}
+	return s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+}
+
+// replace swaps a stored document for d in one transaction: readers see
+// either the old document or the new one. Only the difference is written.
+func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (added, removed int, err error) {
+	g := schema.GraphIRI(d.ID)
+	have, err := s.graphQuads(ctx, g)
+	if err != nil {
+		return 0, 0, err
+	}
+	next := make(map[quad.Quad]bool, len(d.Quads))
+	for _, q := range d.Quads {
+		next[q] = true
+	}
+	tx := graph.NewTransaction()
+	for _, q := range have {
+		if !next[q] {
+			tx.RemoveQuad(q)
+			removed++
+		}
+		delete(next, q)
+	}
+	for _, q := range d.Quads {
+		if next[q] {
+			tx.AddQuad(q)
+			added++
+		}
+	}
+	for _, q := range oldMetaQuads(g, old) {
+		tx.RemoveQuad(q)
+	}
+	for _, q := range metaQuads(d) {
+		tx.AddQuad(q)
+	}
+	if err := s.apply(tx); err != nil {
+		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
+	}
+	return added, removed, nil
+}
+
+// remove deletes a document and its meta quads in one transaction.
+func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
+	g := schema.GraphIRI(id)
+	have, err := s.graphQuads(ctx, g)
+	if err != nil {
+		return 0, err
+	}
+	tx := graph.NewTransaction()
+	for _, q := range have {
+		tx.RemoveQuad(q)
+	}
+	for _, q := range oldMetaQuads(g, m) {
+		tx.RemoveQuad(q)
+	}
+	if err := s.apply(tx); err != nil {
+		return 0, fmt.Errorf("remove %s: %w", id, err)
+	}
+	return len(have), nil
+}
+
+// bulkAdd writes new documents through Cayley's batched writer. Their meta
+// quads go last, so a load cut short leaves documents without meta, which
+// the next Apply writes again (duplicates are ignored).
+func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document) (int, error) {
+	w, err := s.batchWriter()
+	if err != nil {
+		return 0, fmt.Errorf("load: %w", err)
+	}
+	n := 0
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if _, err := w.WriteQuads(d.Quads); err != nil {
+			return n, fmt.Errorf("load %s: %w", d.ID, err)
+		}
+		n += len(d.Quads)
+	}
+	for _, d := range docs {
+		if _, err := w.WriteQuads(metaQuads(d)); err != nil {
+			return n, fmt.Errorf("load %s: %w", d.ID, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return n, fmt.Errorf("load: %w", err)
+	}
+	return n, nil
+}
+
+// graphQuads lists the quads labelled g.
+func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, error) {
+	ref, err := s.qs.ValueOf(g)
+	if err != nil {
+		return nil, fmt.Errorf("read graph %s: %w", g, err)
+	}
+	if ref == nil {
+		return nil, nil
+	}
+	it := s.qs.QuadIterator(quad.Label, ref).Iterate()
+	defer it.Close()
+	var out []quad.Quad
+	for it.Next(ctx) {
+		q, err := s.qs.Quad(it.Result())
+		if err != nil {
+			return nil, fmt.Errorf("read graph %s: %w", g, err)
+		}
+		out = append(out, q)
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("read graph %s: %w", g, err)
+	}
+	return out, nil
+}
+
+// readMeta reads the meta graph: per document graph IRI, its hash, origin and path.
+func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
+	qs, err := s.graphQuads(ctx, schema.MetaGraph)
+	if err != nil {
+		return nil, err
+	}
+	meta := map[quad.IRI]docMeta{}
+	for _, q := range qs {
+		g, ok := q.Subject.(quad.IRI)
+		if !ok {
+			continue
+		}
+		m := meta[g]
+		v := quad.ToString(q.Object)
+		switch q.Predicate {
+		case schema.ContentHash:
+			m.hash = v
+		case schema.Origin:
+			m.origin = v
+		case schema.Path:
+			m.path = v
+		}
+		meta[g] = m
+	}
+	return meta, nil
+}

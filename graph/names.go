@@ -1,0 +1,200 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"golang.org/x/text/width"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// normalize folds what a researcher types so that "ＡＩ", " ai " and "AI"
+// are one key: full-width to half-width, lower case, single spaces.
+func normalize(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(width.Fold.String(s))), " ")
+}
+
+// nameEntry is one way to call one entity.
+type nameEntry struct {
+	typ   schema.Type
+	id    string
+	text  string // as written
+	key   string // normalized
+	label string // the entity's display name
+}
+
+// nameIndex resolves names, aliases and ids in any language to entities.
+type nameIndex struct {
+	byType  map[schema.Type]map[string]string // normalized name → id
+	entries []nameEntry
+}
+
+func newNameIndex(v *View) *nameIndex {
+	ix := &nameIndex{byType: map[schema.Type]map[string]string{}}
+	add := func(t schema.Type, id, label string, texts ...string) {
+		m := ix.byType[t]
+		if m == nil {
+			m = map[string]string{}
+			ix.byType[t] = m
+		}
+		for _, s := range texts {
+			k := normalize(s)
+			if k == "" {
+				continue
+			}
+			if _, taken := m[k]; !taken {
+				m[k] = id
+			}
+			ix.entries = append(ix.entries, nameEntry{typ: t, id: id, text: s, key: k, label: label})
+		}
+	}
+	entity := func(e *Entity) {
+		texts := []string{e.ID}
+		for _, l := range schema.Languages {
+			if n, ok := e.Names[l]; ok {
+				texts = append(texts, n)
+			}
+		}
+		for _, l := range schema.Languages {
+			texts = append(texts, e.Aliases[l]...)
+		}
+		add(e.Type, e.ID, e.Name("en"), texts...)
+	}
+	for _, c := range v.Cities {
+		entity(&c.Entity)
+	}
+	for _, lists := range [][]*Entity{v.Technologies, v.Domains, v.Provinces, v.Organizations} {
+		for _, e := range lists {
+			entity(e)
+		}
+	}
+	for _, s := range v.Sources {
+		entity(&s.Entity)
+	}
+	for _, s := range v.Scopes {
+		entity(&s.Entity)
+	}
+	for _, p := range v.Plans {
+		texts := []string{p.ID}
+		for _, l := range schema.Languages {
+			if t, ok := p.Titles[l]; ok {
+				texts = append(texts, t)
+			}
+		}
+		add(schema.Plan, p.ID, planLabel(p), texts...)
+	}
+	for _, m := range v.Measures {
+		add(schema.Measure, m.ID, m.Title, m.ID, m.Title)
+	}
+	return ix
+}
+
+func planLabel(p *Plan) string {
+	if t := p.Titles["en"]; t != "" {
+		return t
+	}
+	return p.ID
+}
+
+// Resolve finds the id of the entity of type t called name (its id, a
+// name or an alias in any language, any case). When there is none it
+// returns close matches instead.
+func (v *View) Resolve(t schema.Type, name string) (id string, suggestions []string) {
+	k := normalize(name)
+	if id, ok := v.names.byType[t][k]; ok {
+		return id, nil
+	}
+	var cands []string
+	ids := map[string]string{}
+	for _, e := range v.names.entries {
+		if e.typ == t {
+			cands = append(cands, e.key)
+			ids[e.key] = e.id
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range schema.Suggest(k, cands, 10) {
+		if id := ids[s]; !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+		if len(out) == 3 {
+			break
+		}
+	}
+	return "", out
+}
+
+// SearchHit is one entity matching a search.
+type SearchHit struct {
+	Type    schema.Type `json:"type"`
+	ID      string      `json:"id"`
+	Name    string      `json:"name"`
+	Matched string      `json:"matched"`
+	Match   string      `json:"match"` // exact, prefix or contains
+}
+
+var matchRank = map[string]int{"exact": 0, "prefix": 1, "contains": 2}
+
+// typeRank orders hits of equal quality: places and topics before documents.
+var typeRank = map[schema.Type]int{
+	schema.City: 0, schema.Technology: 1, schema.Domain: 2, schema.Plan: 3, schema.Measure: 4,
+	schema.Province: 5, schema.Organization: 6, schema.Scope: 7, schema.Source: 8,
+}
+
+// Search finds entities whose id, name or alias matches q in any language:
+// exact matches first, then prefixes, then substrings.
+func (v *View) Search(q string, types []schema.Type) []SearchHit {
+	k := normalize(q)
+	if k == "" {
+		return nil
+	}
+	best := map[[2]string]SearchHit{}
+	for _, e := range v.names.entries {
+		if len(types) > 0 && !containsType(types, e.typ) {
+			continue
+		}
+		var m string
+		switch {
+		case e.key == k:
+			m = "exact"
+		case strings.HasPrefix(e.key, k):
+			m = "prefix"
+		case strings.Contains(e.key, k):
+			m = "contains"
+		default:
+			continue
+		}
+		key := [2]string{string(e.typ), e.id}
+		if old, ok := best[key]; ok && matchRank[old.Match] <= matchRank[m] {
+			continue
+		}
+		best[key] = SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: m}
+	}
+	hits := make([]SearchHit, 0, len(best))
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if matchRank[a.Match] != matchRank[b.Match] {
+			return matchRank[a.Match] < matchRank[b.Match]
+		}
+		if typeRank[a.Type] != typeRank[b.Type] {
+			return typeRank[a.Type] < typeRank[b.Type]
+		}
+		return a.ID < b.ID
+	})
+	return hits
+}
+
+func containsType(ts []schema.Type, t schema.Type) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,113 @@
+// Package graph owns every call into Cayley: opening a store by backend
+// name, applying what the loader produced in transactions, reading the graph
+// back, and the queries the server answers.
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/cayleygraph/cayley/graph"
+	_ "github.com/cayleygraph/cayley/graph/kv/bbolt"   // registers "bbolt"
+	_ "github.com/cayleygraph/cayley/graph/kv/bolt"    // registers "bolt"
+	_ "github.com/cayleygraph/cayley/graph/kv/leveldb" // registers "leveldb"
+	_ "github.com/cayleygraph/cayley/graph/memstore"   // registers "memstore"
+	_ "github.com/cayleygraph/cayley/graph/sql/cockroach"
+	_ "github.com/cayleygraph/cayley/graph/sql/postgres"
+	"github.com/cayleygraph/cayley/writer"
+)
+
+// Defaults for Config: an embedded bolt store in the working directory.
+const (
+	DefaultBackend = "bolt"
+	DefaultPath    = "policygraph.db"
+)
+
+// Config names a store the way Cayley does: a backend and its address
+// (a file or directory for bolt and leveldb, a DSN for postgres).
+type Config struct {
+	Backend string
+	Path    string
+}
+
+// aliases maps the names we accept to Cayley's registered backend names.
+var aliases = map[string]string{"memory": "memstore", "mem": "memstore", "postgresql": "postgres", "cockroachdb": "cockroach"}
+
+// Backends lists the backend names Open accepts.
+func Backends() []string {
+	names := graph.QuadStores()
+	for a := range aliases {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
+}
+
+// Store is an open Cayley quad store.
+type Store struct {
+	qs      graph.QuadStore
+	backend string
+	path    string
+	views   viewCache
+}
+
+// Backend is the Cayley backend name of the store ("bolt", "memstore", …).
+func (s *Store) Backend() string { return s.backend }
+
+// Open opens the store cfg names, creating it on first use.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	name := cfg.Backend
+	if name == "" {
+		name = DefaultBackend
+	}
+	if a, ok := aliases[name]; ok {
+		name = a
+	}
+	if !graph.IsRegistered(name) {
+		return nil, fmt.Errorf("open store: unknown backend %q: use one of %v", cfg.Backend, Backends())
+	}
+	path := cfg.Path
+	if path == "" && graph.IsPersistent(name) {
+		if name != DefaultBackend {
+			return nil, fmt.Errorf("open %s store: --dbpath is required for this backend", name)
+		}
+		path = DefaultPath
+	}
+	if graph.IsPersistent(name) {
+		err := graph.InitQuadStore(name, path, nil)
+		if err != nil && !errors.Is(err, graph.ErrDatabaseExists) {
+			return nil, fmt.Errorf("open %s store at %s: initialise: %w", name, redact(path), err)
+		}
+	}
+	qs, err := graph.NewQuadStore(name, path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
+	}
+	return &Store{qs: qs, backend: name, path: path}, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.qs.Close() }
+
+// Quads is the number of quads in the store.
+func (s *Store) Quads(ctx context.Context) (int64, error) {
+	st, err := s.qs.Stats(ctx, true)
+	if err != nil {
+		return 0, fmt.Errorf("count quads: %w", err)
+	}
+	return st.Quads.Value, nil
+}
+
+// batchWriter writes quads in Cayley's default batches, one transaction
+// each, ignoring quads already present so that an interrupted load can be
+// redone.
+func (s *Store) batchWriter() (graph.BatchWriter, error) {
+	w, err := writer.NewSingle(s.qs, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+	if err != nil {
+		return nil, err
+	}
+	return graph.NewWriter(w), nil
+}

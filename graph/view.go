@@ -1,0 +1,454 @@
+package graph
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cayleygraph/quad"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// View is a read-only picture of the graph as typed records with indexes,
+// built from the store's quads. The server answers its tabular questions
+// from a View instead of walking Cayley iterators per request; the store
+// stays the one record, and a View is rebuilt whenever the store's version
+// changes (see Store.View).
+type View struct {
+	Version string
+
+	Cities        []*City
+	Provinces     []*Entity
+	Plans         []*Plan
+	Measures      []*Measure
+	Technologies  []*Entity
+	Domains       []*Entity
+	Organizations []*Entity
+	Sources       []*Source
+	Instruments   []*Instrument
+	Mentions      []*Mention
+	Scopes        []*Scope
+
+	entities map[schema.Type]map[string]any
+	names    *nameIndex
+
+	byTechnology map[string][]*Measure
+	byDomain     map[string][]*Measure
+	byCity       map[string][]*Measure
+}
+
+// Entity is a named node: a technology, a domain, a province, an organization.
+type Entity struct {
+	ID      string              `json:"id"`
+	Type    schema.Type         `json:"type"`
+	Names   map[string]string   `json:"names"`
+	Aliases map[string][]string `json:"aliases,omitempty"`
+}
+
+// Name is the entity's name in lang, falling back to English and then the id.
+func (e *Entity) Name(lang string) string {
+	if n := e.Names[lang]; n != "" {
+		return n
+	}
+	if n := e.Names["en"]; n != "" {
+		return n
+	}
+	return e.ID
+}
+
+// City is a city with its administrative code and plans.
+type City struct {
+	Entity
+	Code     string   `json:"code"`
+	Province string   `json:"province"`
+	Plans    []string `json:"plans"`
+}
+
+// Evidence is where a fact comes from.
+type Evidence struct {
+	Source    string `json:"source"`
+	Section   string `json:"section,omitempty"`
+	Summary   string `json:"summary,omitempty"`
+	Quote     string `json:"quote,omitempty"`
+	Offset    *int64 `json:"offset,omitempty"`
+	OffsetEnd *int64 `json:"offset_end,omitempty"`
+}
+
+// Relation is a link from one plan to another.
+type Relation struct {
+	Plan     string `json:"plan"`
+	Relation string `json:"relation"`
+}
+
+// Plan is one policy document.
+type Plan struct {
+	ID          string            `json:"id"`
+	City        string            `json:"city"`
+	Titles      map[string]string `json:"titles"`
+	Issuer      string            `json:"issuer"`
+	Adopted     string            `json:"adopted,omitempty"`
+	Published   string            `json:"published,omitempty"`
+	Reviewed    string            `json:"reviewed,omitempty"`
+	PeriodStart int64             `json:"period_start,omitempty"`
+	PeriodEnd   int64             `json:"period_end,omitempty"`
+	Related     []Relation        `json:"related"`
+	Evidence    Evidence          `json:"evidence"`
+	Notes       []string          `json:"notes,omitempty"`
+	Measures    []string          `json:"measures"`
+}
+
+// TechLink is a measure's link to a technology with its basis.
+type TechLink struct {
+	Technology string       `json:"technology"`
+	Basis      schema.Basis `json:"basis"`
+}
+
+// Measure is an action item of a plan or a claim about it.
+type Measure struct {
+	ID           string     `json:"id"`
+	Title        string     `json:"title"`
+	Kind         string     `json:"kind"`
+	City         string     `json:"city"`
+	Plan         string     `json:"plan"`
+	Context      string     `json:"context,omitempty"`
+	Technologies []TechLink `json:"technologies"`
+	Domains      []string   `json:"domains"`
+	SupportedBy  []string   `json:"supported_by,omitempty"`
+	Support      []string   `json:"support,omitempty"`
+	Evidence     Evidence   `json:"evidence"`
+}
+
+// Instrument is a support instrument (a subsidy, a cultivation list).
+type Instrument struct {
+	ID            string   `json:"id"`
+	Kind          string   `json:"kind"`
+	City          string   `json:"city"`
+	Plan          string   `json:"plan"`
+	Measure       string   `json:"measure"`
+	Technology    string   `json:"technology"`
+	Rate          *float64 `json:"rate"`
+	RateBase      string   `json:"rate_base,omitempty"`
+	CapAmount     *int64   `json:"cap_amount"`
+	CapCurrency   string   `json:"cap_currency,omitempty"`
+	CapPer        string   `json:"cap_per,omitempty"`
+	Schedule      string   `json:"schedule,omitempty"`
+	ScheduleYears int64    `json:"schedule_years,omitempty"`
+	Eligibility   string   `json:"eligibility,omitempty"`
+	Summary       string   `json:"summary"`
+	Source        string   `json:"source"`
+}
+
+// Mention is a recorded mention count.
+type Mention struct {
+	ID         string   `json:"id"`
+	Technology string   `json:"technology"`
+	Count      int64    `json:"count"`
+	Qualifier  string   `json:"qualifier"`
+	Uncertain  bool     `json:"uncertain"`
+	Cities     []string `json:"cities"`
+	Documents  []string `json:"documents"`
+	Note       string   `json:"note,omitempty"`
+	Evidence   Evidence `json:"evidence"`
+}
+
+// Source is a document facts come from.
+type Source struct {
+	Entity
+	Author   string `json:"author,omitempty"`
+	Written  string `json:"written,omitempty"`
+	Language string `json:"language,omitempty"`
+	Location string `json:"location,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Scope is a definition of the technologies of new infrastructure.
+type Scope struct {
+	Entity
+	DefinedBy    string   `json:"defined_by"`
+	Date         string   `json:"date"`
+	Technologies []string `json:"technologies"`
+	New          []string `json:"new"`
+	Evidence     Evidence `json:"evidence"`
+}
+
+// props is every property of one node: predicate → objects in store order.
+type props map[quad.Value][]quad.Value
+
+func (p props) str(pr schema.Predicate) string {
+	if vs := p[pr]; len(vs) > 0 {
+		return text(vs[0])
+	}
+	return ""
+}
+
+// text is the lexical form of a literal without quotes, tags or types.
+func text(v quad.Value) string {
+	switch v := v.(type) {
+	case quad.String:
+		return string(v)
+	case quad.TypedString:
+		return string(v.Value)
+	case quad.LangString:
+		return string(v.Value)
+	case quad.IRI:
+		return string(v)
+	}
+	return quad.StringOf(v)
+}
+
+func (p props) id(pr schema.Predicate) string {
+	if vs := p[pr]; len(vs) > 0 {
+		if _, id, ok := schema.ParseIRI(vs[0]); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func (p props) ids(pr schema.Predicate) []string {
+	out := []string{}
+	for _, v := range p[pr] {
+		if _, id, ok := schema.ParseIRI(v); ok {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (p props) int(pr schema.Predicate) (int64, bool) {
+	if vs := p[pr]; len(vs) > 0 {
+		if i, ok := vs[0].(quad.Int); ok {
+			return int64(i), true
+		}
+	}
+	return 0, false
+}
+
+func (p props) langs(pr schema.Predicate) map[string]string {
+	out := map[string]string{}
+	for _, v := range p[pr] {
+		if ls, ok := v.(quad.LangString); ok {
+			out[ls.Lang] = string(ls.Value)
+		}
+	}
+	return out
+}
+
+func (p props) aliases() map[string][]string {
+	out := map[string][]string{}
+	for _, v := range p[schema.Alias] {
+		if ls, ok := v.(quad.LangString); ok {
+			out[ls.Lang] = append(out[ls.Lang], string(ls.Value))
+		}
+	}
+	for _, l := range out {
+		sort.Strings(l)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (p props) entity(t schema.Type, id string) Entity {
+	return Entity{ID: id, Type: t, Names: p.langs(schema.Name), Aliases: p.aliases()}
+}
+
+func (p props) evidence() Evidence {
+	e := Evidence{Source: p.id(schema.EvidenceSource), Section: p.str(schema.Section), Summary: p.str(schema.Summary), Quote: p.str(schema.Quote)}
+	if o, ok := p.int(schema.Offset); ok {
+		e.Offset = &o
+	}
+	if o, ok := p.int(schema.OffsetEnd); ok {
+		e.OffsetEnd = &o
+	}
+	return e
+}
+
+// BuildView reads every quad of the store into a View.
+func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
+	qs, err := s.AllQuads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newView(qs, version), nil
+}
+
+func newView(qs []quad.Quad, version string) *View {
+	nodes := map[quad.Value]props{}
+	for _, q := range qs {
+		p := nodes[q.Subject]
+		if p == nil {
+			p = props{}
+			nodes[q.Subject] = p
+		}
+		p[q.Predicate] = append(p[q.Predicate], q.Object)
+	}
+	v := &View{Version: version, entities: map[schema.Type]map[string]any{}}
+	for _, t := range schema.Types {
+		v.entities[t] = map[string]any{}
+	}
+	subjects := make([]quad.Value, 0, len(nodes))
+	for s := range nodes {
+		subjects = append(subjects, s)
+	}
+	// Subjects in IRI order make every list of the view sorted by id.
+	sort.Slice(subjects, func(i, j int) bool { return subjects[i].String() < subjects[j].String() })
+	planOf := map[string]string{}
+	for _, s := range subjects {
+		p := nodes[s]
+		t, id, ok := schema.ParseIRI(s)
+		if !ok || len(p[schema.TypeOf]) == 0 {
+			continue
+		}
+		if tt, ok := schema.TypeOfClass(p[schema.TypeOf][0]); !ok || tt != t {
+			continue
+		}
+		var rec any
+		switch t {
+		case schema.City:
+			c := &City{Entity: p.entity(t, id), Code: p.str(schema.Code), Province: p.id(schema.InProvince), Plans: p.ids(schema.HasPlan)}
+			v.Cities = append(v.Cities, c)
+			rec = c
+		case schema.Province, schema.Technology, schema.Domain, schema.Organization:
+			e := p.entity(t, id)
+			switch t {
+			case schema.Province:
+				v.Provinces = append(v.Provinces, &e)
+			case schema.Technology:
+				v.Technologies = append(v.Technologies, &e)
+			case schema.Domain:
+				v.Domains = append(v.Domains, &e)
+			default:
+				v.Organizations = append(v.Organizations, &e)
+			}
+			rec = &e
+		case schema.Source:
+			src := &Source{Entity: p.entity(t, id), Author: p.str(schema.Author), Written: p.str(schema.Written),
+				Language: p.str(schema.Language), Location: p.str(schema.Location), Note: p.str(schema.Note)}
+			v.Sources = append(v.Sources, src)
+			rec = src
+		case schema.Scope:
+			sc := &Scope{Entity: p.entity(t, id), DefinedBy: p.id(schema.DefinedBy), Date: p.str(schema.Date),
+				Technologies: p.ids(schema.IncludesTechnology), New: p.ids(schema.NewTechnology), Evidence: p.evidence()}
+			v.Scopes = append(v.Scopes, sc)
+			rec = sc
+		case schema.Plan:
+			pl := &Plan{ID: id, Titles: p.langs(schema.Title), Issuer: p.id(schema.IssuedBy),
+				Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
+				Evidence: p.evidence(), Measures: p.ids(schema.HasMeasure), Related: []Relation{}}
+			pl.PeriodStart, _ = p.int(schema.PeriodStart)
+			pl.PeriodEnd, _ = p.int(schema.PeriodEnd)
+			for _, r := range schema.Relations {
+				for _, other := range p.ids(schema.RelationPredicate(r)) {
+					pl.Related = append(pl.Related, Relation{Plan: other, Relation: string(r)})
+				}
+			}
+			for _, n := range p[schema.Note] {
+				pl.Notes = append(pl.Notes, text(n))
+			}
+			for _, m := range pl.Measures {
+				planOf[m] = id
+			}
+			v.Plans = append(v.Plans, pl)
+			rec = pl
+		case schema.Measure:
+			m := &Measure{ID: id, Title: p.langs(schema.Title)["en"], Kind: p.str(schema.Kind), City: p.id(schema.InCity),
+				Context: p.str(schema.Context), Domains: p.ids(schema.AppliesTo), SupportedBy: p.ids(schema.SupportedBy),
+				Support: p.ids(schema.Offers), Evidence: p.evidence(), Technologies: []TechLink{}}
+			for i, pr := range schema.TechnologyPredicates {
+				for _, tech := range p.ids(pr) {
+					m.Technologies = append(m.Technologies, TechLink{Technology: tech, Basis: schema.Bases[i]})
+				}
+			}
+			sort.SliceStable(m.Technologies, func(i, j int) bool { return m.Technologies[i].Technology < m.Technologies[j].Technology })
+			v.Measures = append(v.Measures, m)
+			rec = m
+		case schema.SupportInstrument:
+			in := &Instrument{ID: id, Kind: p.str(schema.Kind), City: p.id(schema.InCity), Technology: p.id(schema.TechnologyOf),
+				RateBase: p.str(schema.RateBase), CapCurrency: p.str(schema.CapCurrency), CapPer: p.str(schema.CapPer),
+				Schedule: p.str(schema.Schedule), Eligibility: p.str(schema.Eligibility), Summary: p.str(schema.Summary),
+				Source: p.id(schema.EvidenceSource)}
+			if vs := p[schema.Rate]; len(vs) > 0 {
+				if f, ok := vs[0].(quad.Float); ok {
+					r := float64(f)
+					in.Rate = &r
+				}
+			}
+			if a, ok := p.int(schema.CapAmount); ok {
+				in.CapAmount = &a
+			}
+			in.ScheduleYears, _ = p.int(schema.ScheduleYears)
+			v.Instruments = append(v.Instruments, in)
+			rec = in
+		case schema.MentionCount:
+			mc := &Mention{ID: id, Technology: p.id(schema.TechnologyOf), Qualifier: p.str(schema.QualifierOf),
+				Cities: p.ids(schema.ScopeCity), Documents: p.ids(schema.ScopeDocument), Note: p.str(schema.Note), Evidence: p.evidence()}
+			mc.Count, _ = p.int(schema.Count)
+			if vs := p[schema.Uncertain]; len(vs) > 0 {
+				b, _ := vs[0].(quad.Bool)
+				mc.Uncertain = bool(b)
+			}
+			v.Mentions = append(v.Mentions, mc)
+			rec = mc
+		default:
+			continue
+		}
+		v.entities[t][id] = rec
+	}
+	for _, c := range v.Cities {
+		for _, pl := range c.Plans {
+			if p, ok := v.entities[schema.Plan][pl].(*Plan); ok {
+				p.City = c.ID
+			}
+		}
+	}
+	v.byTechnology = map[string][]*Measure{}
+	v.byDomain = map[string][]*Measure{}
+	v.byCity = map[string][]*Measure{}
+	for _, m := range v.Measures {
+		m.Plan = planOf[m.ID]
+		for _, t := range m.Technologies {
+			v.byTechnology[t.Technology] = append(v.byTechnology[t.Technology], m)
+		}
+		for _, d := range m.Domains {
+			v.byDomain[d] = append(v.byDomain[d], m)
+		}
+		v.byCity[m.City] = append(v.byCity[m.City], m)
+		for _, s := range m.Support {
+			if in, ok := v.entities[schema.SupportInstrument][s].(*Instrument); ok {
+				in.Measure, in.Plan = m.ID, m.Plan
+			}
+		}
+	}
+	v.names = newNameIndex(v)
+	return v
+}
+
+// Get returns the record of the entity of type t with id, or nil.
+func (v *View) Get(t schema.Type, id string) any { return v.entities[t][id] }
+
+// City returns the city with id, or nil.
+func (v *View) City(id string) *City {
+	c, _ := v.entities[schema.City][id].(*City)
+	return c
+}
+
+// Plan returns the plan with id, or nil.
+func (v *View) Plan(id string) *Plan {
+	p, _ := v.entities[schema.Plan][id].(*Plan)
+	return p
+}
+
+// Measure returns the measure with id, or nil.
+func (v *View) Measure(id string) *Measure {
+	m, _ := v.entities[schema.Measure][id].(*Measure)
+	return m
+}
+
+// Term returns the technology, domain, province or organization with id, or nil.
+func (v *View) Term(t schema.Type, id string) *Entity {
+	e, _ := v.entities[t][id].(*Entity)
+	return e
+}

@@ -1,0 +1,427 @@
+package loader
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// requiredLanguages are the name languages every city, province,
+// technology and domain must have.
+var requiredLanguages = []string{"en", "zh", "ja"}
+
+type definition struct {
+	file *file
+	at   pos
+}
+
+// checker validates decoded files against each other: ids are defined once,
+// references point at defined ids, values are in range.
+type checker struct {
+	errs *Errors
+	ids  map[schema.Type]map[string]definition
+	// names maps a type and a lower-cased name or alias to the id owning it,
+	// so that two entities of one type never share a name a reader could type.
+	names map[schema.Type]map[string]string
+}
+
+func newChecker(errs *Errors) *checker {
+	c := &checker{errs: errs, ids: map[schema.Type]map[string]definition{}, names: map[schema.Type]map[string]string{}}
+	for _, t := range schema.Types {
+		c.ids[t] = map[string]definition{}
+		c.names[t] = map[string]string{}
+	}
+	return c
+}
+
+func (c *checker) errorf(f *file, ptr any, field, format string, args ...any) {
+	p := f.dec.posOf(ptr)
+	*c.errs = append(*c.errs, &Error{File: f.shown, Line: p.line, Col: p.col, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) check(files []*file) {
+	for _, f := range files {
+		c.define(f)
+	}
+	for _, f := range files {
+		switch {
+		case f.vocab != nil:
+			c.checkVocabulary(f, f.vocab)
+		case f.plan != nil:
+			c.checkPlan(f, f.plan)
+		case f.ments != nil:
+			c.checkMentions(f, f.ments.Mentions, "mentions", f.ments.Source)
+			c.ref(f, schema.Source, &f.ments.Source, "source")
+		}
+	}
+}
+
+// define records every id a file defines.
+func (c *checker) define(f *file) {
+	switch {
+	case f.vocab != nil:
+		v := f.vocab
+		for i := range v.Sources {
+			c.def(f, schema.Source, &v.Sources[i].ID, fmt.Sprintf("sources[%d].id", i))
+		}
+		for i := range v.Organizations {
+			c.def(f, schema.Organization, &v.Organizations[i].ID, fmt.Sprintf("organizations[%d].id", i))
+		}
+		for i := range v.Provinces {
+			c.def(f, schema.Province, &v.Provinces[i].ID, fmt.Sprintf("provinces[%d].id", i))
+		}
+		for i := range v.Cities {
+			c.def(f, schema.City, &v.Cities[i].ID, fmt.Sprintf("cities[%d].id", i))
+		}
+		for i := range v.Technologies {
+			c.def(f, schema.Technology, &v.Technologies[i].ID, fmt.Sprintf("technologies[%d].id", i))
+		}
+		for i := range v.Domains {
+			c.def(f, schema.Domain, &v.Domains[i].ID, fmt.Sprintf("domains[%d].id", i))
+		}
+		for i := range v.Scopes {
+			c.def(f, schema.Scope, &v.Scopes[i].ID, fmt.Sprintf("scopes[%d].id", i))
+		}
+	case f.plan != nil:
+		p := f.plan
+		if c.def(f, schema.Plan, &p.ID, "id") {
+			if want := p.ID + ".yaml"; !strings.HasSuffix(f.path, "/"+want) {
+				c.errorf(f, &p.ID, "id", "plan id %q does not match the file name: name the file %s", p.ID, want)
+			}
+		}
+		for i := range p.Measures {
+			m := &p.Measures[i]
+			c.def(f, schema.Measure, &m.ID, fmt.Sprintf("measures[%d].id", i))
+			for j := range m.Support {
+				c.def(f, schema.SupportInstrument, &m.Support[j].ID, fmt.Sprintf("measures[%d].support[%d].id", i, j))
+			}
+		}
+		for i := range p.Mentions {
+			c.def(f, schema.MentionCount, &p.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
+		}
+	case f.ments != nil:
+		for i := range f.ments.Mentions {
+			c.def(f, schema.MentionCount, &f.ments.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
+		}
+	}
+}
+
+func (c *checker) def(f *file, t schema.Type, id *string, field string) bool {
+	if !idPattern.MatchString(*id) {
+		c.errorf(f, id, field, "bad %s id %q: use lower-case letters, digits and single hyphens", t, *id)
+		return false
+	}
+	if prev, dup := c.ids[t][*id]; dup {
+		c.errorf(f, id, field, "duplicate %s id %q (first defined at %s:%d:%d)", t, *id, prev.file.shown, prev.at.line, prev.at.col)
+		return false
+	}
+	c.ids[t][*id] = definition{f, f.dec.posOf(id)}
+	return true
+}
+
+// ref checks that id names a defined entity of type t.
+func (c *checker) ref(f *file, t schema.Type, id *string, field string) {
+	if *id == "" {
+		return // a missing required key is already reported
+	}
+	if _, ok := c.ids[t][*id]; ok {
+		return
+	}
+	known := make([]string, 0, len(c.ids[t]))
+	for k := range c.ids[t] {
+		known = append(known, k)
+	}
+	c.errorf(f, id, field, "unknown %s %q%s", t, *id, didYouMean(schema.Suggest(*id, known, 1)))
+}
+
+func (c *checker) refs(f *file, t schema.Type, ids []string, field string) {
+	seen := map[string]bool{}
+	for i := range ids {
+		fi := fmt.Sprintf("%s[%d]", field, i)
+		if seen[ids[i]] {
+			c.errorf(f, &ids[i], fi, "%s %q listed twice", t, ids[i])
+		}
+		seen[ids[i]] = true
+		c.ref(f, t, &ids[i], fi)
+	}
+}
+
+func (c *checker) nonEmpty(f *file, s *string, field string) {
+	if strings.TrimSpace(*s) == "" {
+		c.errorf(f, s, field, "must not be empty")
+	}
+}
+
+func (c *checker) date(f *file, s *string, field string) {
+	if *s == "" {
+		return
+	}
+	if _, err := time.Parse(time.DateOnly, *s); err != nil {
+		c.errorf(f, s, field, "bad date %q: write YYYY-MM-DD with a real month and day", *s)
+	}
+}
+
+func (c *checker) oneOf(f *file, s *string, field, what string, allowed []string) {
+	if *s == "" || slices.Contains(allowed, *s) {
+		return
+	}
+	c.errorf(f, s, field, "unknown %s %q: use one of %s%s", what, *s, strings.Join(allowed, ", "), didYouMean(schema.Suggest(*s, allowed, 1)))
+}
+
+// names checks a names map and the aliases of entity id of type t.
+func (c *checker) checkNames(f *file, t schema.Type, id string, names Names, aliases Aliases, field string, required []string) {
+	for _, lang := range required {
+		if _, ok := names[lang]; !ok && names != nil {
+			c.errorf(f, mapKey{mapPtr(names), ""}, field+".names", "missing the %s name", lang)
+		}
+	}
+	langs := schema.Languages
+	claim := func(name string, ptr any, fi string) {
+		key := strings.ToLower(strings.TrimSpace(name))
+		if key == "" {
+			c.errorf(f, ptr, fi, "must not be empty")
+			return
+		}
+		if owner, taken := c.names[t][key]; taken && owner != id {
+			c.errorf(f, ptr, fi, "%q is already a name of %s %q", name, t, owner)
+			return
+		}
+		c.names[t][key] = id
+	}
+	claim(id, mapKey{mapPtr(names), ""}, field+".id")
+	for _, lang := range sortedKeys(names) {
+		fi := field + ".names." + lang
+		if !slices.Contains(langs, lang) {
+			c.errorf(f, mapKey{mapPtr(names), lang}, fi, "unknown language %q: use one of %s", lang, strings.Join(langs, ", "))
+			continue
+		}
+		claim(names[lang], mapKey{mapPtr(names), lang}, fi)
+	}
+	for _, lang := range sortedKeys(aliases) {
+		fi := field + ".aliases." + lang
+		if !slices.Contains(langs, lang) {
+			c.errorf(f, mapKey{mapPtr(aliases), lang}, fi, "unknown language %q: use one of %s", lang, strings.Join(langs, ", "))
+			continue
+		}
+		for i, a := range aliases[lang] {
+			claim(a, mapKey{mapPtr(aliases), lang}, fmt.Sprintf("%s[%d]", fi, i))
+		}
+	}
+}
+
+func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
+	for i := range v.Sources {
+		s := &v.Sources[i]
+		c.checkNames(f, schema.Source, s.ID, s.Names, nil, fmt.Sprintf("sources[%d]", i), []string{"en"})
+	}
+	for i := range v.Organizations {
+		o := &v.Organizations[i]
+		c.checkNames(f, schema.Organization, o.ID, o.Names, o.Aliases, fmt.Sprintf("organizations[%d]", i), []string{"en", "zh"})
+	}
+	for i := range v.Provinces {
+		p := &v.Provinces[i]
+		fi := fmt.Sprintf("provinces[%d]", i)
+		c.checkNames(f, schema.Province, p.ID, p.Names, p.Aliases, fi, requiredLanguages)
+		c.code(f, &p.Code, fi+".code")
+	}
+	for i := range v.Cities {
+		ct := &v.Cities[i]
+		fi := fmt.Sprintf("cities[%d]", i)
+		c.checkNames(f, schema.City, ct.ID, ct.Names, ct.Aliases, fi, requiredLanguages)
+		c.code(f, &ct.Code, fi+".code")
+		c.ref(f, schema.Province, &ct.Province, fi+".province")
+	}
+	for i := range v.Technologies {
+		t := &v.Technologies[i]
+		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fmt.Sprintf("technologies[%d]", i), requiredLanguages)
+	}
+	for i := range v.Domains {
+		d := &v.Domains[i]
+		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fmt.Sprintf("domains[%d]", i), requiredLanguages)
+	}
+	for i := range v.Scopes {
+		s := &v.Scopes[i]
+		fi := fmt.Sprintf("scopes[%d]", i)
+		c.checkNames(f, schema.Scope, s.ID, s.Names, nil, fi, []string{"en"})
+		c.ref(f, schema.Organization, &s.DefinedBy, fi+".defined_by")
+		c.date(f, &s.Date, fi+".date")
+		c.refs(f, schema.Technology, s.Technologies, fi+".technologies")
+		c.refs(f, schema.Technology, s.New, fi+".new")
+		for j := range s.New {
+			if !slices.Contains(s.Technologies, s.New[j]) {
+				c.errorf(f, &s.New[j], fmt.Sprintf("%s.new[%d]", fi, j), "technology %q is new in the scope but not in its technologies", s.New[j])
+			}
+		}
+		c.evidence(f, &s.Evidence, fi+".evidence", "")
+	}
+}
+
+// code checks a GB/T 2260 administrative division code: six digits.
+func (c *checker) code(f *file, s *string, field string) {
+	if len(*s) != 6 || strings.Trim(*s, "0123456789") != "" {
+		c.errorf(f, s, field, "bad administrative division code %q: GB/T 2260 codes have six digits", *s)
+	}
+}
+
+func (c *checker) evidence(f *file, e *Evidence, field, fileSource string) {
+	if e.Source == "" && fileSource == "" {
+		c.errorf(f, e, field+".source", "missing source: set it here or at the top of the file")
+	}
+	c.ref(f, schema.Source, &e.Source, field+".source")
+	c.nonEmpty(f, &e.Section, field+".section")
+	c.nonEmpty(f, &e.Summary, field+".summary")
+	if e.Offset != nil && *e.Offset < 0 {
+		c.errorf(f, e.Offset, field+".offset", "offset %d is negative", *e.Offset)
+	}
+	if e.Offset != nil && e.OffsetEnd != nil && *e.OffsetEnd < *e.Offset {
+		c.errorf(f, e.OffsetEnd, field+".offset_end", "offset_end %d is before offset %d", *e.OffsetEnd, *e.Offset)
+	}
+	if (e.Offset == nil) != (e.OffsetEnd == nil) {
+		c.errorf(f, e, field, "give offset and offset_end together")
+	}
+}
+
+func (c *checker) checkPlan(f *file, p *PlanFile) {
+	c.ref(f, schema.City, &p.City, "city")
+	c.ref(f, schema.Organization, &p.Issuer, "issuer")
+	c.ref(f, schema.Source, &p.Source, "source")
+	for _, lang := range sortedKeys(p.Title) {
+		if !slices.Contains(schema.Languages, lang) {
+			c.errorf(f, mapKey{mapPtr(p.Title), lang}, "title."+lang, "unknown language %q: use one of %s", lang, strings.Join(schema.Languages, ", "))
+		}
+	}
+	if p.Title != nil {
+		for _, lang := range []string{"en", "zh"} {
+			if p.Title[lang] == "" {
+				c.errorf(f, &p.Title, "title", "missing the %s title", lang)
+			}
+		}
+	}
+	c.date(f, &p.Adopted, "adopted")
+	c.date(f, &p.Published, "published")
+	c.date(f, &p.Reviewed, "reviewed")
+	if p.Period != nil && p.Period.End < p.Period.Start {
+		c.errorf(f, &p.Period.End, "period.end", "period ends (%d) before it starts (%d)", p.Period.End, p.Period.Start)
+	}
+	for i := range p.Related {
+		r := &p.Related[i]
+		fi := fmt.Sprintf("related[%d]", i)
+		c.ref(f, schema.Plan, &r.Plan, fi+".plan")
+		if r.Plan == p.ID {
+			c.errorf(f, &r.Plan, fi+".plan", "a plan cannot relate to itself")
+		}
+		c.oneOf(f, &r.Relation, fi+".relation", "relation", strs(schema.Relations))
+	}
+	if p.Evidence != nil {
+		c.evidence(f, p.Evidence, "evidence", p.Source)
+	}
+	for i := range p.Notes {
+		c.nonEmpty(f, &p.Notes[i].Section, fmt.Sprintf("notes[%d].section", i))
+		c.nonEmpty(f, &p.Notes[i].Text, fmt.Sprintf("notes[%d].text", i))
+	}
+	for i := range p.Measures {
+		c.checkMeasure(f, &p.Measures[i], fmt.Sprintf("measures[%d]", i), p.Source)
+	}
+	c.checkMentions(f, p.Mentions, "mentions", p.Source)
+}
+
+func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string) {
+	c.oneOf(f, &m.Kind, field+".kind", "measure kind", strs(schema.MeasureKinds))
+	c.nonEmpty(f, &m.Title, field+".title")
+	seen := map[string]bool{}
+	for j := range m.Technologies {
+		t := &m.Technologies[j]
+		fi := fmt.Sprintf("%s.technologies[%d]", field, j)
+		c.ref(f, schema.Technology, &t.ID, fi+".id")
+		if seen[t.ID] {
+			c.errorf(f, &t.ID, fi+".id", "technology %q listed twice", t.ID)
+		}
+		seen[t.ID] = true
+		c.oneOf(f, &t.Basis, fi+".basis", "basis", strs(schema.Bases))
+	}
+	c.refs(f, schema.Domain, m.Domains, field+".domains")
+	c.refs(f, schema.Measure, m.SupportedBy, field+".supported_by")
+	for j := range m.Support {
+		c.checkInstrument(f, &m.Support[j], fmt.Sprintf("%s.support[%d]", field, j))
+	}
+	c.evidence(f, &m.Evidence, field+".evidence", fileSource)
+}
+
+func (c *checker) checkInstrument(f *file, s *InstrumentDef, field string) {
+	c.nonEmpty(f, &s.Kind, field+".kind")
+	c.ref(f, schema.Technology, &s.Technology, field+".technology")
+	c.nonEmpty(f, &s.Summary, field+".summary")
+	if s.Rate != nil && (*s.Rate <= 0 || *s.Rate > 1) {
+		c.errorf(f, s.Rate, field+".rate", "rate %g is not a share between 0 and 1 (write 0.1 for 10%%)", *s.Rate)
+	}
+	if s.Rate != nil && s.Base == "" {
+		c.errorf(f, s.Rate, field+".base", "a rate needs a base: what it is a share of")
+	}
+	if s.Cap != nil {
+		if s.Cap.Amount <= 0 {
+			c.errorf(f, &s.Cap.Amount, field+".cap.amount", "cap amount %d is not positive", s.Cap.Amount)
+		}
+		if len(s.Cap.Currency) != 3 || strings.ToUpper(s.Cap.Currency) != s.Cap.Currency {
+			c.errorf(f, &s.Cap.Currency, field+".cap.currency", "bad currency %q: use an ISO 4217 code such as CNY", s.Cap.Currency)
+		}
+		c.nonEmpty(f, &s.Cap.Per, field+".cap.per")
+	}
+	if sc := s.Schedule; sc != nil {
+		parts := strings.Split(sc.Split, ":")
+		for _, part := range parts {
+			if n, err := strconv.Atoi(part); err != nil || n <= 0 {
+				c.errorf(f, &sc.Split, field+".schedule.split", "bad split %q: write positive shares separated by colons, e.g. 4:3:3", sc.Split)
+				return
+			}
+		}
+		if sc.Years != len(parts) {
+			c.errorf(f, &sc.Years, field+".schedule.years", "split %q has %d shares but years is %d", sc.Split, len(parts), sc.Years)
+		}
+	}
+}
+
+func (c *checker) checkMentions(f *file, ms []MentionDef, field, fileSource string) {
+	for i := range ms {
+		m := &ms[i]
+		fi := fmt.Sprintf("%s[%d]", field, i)
+		c.ref(f, schema.Technology, &m.Technology, fi+".technology")
+		if m.Count != nil && *m.Count < 0 {
+			c.errorf(f, m.Count, fi+".count", "count %d is negative", *m.Count)
+		}
+		c.oneOf(f, &m.Qualifier, fi+".qualifier", "qualifier", strs(schema.Qualifiers))
+		c.refs(f, schema.City, m.Scope.Cities, fi+".scope.cities")
+		c.refs(f, schema.Plan, m.Scope.Documents, fi+".scope.documents")
+		if len(m.Scope.Cities) == 0 && len(m.Scope.Documents) == 0 {
+			c.errorf(f, &m.Scope, fi+".scope", "a count needs the cities or documents it covers")
+		}
+		c.evidence(f, &m.Evidence, fi+".evidence", fileSource)
+	}
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// mapPtr identifies a decoded map for positions (see decoder.decodeMap).
+func mapPtr[V any](m map[string]V) uintptr { return reflect.ValueOf(m).Pointer() }

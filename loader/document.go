@@ -1,0 +1,193 @@
+package loader
+
+// The types below are the data/ file formats. A field's yaml tag is its key;
+// `pg:"required"` marks keys that must be present. Unknown keys are errors.
+//
+// data/vocabulary/*.yaml hold Vocabulary sections, data/plans/*.yaml one
+// PlanFile each, data/mentions/*.yaml one MentionsFile each.
+
+// Names maps a language tag (en, zh, zh-Hant, ja) to a name.
+type Names map[string]string
+
+// Aliases maps a language tag to the other names readers use.
+type Aliases map[string][]string
+
+// Vocabulary is one vocabulary file; every section is optional.
+type Vocabulary struct {
+	Sources       []SourceDef       `yaml:"sources"`
+	Organizations []OrganizationDef `yaml:"organizations"`
+	Provinces     []ProvinceDef     `yaml:"provinces"`
+	Cities        []CityDef         `yaml:"cities"`
+	Technologies  []TermDef         `yaml:"technologies"`
+	Domains       []TermDef         `yaml:"domains"`
+	Scopes        []ScopeDef        `yaml:"scopes"`
+}
+
+// SourceDef is a document facts are taken from.
+type SourceDef struct {
+	ID       string `yaml:"id" pg:"required"`
+	Names    Names  `yaml:"names" pg:"required"`
+	Author   string `yaml:"author"`
+	Written  string `yaml:"written"`
+	Language string `yaml:"language"`
+	Location string `yaml:"location"`
+	Note     string `yaml:"note"`
+}
+
+// OrganizationDef is an issuer of documents.
+type OrganizationDef struct {
+	ID      string  `yaml:"id" pg:"required"`
+	Names   Names   `yaml:"names" pg:"required"`
+	Aliases Aliases `yaml:"aliases"`
+}
+
+// ProvinceDef is a province-level division.
+type ProvinceDef struct {
+	ID      string  `yaml:"id" pg:"required"`
+	Code    string  `yaml:"code" pg:"required"`
+	Names   Names   `yaml:"names" pg:"required"`
+	Aliases Aliases `yaml:"aliases"`
+}
+
+// CityDef is a city with its GB/T 2260 code and province.
+type CityDef struct {
+	ID       string  `yaml:"id" pg:"required"`
+	Code     string  `yaml:"code" pg:"required"`
+	Province string  `yaml:"province" pg:"required"`
+	Names    Names   `yaml:"names" pg:"required"`
+	Aliases  Aliases `yaml:"aliases"`
+}
+
+// TermDef is a technology or a domain.
+type TermDef struct {
+	ID      string  `yaml:"id" pg:"required"`
+	Names   Names   `yaml:"names" pg:"required"`
+	Aliases Aliases `yaml:"aliases"`
+}
+
+// ScopeDef is a definition of which technologies count as new infrastructure.
+type ScopeDef struct {
+	ID           string   `yaml:"id" pg:"required"`
+	Names        Names    `yaml:"names" pg:"required"`
+	DefinedBy    string   `yaml:"defined_by" pg:"required"`
+	Date         string   `yaml:"date" pg:"required"`
+	Technologies []string `yaml:"technologies" pg:"required"`
+	New          []string `yaml:"new"`
+	Evidence     Evidence `yaml:"evidence" pg:"required"`
+}
+
+// Evidence ties a fact to its source. Source defaults to the file's source.
+type Evidence struct {
+	Source    string `yaml:"source"`
+	Section   string `yaml:"section" pg:"required"`
+	Summary   string `yaml:"summary" pg:"required"`
+	Quote     string `yaml:"quote"`
+	Offset    *int   `yaml:"offset"`
+	OffsetEnd *int   `yaml:"offset_end"`
+}
+
+// Note is a remark on a document, with the section it comes from.
+type Note struct {
+	Section string `yaml:"section" pg:"required"`
+	Text    string `yaml:"text" pg:"required"`
+}
+
+// Period is the span of years a plan covers.
+type Period struct {
+	Start int `yaml:"start" pg:"required"`
+	End   int `yaml:"end" pg:"required"`
+}
+
+// Related names another plan and how this one relates to it.
+type Related struct {
+	Plan     string `yaml:"plan" pg:"required"`
+	Relation string `yaml:"relation" pg:"required"`
+}
+
+// PlanFile is one policy document with its measures and mention counts.
+type PlanFile struct {
+	ID        string       `yaml:"id" pg:"required"`
+	City      string       `yaml:"city" pg:"required"`
+	Issuer    string       `yaml:"issuer" pg:"required"`
+	Title     Names        `yaml:"title" pg:"required"`
+	Adopted   string       `yaml:"adopted"`
+	Published string       `yaml:"published"`
+	Reviewed  string       `yaml:"reviewed"`
+	Period    *Period      `yaml:"period"`
+	Related   []Related    `yaml:"related"`
+	Source    string       `yaml:"source" pg:"required"`
+	Evidence  *Evidence    `yaml:"evidence"`
+	Notes     []Note       `yaml:"notes"`
+	Measures  []MeasureDef `yaml:"measures"`
+	Mentions  []MentionDef `yaml:"mentions"`
+}
+
+// TechLink is a measure's link to a technology with its basis.
+type TechLink struct {
+	ID    string `yaml:"id" pg:"required"`
+	Basis string `yaml:"basis" pg:"required"`
+}
+
+// MeasureDef is one measure of a plan.
+type MeasureDef struct {
+	ID           string          `yaml:"id" pg:"required"`
+	Kind         string          `yaml:"kind" pg:"required"`
+	Title        string          `yaml:"title" pg:"required"`
+	Context      string          `yaml:"context"`
+	Technologies []TechLink      `yaml:"technologies"`
+	Domains      []string        `yaml:"domains"`
+	SupportedBy  []string        `yaml:"supported_by"`
+	Support      []InstrumentDef `yaml:"support"`
+	Evidence     Evidence        `yaml:"evidence" pg:"required"`
+}
+
+// Cap is the most an instrument pays, per recipient.
+type Cap struct {
+	Amount   int64  `yaml:"amount" pg:"required"`
+	Currency string `yaml:"currency" pg:"required"`
+	Per      string `yaml:"per" pg:"required"`
+}
+
+// Schedule is how a payment is split over years, e.g. split "4:3:3" over 3 years.
+type Schedule struct {
+	Split string `yaml:"split" pg:"required"`
+	Years int    `yaml:"years" pg:"required"`
+}
+
+// InstrumentDef is a support instrument a measure offers.
+type InstrumentDef struct {
+	ID          string    `yaml:"id" pg:"required"`
+	Kind        string    `yaml:"kind" pg:"required"`
+	Technology  string    `yaml:"technology" pg:"required"`
+	Rate        *float64  `yaml:"rate"`
+	Base        string    `yaml:"base"`
+	Cap         *Cap      `yaml:"cap"`
+	Schedule    *Schedule `yaml:"schedule"`
+	Eligibility string    `yaml:"eligibility"`
+	Summary     string    `yaml:"summary" pg:"required"`
+}
+
+// MentionScope is the cities and documents a count covers.
+type MentionScope struct {
+	Cities    []string `yaml:"cities"`
+	Documents []string `yaml:"documents"`
+}
+
+// MentionDef is how often some documents name a technology.
+type MentionDef struct {
+	ID         string       `yaml:"id" pg:"required"`
+	Technology string       `yaml:"technology" pg:"required"`
+	Count      *int         `yaml:"count" pg:"required"`
+	Qualifier  string       `yaml:"qualifier" pg:"required"`
+	Uncertain  bool         `yaml:"uncertain"`
+	Scope      MentionScope `yaml:"scope" pg:"required"`
+	Note       string       `yaml:"note"`
+	Evidence   Evidence     `yaml:"evidence" pg:"required"`
+}
+
+// MentionsFile holds counts that span several documents.
+type MentionsFile struct {
+	ID       string       `yaml:"id" pg:"required"`
+	Source   string       `yaml:"source" pg:"required"`
+	Mentions []MentionDef `yaml:"mentions" pg:"required"`
+}

@@ -1,0 +1,186 @@
+// Package loader reads a policygraph data directory, validates it and turns
+// it into quads, one named graph per file. It never touches a store: graph
+// applies what the loader produces.
+package loader
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// The folders of a data directory and the kind of file each holds.
+const (
+	VocabularyDir = "vocabulary"
+	PlansDir      = "plans"
+	MentionsDir   = "mentions"
+)
+
+// Dataset is a validated data directory turned into quads.
+type Dataset struct {
+	Hash      string // sha256 over every file's path and hash
+	Graphs    []*schema.Document
+	Documents int // plan documents
+	Measures  int
+}
+
+// Quads is the number of quads over all graphs.
+func (d *Dataset) Quads() int {
+	n := 0
+	for _, g := range d.Graphs {
+		n += len(g.Quads)
+	}
+	return n
+}
+
+// file is one data file on its way through decoding and checking.
+type file struct {
+	path  string // relative, slash-separated
+	shown string // as shown in errors: the path the user gave plus path
+	src   []byte
+	dec   *decoder
+	vocab *Vocabulary
+	plan  *PlanFile
+	ments *MentionsFile
+}
+
+// Load reads, validates and converts the data directory dir. When anything
+// is wrong it returns Errors listing every problem and no dataset.
+func Load(dir string) (*Dataset, error) {
+	files, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var errs Errors
+	for _, f := range files {
+		f.dec = newDecoder(f.shown, &errs)
+		var out any
+		switch strings.SplitN(f.path, "/", 2)[0] {
+		case VocabularyDir:
+			f.vocab = &Vocabulary{}
+			out = f.vocab
+		case PlansDir:
+			f.plan = &PlanFile{}
+			out = f.plan
+		case MentionsDir:
+			f.ments = &MentionsFile{}
+			out = f.ments
+		default:
+			errs = append(errs, &Error{File: f.shown, Line: 1, Col: 1,
+				Msg: fmt.Sprintf("data file outside %s/, %s/ and %s/: move it into the folder for its kind", VocabularyDir, PlansDir, MentionsDir)})
+			continue
+		}
+		if !f.dec.decodeFile(f.src, out) {
+			f.vocab, f.plan, f.ments = nil, nil, nil
+		}
+	}
+	c := newChecker(&errs)
+	c.check(files)
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	return build(files), nil
+}
+
+// readDir lists the YAML files under dir in a stable order.
+func readDir(dir string) ([]*file, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read data directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("read data directory: %s is not a directory", dir)
+	}
+	var files []*file
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || (!strings.HasSuffix(p, ".yaml") && !strings.HasSuffix(p, ".yml")) {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files = append(files, &file{path: filepath.ToSlash(rel), shown: p, src: src})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read data directory: %w", err)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	if len(files) == 0 {
+		return nil, fmt.Errorf("read data directory: no .yaml files in %s", dir)
+	}
+	return files, nil
+}
+
+func hashBytes(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// graphID names the graph of a file: vocabulary/<stem>, plan/<id>, mentions/<id>.
+func (f *file) graphID() string {
+	stem := strings.TrimSuffix(strings.TrimSuffix(path.Base(f.path), ".yaml"), ".yml")
+	switch {
+	case f.plan != nil:
+		return "plan/" + f.plan.ID
+	case f.ments != nil:
+		return "mentions/" + f.ments.ID
+	}
+	return "vocabulary/" + stem
+}
+
+// Hash is the dataset hash Load would compute for dir, without parsing:
+// the cheap way to tell whether a store already holds dir.
+func Hash(dir string) (string, error) {
+	files, err := readDir(dir)
+	if err != nil {
+		return "", err
+	}
+	return datasetHash(files), nil
+}
+
+func datasetHash(files []*file) string {
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%s\n", f.path, hashBytes(f.src))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func build(files []*file) *Dataset {
+	ds := &Dataset{Hash: datasetHash(files)}
+	for _, f := range files {
+		g := &schema.Document{ID: f.graphID(), Path: f.path, Hash: hashBytes(f.src), Origin: schema.FromFile}
+		e := emitter{label: graphLabel(g.ID)}
+		switch {
+		case f.vocab != nil:
+			e.vocabulary(f.vocab)
+		case f.plan != nil:
+			e.plan(f.plan)
+			ds.Documents++
+			ds.Measures += len(f.plan.Measures)
+		case f.ments != nil:
+			e.mentionsFile(f.ments)
+		}
+		g.Quads = e.quads
+		ds.Graphs = append(ds.Graphs, g)
+	}
+	return ds
+}

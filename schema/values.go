@@ -1,0 +1,68 @@
+package schema
+
+// Basis says who makes a measure→technology link.
+type Basis string
+
+const (
+	// Explicit: the plan itself names the technology.
+	Explicit Basis = "explicit"
+	// Inferred: an analyst (the source article) associates it; the plan does not say so.
+	Inferred Basis = "inferred"
+	// Extracted: proposed by text extraction and not yet reviewed.
+	Extracted Basis = "extracted"
+)
+
+// Bases lists every basis, strongest first.
+var Bases = []Basis{Explicit, Inferred, Extracted}
+
+// Qualifier says how a mention count reads.
+type Qualifier string
+
+const (
+	// Exact: the count is the number of mentions.
+	Exact Qualifier = "exact"
+	// MoreThan: the source says "more than" the count.
+	MoreThan Qualifier = "more_than"
+)
+
+// Qualifiers lists every qualifier.
+var Qualifiers = []Qualifier{Exact, MoreThan}
+
+// MeasureKind classifies a measure.
+type MeasureKind string
+
+const (
+	// Action is an action item of a plan as the source describes it.
+	Action MeasureKind = "action"
+	// Comparison is a claim a source's comparison makes about a city's plan.
+	Comparison MeasureKind = "comparison"
+	// Draft is a measure proposed by extraction, to be reviewed.
+	Draft MeasureKind = "draft"
+)
+
+// MeasureKinds lists every measure kind.
+var MeasureKinds = []MeasureKind{Action, Comparison, Draft}
+
+// Relation is how one plan relates to another.
+type Relation string
+
+const (
+	// Companion documents were issued together as a set.
+	Companion Relation = "companion"
+	// SpecialPlan is a dedicated plan accompanying a general one.
+	SpecialPlan Relation = "special-plan"
+)
+
+// Relations lists every relation, and RelationPredicate maps each to its predicate.
+var Relations = []Relation{Companion, SpecialPlan}
+
+// RelationPredicate is the predicate that records relation r.
+func RelationPredicate(r Relation) Predicate {
+	if r == SpecialPlan {
+		return SpecialPlanOf
+	}
+	return CompanionOf
+}
+
+// Languages are the language tags names and aliases carry.
+var Languages = []string{"en", "zh", "zh-Hant", "ja"}

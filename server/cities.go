@@ -1,0 +1,55 @@
+package server
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// measureFilter reads the parameters shared by /v1/cities and /v1/measures.
+func measureFilter(c *gin.Context, v *graph.View) (graph.MeasureFilter, error) {
+	var f graph.MeasureFilter
+	var err error
+	for _, p := range []struct {
+		param string
+		t     schema.Type
+		dst   *string
+	}{
+		{"city", schema.City, &f.City},
+		{"plan", schema.Plan, &f.Plan},
+		{"technology", schema.Technology, &f.Technology},
+		{"domain", schema.Domain, &f.Domain},
+	} {
+		if *p.dst, err = entity(c, v, p.param, p.t); err != nil {
+			return f, err
+		}
+	}
+	f.Basis, err = basis(c)
+	return f, err
+}
+
+var cityColumns = []column[graph.CityRow]{
+	{"city", func(r graph.CityRow) string { return r.City }},
+	{"name", func(r graph.CityRow) string { return r.Name }},
+	{"basis", func(r graph.CityRow) string { return string(r.Basis) }},
+	{"plans", func(r graph.CityRow) string { return list(r.Plans) }},
+	{"measures", func(r graph.CityRow) string { return list(r.Measures) }},
+}
+
+// cities answers which cities have a measure linking a technology (and a domain).
+func (s *Server) cities() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f, err := measureFilter(c, v)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, v.CitiesWith(f), cityColumns)
+	}
+}

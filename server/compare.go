@@ -1,0 +1,74 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+var cellColumns = []column[graph.Cell]{
+	{"domain", func(x graph.Cell) string { return x.Domain }},
+	{"city", func(x graph.Cell) string { return x.City }},
+	{"basis", func(x graph.Cell) string { return string(x.Basis) }},
+	{"measures", func(x graph.Cell) string { return list(x.Measures) }},
+}
+
+// compare answers the domains × cities matrix for one technology: as JSON
+// the matrix, as CSV one row per cell.
+func (s *Server) compare() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		raw := strings.TrimSpace(c.Query("technology"))
+		if raw == "" {
+			s.fail(c, badRequest("missing technology: compare needs one, e.g. technology=blockchain"))
+			return
+		}
+		tech, err := resolve(v, schema.Technology, raw)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var cities []string
+		if q := c.Query("cities"); q != "" {
+			for _, name := range strings.Split(q, ",") {
+				if strings.TrimSpace(name) == "" {
+					continue
+				}
+				id, err := resolve(v, schema.City, strings.TrimSpace(name))
+				if err != nil {
+					s.fail(c, err)
+					return
+				}
+				cities = append(cities, id)
+			}
+		} else {
+			for _, city := range v.Cities {
+				cities = append(cities, city.ID)
+			}
+		}
+		b, err := basis(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		asCSV, err := wantsCSV(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		mx := v.Compare(cities, tech, b)
+		if asCSV {
+			writeCSV(c, mx.Cells, cellColumns)
+			return
+		}
+		c.JSON(http.StatusOK, mx)
+	}
+}

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// apiError is an error a client sees: a status, a stable code and a message.
+type apiError struct {
+	Status      int      `json:"-"`
+	Code        string   `json:"code"`
+	Message     string   `json:"message"`
+	Suggestions []string `json:"suggestions,omitempty"`
+	// Forms lists the questions /v1/ask understands, on 422.
+	Forms []string `json:"forms,omitempty"`
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: "bad_request", Message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(suggestions []string, format string, args ...any) *apiError {
+	if suggestions == nil {
+		suggestions = []string{}
+	}
+	return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf(format, args...), Suggestions: suggestions}
+}
+
+// fail answers c with err in the one error envelope. Errors that are not
+// apiErrors are classified here, and only here: a deadline is 504, a
+// query the engine rejects is 400, anything else a logged 500.
+func (s *Server) fail(c *gin.Context, err error) {
+	var ae *apiError
+	var qe *graph.QueryError
+	switch {
+	case errors.As(err, &ae):
+	case errors.Is(err, context.DeadlineExceeded):
+		ae = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "the query ran past its time limit and was stopped"}
+	case errors.As(err, &qe):
+		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer.
+		ae = &apiError{Status: 499, Code: "canceled", Message: "request canceled"}
+	default:
+		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
+		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; the server log has the details"}
+	}
+	c.AbortWithStatusJSON(ae.Status, gin.H{"error": ae})
+}
+
+// recovery turns a panic into a logged 500 without Go internals in the body.
+func (s *Server) recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				if !c.Writer.Written() {
+					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": &apiError{Code: "internal", Message: "internal error; the server log has the details"}})
+				}
+			}
+		}()
+		c.Next()
+	}
+}

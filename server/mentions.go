@@ -1,0 +1,46 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+var mentionColumns = []column[*graph.Mention]{
+	{"id", func(m *graph.Mention) string { return m.ID }},
+	{"technology", func(m *graph.Mention) string { return m.Technology }},
+	{"count", func(m *graph.Mention) string { return strconv.FormatInt(m.Count, 10) }},
+	{"qualifier", func(m *graph.Mention) string { return m.Qualifier }},
+	{"uncertain", func(m *graph.Mention) string { return strconv.FormatBool(m.Uncertain) }},
+	{"cities", func(m *graph.Mention) string { return list(m.Cities) }},
+	{"documents", func(m *graph.Mention) string { return list(m.Documents) }},
+	{"note", func(m *graph.Mention) string { return m.Note }},
+	{"source", func(m *graph.Mention) string { return m.Evidence.Source }},
+	{"section", func(m *graph.Mention) string { return m.Evidence.Section }},
+	{"summary", func(m *graph.Mention) string { return m.Evidence.Summary }},
+}
+
+// mentions lists recorded mention counts by technology and city.
+func (s *Server) mentions() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		tech, err := entity(c, v, "technology", schema.Technology)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		city, err := entity(c, v, "city", schema.City)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, v.MentionsOf(tech, city), mentionColumns)
+	}
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// logRequests writes one line per request.
+func (s *Server) logRequests() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		s.log.Info("request",
+			"method", c.Request.Method,
+			"path", c.Request.URL.RequestURI(),
+			"status", c.Writer.Status(),
+			"bytes", c.Writer.Size(),
+			"ms", float64(time.Since(start).Microseconds())/1000,
+			"remote", c.ClientIP())
+	}
+}
+
+// bound gives every request the query timeout and caps its body at 1 MiB.
+func (s *Server) bound() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.QueryTimeout)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+		}
+		c.Next()
+	}
+}
+
+// cors lets the one configured browser origin call the API.
+func (s *Server) cors() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.cfg.CORSOrigin == "" {
+			c.Next()
+			return
+		}
+		if origin := c.GetHeader("Origin"); origin != "" && (s.cfg.CORSOrigin == "*" || origin == s.cfg.CORSOrigin) {
+			c.Header("Access-Control-Allow-Origin", s.cfg.CORSOrigin)
+			c.Header("Vary", "Origin")
+			if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+				c.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				c.Header("Access-Control-Allow-Headers", "Content-Type, Accept")
+				c.Header("Access-Control-Max-Age", "600")
+				c.AbortWithStatus(http.StatusNoContent)
+				return
+			}
+		}
+		c.Next()
+	}
+}

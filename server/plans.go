@@ -1,0 +1,56 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+func year(y int64) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.FormatInt(y, 10)
+}
+
+var planColumns = []column[*graph.Plan]{
+	{"id", func(p *graph.Plan) string { return p.ID }},
+	{"title_en", func(p *graph.Plan) string { return p.Titles["en"] }},
+	{"title_zh", func(p *graph.Plan) string { return p.Titles["zh"] }},
+	{"city", func(p *graph.Plan) string { return p.City }},
+	{"issuer", func(p *graph.Plan) string { return p.Issuer }},
+	{"adopted", func(p *graph.Plan) string { return p.Adopted }},
+	{"published", func(p *graph.Plan) string { return p.Published }},
+	{"reviewed", func(p *graph.Plan) string { return p.Reviewed }},
+	{"period_start", func(p *graph.Plan) string { return year(p.PeriodStart) }},
+	{"period_end", func(p *graph.Plan) string { return year(p.PeriodEnd) }},
+	{"related", func(p *graph.Plan) string {
+		parts := make([]string, len(p.Related))
+		for i, r := range p.Related {
+			parts[i] = r.Relation + ":" + r.Plan
+		}
+		return list(parts)
+	}},
+	{"measures", func(p *graph.Plan) string { return list(p.Measures) }},
+	{"source", func(p *graph.Plan) string { return p.Evidence.Source }},
+}
+
+// plans lists the plan documents, optionally of one city.
+func (s *Server) plans() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		city, err := entity(c, v, "city", schema.City)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, v.PlansOf(city), planColumns)
+	}
+}

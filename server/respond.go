@@ -1,0 +1,141 @@
+package server
+
+import (
+	"encoding/csv"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// column is one CSV column of a row type.
+type column[T any] struct {
+	name string
+	get  func(T) string
+}
+
+// wantsCSV reports whether the client asked for CSV (format=csv, or an
+// Accept header preferring text/csv). An unknown format is a 400.
+func wantsCSV(c *gin.Context) (bool, error) {
+	switch f := c.Query("format"); f {
+	case "csv":
+		return true, nil
+	case "json":
+		return false, nil
+	case "":
+	default:
+		return false, badRequest("unknown format %q: use json or csv", f)
+	}
+	for _, part := range strings.Split(c.GetHeader("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "text/csv":
+			return true, nil
+		case "application/json", "*/*":
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+// page is the limit and offset of a tabular request.
+type page struct{ limit, offset int }
+
+const (
+	defaultLimit = 1000
+	maxLimit     = 100000
+)
+
+func parsePage(c *gin.Context) (page, error) {
+	p := page{limit: defaultLimit}
+	var err error
+	if p.limit, err = intParam(c, "limit", defaultLimit, 1, maxLimit); err != nil {
+		return p, err
+	}
+	if p.offset, err = intParam(c, "offset", 0, 0, 1<<31-1); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
+	s, ok := c.GetQuery(name)
+	if !ok || s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("bad %s %q: want a whole number from %d to %d", name, s, lo, hi)
+	}
+	return n, nil
+}
+
+// table answers rows as {"rows","count","total","truncated","next_offset"}
+// or as CSV with one line per row, after applying limit and offset. Rows
+// past the page are never dropped silently: truncated and next_offset say
+// so in JSON, the X-Total-Count and X-Next-Offset headers in CSV.
+func table[T any](s *Server, c *gin.Context, rows []T, cols []column[T]) {
+	tableWith(s, c, rows, cols, nil)
+}
+
+// tableWith is table with extra top-level fields in the JSON answer.
+func tableWith[T any](s *Server, c *gin.Context, rows []T, cols []column[T], extra gin.H) {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := parsePage(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	total := len(rows)
+	lo := min(p.offset, total)
+	hi := min(lo+p.limit, total)
+	pageRows := rows[lo:hi]
+	var next any
+	if hi < total {
+		next = hi
+		c.Header("X-Next-Offset", strconv.Itoa(hi))
+	}
+	c.Header("X-Total-Count", strconv.Itoa(total))
+	if asCSV {
+		writeCSV(c, pageRows, cols)
+		return
+	}
+	if pageRows == nil {
+		pageRows = []T{}
+	}
+	body := gin.H{"rows": pageRows, "count": len(pageRows), "total": total, "truncated": hi < total, "next_offset": next}
+	for k, v := range extra {
+		body[k] = v
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func writeCSV[T any](c *gin.Context, rows []T, cols []column[T]) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	rec := make([]string, len(cols))
+	for i, col := range cols {
+		rec[i] = col.name
+	}
+	_ = w.Write(rec)
+	for _, r := range rows {
+		for i, col := range cols {
+			rec[i] = col.get(r)
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+}
+
+// list joins ids for a CSV cell.
+func list(xs []string) string { return strings.Join(xs, ";") }

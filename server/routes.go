@@ -1,0 +1,36 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes is the whole API on one screen.
+func (s *Server) routes() {
+	e := s.engine
+	e.Use(s.recovery(), s.logRequests(), s.cors(), s.bound())
+
+	v1 := e.Group("/v1")
+	v1.GET("/health", s.health())
+	v1.GET("/cities", s.cities())
+	v1.GET("/measures", s.measures())
+	v1.GET("/plans", s.plans())
+	v1.GET("/mentions", s.mentions())
+	v1.GET("/support", s.support())
+	v1.GET("/compare", s.compare())
+	v1.GET("/nodes/*id", s.node())
+	v1.GET("/search", s.search())
+	v1.GET("/ask", s.ask())
+	v1.POST("/query", s.query())
+	v1.GET("/export", s.export())
+	e.GET("/openapi.json", s.openapi())
+
+	e.NoRoute(func(c *gin.Context) {
+		s.fail(c, notFound(nil, "no route %s %s; the API is described at /openapi.json", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		s.fail(c, &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path})
+	})
+}

@@ -1,0 +1,55 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+var searchColumns = []column[graph.SearchHit]{
+	{"type", func(h graph.SearchHit) string { return string(h.Type) }},
+	{"id", func(h graph.SearchHit) string { return h.ID }},
+	{"name", func(h graph.SearchHit) string { return h.Name }},
+	{"matched", func(h graph.SearchHit) string { return h.Matched }},
+	{"match", func(h graph.SearchHit) string { return h.Match }},
+}
+
+// search finds entities by any name or alias, best first; type= narrows
+// it to a comma-separated list of types.
+func (s *Server) search() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := strings.TrimSpace(c.Query("q"))
+		if q == "" {
+			s.fail(c, badRequest("missing q: the text to search for"))
+			return
+		}
+		var types []schema.Type
+		if raw := c.Query("type"); raw != "" {
+			for _, t := range strings.Split(raw, ",") {
+				if !validType(t) {
+					s.fail(c, badRequest("bad type %q: use %s", t, typeList()))
+					return
+				}
+				types = append(types, schema.Type(t))
+			}
+		}
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, v.Search(q, types), searchColumns)
+	}
+}
+
+func validType(t string) bool {
+	for _, known := range schema.Types {
+		if string(known) == t {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,92 @@
+// Package server answers researchers' graph questions over HTTP: gin
+// routes that turn parameters into graph queries and the answers into JSON
+// or CSV, plus Cayley's own query languages.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// Config is how the server behaves; cmd fills it from flags.
+type Config struct {
+	// QueryTimeout bounds every request's work; /v1/query may ask for less.
+	QueryTimeout time.Duration
+	// CORSOrigin, when set, is the one browser origin allowed to call the API.
+	CORSOrigin string
+	// Logger gets one line per request; nil discards.
+	Logger *slog.Logger
+}
+
+// DefaultQueryTimeout is the --query-timeout default.
+const DefaultQueryTimeout = 10 * time.Second
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 1 << 20
+
+// Server holds what the handlers need.
+type Server struct {
+	store  *graph.Store
+	cfg    Config
+	log    *slog.Logger
+	engine *gin.Engine
+}
+
+// New builds a server over store.
+func New(store *graph.Store, cfg Config) *Server {
+	if cfg.QueryTimeout <= 0 {
+		cfg.QueryTimeout = DefaultQueryTimeout
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New()}
+	s.engine.HandleMethodNotAllowed = true
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Serve answers on ln until ctx is done, then shuts down gracefully,
+// letting requests in flight finish for up to 10 seconds.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Answers stream (exports); give them the query budget and then some.
+		WriteTimeout: s.cfg.QueryTimeout + 60*time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shut); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

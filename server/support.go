@@ -1,0 +1,61 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+var supportColumns = []column[*graph.Instrument]{
+	{"id", func(i *graph.Instrument) string { return i.ID }},
+	{"city", func(i *graph.Instrument) string { return i.City }},
+	{"plan", func(i *graph.Instrument) string { return i.Plan }},
+	{"measure", func(i *graph.Instrument) string { return i.Measure }},
+	{"kind", func(i *graph.Instrument) string { return i.Kind }},
+	{"technology", func(i *graph.Instrument) string { return i.Technology }},
+	{"rate", func(i *graph.Instrument) string {
+		if i.Rate == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*i.Rate, 'g', -1, 64)
+	}},
+	{"rate_base", func(i *graph.Instrument) string { return i.RateBase }},
+	{"cap_amount", func(i *graph.Instrument) string {
+		if i.CapAmount == nil {
+			return ""
+		}
+		return strconv.FormatInt(*i.CapAmount, 10)
+	}},
+	{"cap_currency", func(i *graph.Instrument) string { return i.CapCurrency }},
+	{"cap_per", func(i *graph.Instrument) string { return i.CapPer }},
+	{"schedule", func(i *graph.Instrument) string { return i.Schedule }},
+	{"schedule_years", func(i *graph.Instrument) string { return year(i.ScheduleYears) }},
+	{"eligibility", func(i *graph.Instrument) string { return i.Eligibility }},
+	{"summary", func(i *graph.Instrument) string { return i.Summary }},
+	{"source", func(i *graph.Instrument) string { return i.Source }},
+}
+
+// support lists support instruments by technology and city.
+func (s *Server) support() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		tech, err := entity(c, v, "technology", schema.Technology)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		city, err := entity(c, v, "city", schema.City)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, v.SupportOf(tech, city), supportColumns)
+	}
+}
