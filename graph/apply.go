@@ -141,7 +141,7 @@ func (s *Store) version(ctx context.Context) (string, error) {
 	it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
 	defer it.Close()
 	for it.Next(ctx) {
-		q, err := s.qs.Quad(it.Result())
+		q, err := s.quad(it.Result())
 		if err != nil {
 			return "", err
 		}
@@ -282,7 +282,7 @@ func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, erro
 	defer it.Close()
 	var out []quad.Quad
 	for it.Next(ctx) {
-		q, err := s.qs.Quad(it.Result())
+		q, err := s.quad(it.Result())
 		if err != nil {
 			return nil, fmt.Errorf("read graph %s: %w", g, err)
 		}

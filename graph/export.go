@@ -7,8 +7,10 @@ import (
 	"io"
 	"sort"
 
+	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/jsonld"
+	"github.com/cayleygraph/quad/nquads"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -29,7 +31,7 @@ func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 	defer it.Close()
 	var out []quad.Quad
 	for it.Next(ctx) {
-		q, err := s.qs.Quad(it.Result())
+		q, err := s.quad(it.Result())
 		if err != nil {
 			return nil, fmt.Errorf("read quads: %w", err)
 		}
@@ -70,8 +72,22 @@ func (s *Store) Export(ctx context.Context, w io.Writer, format string) error {
 	return WriteQuads(w, qs, format)
 }
 
+// fullTypes spells literal types as full IRIs: the quad library prints
+// integers as "8"^^<xsd:integer>, which other RDF tools do not read.
+func fullTypes(q quad.Quad) quad.Quad {
+	if ts, ok := q.Object.(quad.TypedStringer); ok {
+		t := ts.TypedString()
+		t.Type = t.Type.Full()
+		q.Object = t
+	}
+	return q
+}
+
 // WriteQuads writes qs to w as N-Quads, one per line, or as one JSON-LD document.
 func WriteQuads(w io.Writer, qs []quad.Quad, format string) error {
+	for i := range qs {
+		qs[i] = fullTypes(qs[i])
+	}
 	switch format {
 	case NQuads:
 		bw := bufio.NewWriter(w)
@@ -88,4 +104,26 @@ func WriteQuads(w io.Writer, qs []quad.Quad, format string) error {
 		return jw.Close()
 	}
 	return fmt.Errorf("export: unknown format %q: use one of %v", format, ExportFormats)
+}
+
+// ImportNQuads adds the quads of an N-Quads stream (as Export writes it)
+// through the batched writer; it returns how many it read.
+func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
+	qr := nquads.NewReader(r, false)
+	defer qr.Close()
+	w, err := s.batchWriter()
+	if err != nil {
+		return 0, fmt.Errorf("import: %w", err)
+	}
+	n, err := quad.CopyBatch(w, qr, quad.DefaultBatch)
+	if err != nil {
+		return n, fmt.Errorf("import: quad %d: %w", n+1, err)
+	}
+	if err := w.Close(); err != nil {
+		return n, fmt.Errorf("import: %w", err)
+	}
+	if err := s.bumpVersion(ctx, graph.NewTransaction()); err != nil {
+		return n, fmt.Errorf("import: %w", err)
+	}
+	return n, nil
 }

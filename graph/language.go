@@ -29,7 +29,12 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) ([]a
 	if lang == nil {
 		return nil, false, &QueryError{fmt.Sprintf("unknown language %q: use gizmo or graphql", language)}
 	}
-	it, err := lang.Session(s.qs).Execute(ctx, src, query.Options{Collation: query.JSONLD, Limit: limit + 1})
+	// GraphQL answers in its own JSON shape and has no JSON-LD collation.
+	col := query.JSONLD
+	if language == "graphql" {
+		col = query.JSON
+	}
+	it, err := lang.Session(s.qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, false, fmt.Errorf("query: %w", ctx.Err())

@@ -105,6 +105,15 @@ func (v *View) Resolve(t schema.Type, name string) (id string, suggestions []str
 	if id, ok := v.names.byType[t][k]; ok {
 		return id, nil
 	}
+	// English plurals: "data centers", "smart cities".
+	for _, sing := range []string{strings.TrimSuffix(k, "s"), strings.TrimSuffix(k, "ies") + "y"} {
+		if sing == k || sing == "y" {
+			continue
+		}
+		if id, ok := v.names.byType[t][sing]; ok {
+			return id, nil
+		}
+	}
 	var cands []string
 	ids := map[string]string{}
 	for _, e := range v.names.entries {

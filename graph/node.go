@@ -111,7 +111,7 @@ func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) 
 	for _, dir := range []quad.Direction{quad.Subject, quad.Object} {
 		it := s.qs.QuadIterator(dir, ref).Iterate()
 		for it.Next(ctx) {
-			q, err := s.qs.Quad(it.Result())
+			q, err := s.quad(it.Result())
 			if err != nil {
 				it.Close()
 				return nil, fmt.Errorf("read node %s: %w", iri, err)

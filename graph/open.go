@@ -59,6 +59,7 @@ func (s *Store) Backend() string { return s.backend }
 
 // Open opens the store cfg names, creating it on first use.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	quietCayley()
 	name := cfg.Backend
 	if name == "" {
 		name = DefaultBackend

@@ -298,12 +298,8 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 			c.errorf(f, mapKey{mapPtr(p.Title), lang}, "title."+lang, "unknown language %q: use one of %s", lang, strings.Join(schema.Languages, ", "))
 		}
 	}
-	if p.Title != nil {
-		for _, lang := range []string{"en", "zh"} {
-			if p.Title[lang] == "" {
-				c.errorf(f, &p.Title, "title", "missing the %s title", lang)
-			}
-		}
+	if p.Title != nil && len(p.Title) == 0 {
+		c.errorf(f, &p.Title, "title", "a plan needs a title in at least one language")
 	}
 	c.date(f, &p.Adopted, "adopted")
 	c.date(f, &p.Published, "published")

@@ -184,6 +184,12 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	}
 }
 
+// yamlKey is a field's key: its yaml tag without options.
+func yamlKey(f reflect.StructField) string {
+	k, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return k
+}
+
 // entries lists a mapping's key/value pairs, or reports that n is not a mapping.
 func entries(n ast.Node) ([]*ast.MappingValueNode, bool) {
 	switch m := n.(type) {
@@ -213,7 +219,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 	fields := map[string]int{}
 	var keys []string
 	for i := range t.NumField() {
-		k := t.Field(i).Tag.Get("yaml")
+		k := yamlKey(t.Field(i))
 		fields[k] = i
 		keys = append(keys, k)
 	}
@@ -235,8 +241,8 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Tag.Get("pg") == "required" && !seen[f.Tag.Get("yaml")] {
-			d.errorf(p, path, "missing required key %q", f.Tag.Get("yaml"))
+		if f.Tag.Get("pg") == "required" && !seen[yamlKey(f)] {
+			d.errorf(p, path, "missing required key %q", yamlKey(f))
 		}
 	}
 }

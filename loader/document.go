@@ -14,31 +14,31 @@ type Aliases map[string][]string
 
 // Vocabulary is one vocabulary file; every section is optional.
 type Vocabulary struct {
-	Sources       []SourceDef       `yaml:"sources"`
-	Organizations []OrganizationDef `yaml:"organizations"`
-	Provinces     []ProvinceDef     `yaml:"provinces"`
-	Cities        []CityDef         `yaml:"cities"`
-	Technologies  []TermDef         `yaml:"technologies"`
-	Domains       []TermDef         `yaml:"domains"`
-	Scopes        []ScopeDef        `yaml:"scopes"`
+	Sources       []SourceDef       `yaml:"sources,omitempty"`
+	Organizations []OrganizationDef `yaml:"organizations,omitempty"`
+	Provinces     []ProvinceDef     `yaml:"provinces,omitempty"`
+	Cities        []CityDef         `yaml:"cities,omitempty"`
+	Technologies  []TermDef         `yaml:"technologies,omitempty"`
+	Domains       []TermDef         `yaml:"domains,omitempty"`
+	Scopes        []ScopeDef        `yaml:"scopes,omitempty"`
 }
 
 // SourceDef is a document facts are taken from.
 type SourceDef struct {
 	ID       string `yaml:"id" pg:"required"`
 	Names    Names  `yaml:"names" pg:"required"`
-	Author   string `yaml:"author"`
-	Written  string `yaml:"written"`
-	Language string `yaml:"language"`
-	Location string `yaml:"location"`
-	Note     string `yaml:"note"`
+	Author   string `yaml:"author,omitempty"`
+	Written  string `yaml:"written,omitempty"`
+	Language string `yaml:"language,omitempty"`
+	Location string `yaml:"location,omitempty"`
+	Note     string `yaml:"note,omitempty"`
 }
 
 // OrganizationDef is an issuer of documents.
 type OrganizationDef struct {
 	ID      string  `yaml:"id" pg:"required"`
 	Names   Names   `yaml:"names" pg:"required"`
-	Aliases Aliases `yaml:"aliases"`
+	Aliases Aliases `yaml:"aliases,omitempty"`
 }
 
 // ProvinceDef is a province-level division.
@@ -46,7 +46,7 @@ type ProvinceDef struct {
 	ID      string  `yaml:"id" pg:"required"`
 	Code    string  `yaml:"code" pg:"required"`
 	Names   Names   `yaml:"names" pg:"required"`
-	Aliases Aliases `yaml:"aliases"`
+	Aliases Aliases `yaml:"aliases,omitempty"`
 }
 
 // CityDef is a city with its GB/T 2260 code and province.
@@ -55,14 +55,14 @@ type CityDef struct {
 	Code     string  `yaml:"code" pg:"required"`
 	Province string  `yaml:"province" pg:"required"`
 	Names    Names   `yaml:"names" pg:"required"`
-	Aliases  Aliases `yaml:"aliases"`
+	Aliases  Aliases `yaml:"aliases,omitempty"`
 }
 
 // TermDef is a technology or a domain.
 type TermDef struct {
 	ID      string  `yaml:"id" pg:"required"`
 	Names   Names   `yaml:"names" pg:"required"`
-	Aliases Aliases `yaml:"aliases"`
+	Aliases Aliases `yaml:"aliases,omitempty"`
 }
 
 // ScopeDef is a definition of which technologies count as new infrastructure.
@@ -72,18 +72,18 @@ type ScopeDef struct {
 	DefinedBy    string   `yaml:"defined_by" pg:"required"`
 	Date         string   `yaml:"date" pg:"required"`
 	Technologies []string `yaml:"technologies" pg:"required"`
-	New          []string `yaml:"new"`
+	New          []string `yaml:"new,omitempty"`
 	Evidence     Evidence `yaml:"evidence" pg:"required"`
 }
 
 // Evidence ties a fact to its source. Source defaults to the file's source.
 type Evidence struct {
-	Source    string `yaml:"source"`
+	Source    string `yaml:"source,omitempty"`
 	Section   string `yaml:"section" pg:"required"`
 	Summary   string `yaml:"summary" pg:"required"`
-	Quote     string `yaml:"quote"`
-	Offset    *int   `yaml:"offset"`
-	OffsetEnd *int   `yaml:"offset_end"`
+	Quote     string `yaml:"quote,omitempty"`
+	Offset    *int   `yaml:"offset,omitempty"`
+	OffsetEnd *int   `yaml:"offset_end,omitempty"`
 }
 
 // Note is a remark on a document, with the section it comes from.
@@ -110,16 +110,16 @@ type PlanFile struct {
 	City      string       `yaml:"city" pg:"required"`
 	Issuer    string       `yaml:"issuer" pg:"required"`
 	Title     Names        `yaml:"title" pg:"required"`
-	Adopted   string       `yaml:"adopted"`
-	Published string       `yaml:"published"`
-	Reviewed  string       `yaml:"reviewed"`
-	Period    *Period      `yaml:"period"`
-	Related   []Related    `yaml:"related"`
+	Adopted   string       `yaml:"adopted,omitempty"`
+	Published string       `yaml:"published,omitempty"`
+	Reviewed  string       `yaml:"reviewed,omitempty"`
+	Period    *Period      `yaml:"period,omitempty"`
+	Related   []Related    `yaml:"related,omitempty"`
 	Source    string       `yaml:"source" pg:"required"`
-	Evidence  *Evidence    `yaml:"evidence"`
-	Notes     []Note       `yaml:"notes"`
-	Measures  []MeasureDef `yaml:"measures"`
-	Mentions  []MentionDef `yaml:"mentions"`
+	Evidence  *Evidence    `yaml:"evidence,omitempty"`
+	Notes     []Note       `yaml:"notes,omitempty"`
+	Measures  []MeasureDef `yaml:"measures,omitempty"`
+	Mentions  []MentionDef `yaml:"mentions,omitempty"`
 }
 
 // TechLink is a measure's link to a technology with its basis.
@@ -133,11 +133,11 @@ type MeasureDef struct {
 	ID           string          `yaml:"id" pg:"required"`
 	Kind         string          `yaml:"kind" pg:"required"`
 	Title        string          `yaml:"title" pg:"required"`
-	Context      string          `yaml:"context"`
-	Technologies []TechLink      `yaml:"technologies"`
-	Domains      []string        `yaml:"domains"`
-	SupportedBy  []string        `yaml:"supported_by"`
-	Support      []InstrumentDef `yaml:"support"`
+	Context      string          `yaml:"context,omitempty"`
+	Technologies []TechLink      `yaml:"technologies,omitempty"`
+	Domains      []string        `yaml:"domains,omitempty"`
+	SupportedBy  []string        `yaml:"supported_by,omitempty"`
+	Support      []InstrumentDef `yaml:"support,omitempty"`
 	Evidence     Evidence        `yaml:"evidence" pg:"required"`
 }
 
@@ -159,18 +159,18 @@ type InstrumentDef struct {
 	ID          string    `yaml:"id" pg:"required"`
 	Kind        string    `yaml:"kind" pg:"required"`
 	Technology  string    `yaml:"technology" pg:"required"`
-	Rate        *float64  `yaml:"rate"`
-	Base        string    `yaml:"base"`
-	Cap         *Cap      `yaml:"cap"`
-	Schedule    *Schedule `yaml:"schedule"`
-	Eligibility string    `yaml:"eligibility"`
+	Rate        *float64  `yaml:"rate,omitempty"`
+	Base        string    `yaml:"base,omitempty"`
+	Cap         *Cap      `yaml:"cap,omitempty"`
+	Schedule    *Schedule `yaml:"schedule,omitempty"`
+	Eligibility string    `yaml:"eligibility,omitempty"`
 	Summary     string    `yaml:"summary" pg:"required"`
 }
 
 // MentionScope is the cities and documents a count covers.
 type MentionScope struct {
-	Cities    []string `yaml:"cities"`
-	Documents []string `yaml:"documents"`
+	Cities    []string `yaml:"cities,omitempty"`
+	Documents []string `yaml:"documents,omitempty"`
 }
 
 // MentionDef is how often some documents name a technology.
@@ -179,9 +179,9 @@ type MentionDef struct {
 	Technology string       `yaml:"technology" pg:"required"`
 	Count      *int         `yaml:"count" pg:"required"`
 	Qualifier  string       `yaml:"qualifier" pg:"required"`
-	Uncertain  bool         `yaml:"uncertain"`
+	Uncertain  bool         `yaml:"uncertain,omitempty"`
 	Scope      MentionScope `yaml:"scope" pg:"required"`
-	Note       string       `yaml:"note"`
+	Note       string       `yaml:"note,omitempty"`
 	Evidence   Evidence     `yaml:"evidence" pg:"required"`
 }
 

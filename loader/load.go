@@ -30,6 +30,9 @@ type Dataset struct {
 	Graphs    []*schema.Document
 	Documents int // plan documents
 	Measures  int
+	// Technologies and Domains are the vocabulary's terms with their names
+	// and aliases: the lexicon for name resolution and text extraction.
+	Technologies, Domains []TermDef
 }
 
 // Quads is the number of quads over all graphs.
@@ -172,6 +175,8 @@ func build(files []*file) *Dataset {
 		switch {
 		case f.vocab != nil:
 			e.vocabulary(f.vocab)
+			ds.Technologies = append(ds.Technologies, f.vocab.Technologies...)
+			ds.Domains = append(ds.Domains, f.vocab.Domains...)
 		case f.plan != nil:
 			e.plan(f.plan)
 			ds.Documents++

@@ -169,7 +169,6 @@ func interpret(v *graph.View, question string) (*interpretation, error) {
 		Message: "could not read the question " + strconv.Quote(question) + "; ask it in one of the forms listed", Forms: forms}
 }
 
-
 // ask answers a plain question by running the query it reads as; the
 // answer carries that interpretation beside the rows.
 func (s *Server) ask() gin.HandlerFunc {

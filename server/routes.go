@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	v1.GET("/search", s.search())
 	v1.GET("/ask", s.ask())
 	v1.POST("/query", s.query())
+	v1.POST("/extract", s.extractDraft())
 	v1.GET("/export", s.export())
 	e.GET("/openapi.json", s.openapi())
 

@@ -39,6 +39,8 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	engine *gin.Engine
+	// lexicons caches what POST /v1/extract matches text against.
+	lexicons lexicons
 }
 
 // New builds a server over store.

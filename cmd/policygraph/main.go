@@ -58,6 +58,7 @@ Commands:
   validate   check a data directory and list every error
   load       validate a data directory and write it into the store
   export     write the whole graph to stdout (N-Quads or JSON-LD)
+  extract    propose a draft plan document from plan text (Chinese, Japanese, English)
 
 Run 'policygraph <command> --help' for a command's flags.
 `
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.export(ctx, args[1:])
 	case "serve":
 		return env.serve(ctx, args[1:])
+	case "extract":
+		return env.extract(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

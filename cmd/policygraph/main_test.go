@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runCLI runs the whole program in-process and returns its exit status and output.
+func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, getenv, &out, &errOut)
+	return exitCode(err, &errOut), out.String(), errOut.String()
+}
+
+// copyData copies the real data directory so a test may break it.
+func copyData(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir("../../data", func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("../../data", p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{nil, 2, "Usage:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"validate", "--nope"}, 2, "flag provided but not defined"},
+		{[]string{"validate", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"export", "--db", "memory", "--format", "rdfxml"}, 2, `unknown --format "rdfxml"`},
+		{[]string{"load", "--data", "../../data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
+		{[]string{"serve", "--query-timeout", "0s"}, 2, "--query-timeout must be positive"},
+		{[]string{"validate", "--data", "/nonexistent"}, 1, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			status, _, stderr := runCLI(t, nil, tt.args...)
+			if status != tt.status || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("status %d, stderr %q; want %d and %q", status, stderr, tt.status, tt.stderr)
+			}
+		})
+	}
+	for _, cmd := range []string{"validate", "load", "export", "serve"} {
+		status, _, stderr := runCLI(t, nil, cmd, "--help")
+		if status != 0 || !strings.Contains(stderr, "Usage: policygraph "+cmd) {
+			t.Errorf("%s --help: status %d, %q", cmd, status, stderr)
+		}
+	}
+}
+
+func TestValidateLoadExport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pg.db")
+	env := map[string]string{"POLICYGRAPH_DB": "bolt", "POLICYGRAPH_DBPATH": db}
+	status, out, stderr := runCLI(t, env, "validate", "--data", "../../data")
+	if status != 0 || !strings.Contains(out, "is valid: ") {
+		t.Fatalf("validate: %d %q %q", status, out, stderr)
+	}
+	status, out, stderr = runCLI(t, env, "load", "--data", "../../data")
+	if status != 0 || !strings.Contains(out, "5 documents") {
+		t.Fatalf("load: %d %q %q", status, out, stderr)
+	}
+	_, before, _ := runCLI(t, env, "export")
+	if !strings.Contains(before, `"10"^^<http://www.w3.org/2001/XMLSchema#integer>`) {
+		t.Errorf("export lacks Fuzhou's count of 10")
+	}
+
+	// A typo anywhere: every error at its place, exit 1, the store untouched.
+	broken := copyData(t)
+	p := filepath.Join(broken, "plans", "fuzhou-new-infrastructure-2020.yaml")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(src), "id: blockchain", "id: blockchian", 1)
+	bad = strings.Replace(bad, "published: 2020-06-02", "published: 2020-06-31", 1)
+	if bad == string(src) {
+		t.Fatal("nothing to break in the Fuzhou plan")
+	}
+	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"validate", "load"} {
+		status, _, stderr = runCLI(t, env, cmd, "--data", broken)
+		if status != 1 || !strings.Contains(stderr, `unknown technology "blockchian" (did you mean "blockchain"?)`) ||
+			!strings.Contains(stderr, `bad date "2020-06-31"`) || !strings.Contains(stderr, p+":") {
+			t.Errorf("%s of broken data: status %d, stderr %q", cmd, status, stderr)
+		}
+	}
+	if _, after, _ := runCLI(t, env, "export"); after != before {
+		t.Errorf("a failed load changed the store")
+	}
+	status, out, _ = runCLI(t, env, "export", "--format", "jsonld")
+	var doc any
+	if status != 0 || json.Unmarshal([]byte(out), &doc) != nil {
+		t.Errorf("JSON-LD export: status %d", status)
+	}
+}
+
+// TestServeBinary builds the real binary, serves the dataset on a free
+// port and asks it the README's first question over TCP.
+func TestServeBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "policygraph")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", "../../data", "--dbpath", filepath.Join(dir, "pg.db"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+		}
+	}()
+	base := ""
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if rest, ok := strings.CutPrefix(lines.Text(), "policygraph: serving "); ok {
+			base = strings.Fields(rest)[0]
+			break
+		}
+	}
+	go func() { io.Copy(io.Discard, stdout); done <- cmd.Wait() }()
+	if base == "" {
+		t.Fatalf("no address announced; stderr: %s", stderr.String())
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(base + "/v1/cities?technology=blockchain&domain=finance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Rows []struct {
+			City, Basis string
+			Measures    []string
+		}
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("status %d, %v", resp.StatusCode, err)
+	}
+	got := map[string]string{}
+	for _, r := range body.Rows {
+		got[r.City] = r.Basis
+	}
+	if len(got) != 2 || got["fuzhou"] != "explicit" || got["shanghai"] != "inferred" {
+		t.Errorf("cities applying blockchain to finance: %v", got)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no graceful exit after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "path=\"/v1/cities?technology=blockchain&domain=finance\"") {
+		t.Errorf("no request log line: %s", stderr.String())
+	}
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loader/extract"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// lexicons caches the extraction lexicon of the current graph version.
+type lexicons struct {
+	mu      sync.Mutex
+	version string
+	lx      *extract.Lexicon
+}
+
+// of returns the lexicon for view v: the vocabulary's names and aliases,
+// the same ones name resolution uses.
+func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lx != nil && l.version == v.Version {
+		return l.lx, nil
+	}
+	var terms []extract.Term
+	for _, list := range []struct {
+		t  schema.Type
+		es []*graph.Entity
+	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
+		for _, e := range list.es {
+			texts := []string{}
+			for _, n := range e.Names {
+				texts = append(texts, n)
+			}
+			for _, as := range e.Aliases {
+				texts = append(texts, as...)
+			}
+			slices.Sort(texts)
+			terms = append(terms, extract.Term{Type: list.t, ID: e.ID, Texts: texts})
+		}
+	}
+	lx, err := extract.NewLexicon(terms)
+	if err != nil {
+		return nil, err
+	}
+	l.version, l.lx = v.Version, lx
+	return lx, nil
+}
+
+// extractDraft proposes a draft plan from the text in the body (plain
+// text, or HTML by Content-Type), answered as the plan document in JSON.
+func (s *Server) extractDraft() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		lang := c.DefaultQuery("lang", "auto")
+		if !slices.Contains([]string{"auto", "zh", "ja", "en"}, lang) {
+			s.fail(c, badRequest("bad lang %q: use auto, zh, ja or en", lang))
+			return
+		}
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				s.fail(c, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"})
+				return
+			}
+			s.fail(c, err)
+			return
+		}
+		if len(strings.TrimSpace(string(body))) == 0 {
+			s.fail(c, badRequest("empty body: send the plan text"))
+			return
+		}
+		if !utf8.Valid(body) {
+			s.fail(c, badRequest("the body is not UTF-8 text"))
+			return
+		}
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		lx, err := s.lexicons.of(v)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		text, offset := body, func(i int) int { return i }
+		if strings.Contains(c.ContentType(), "html") || extract.IsHTML(body) {
+			text, offset = extract.StripHTML(body)
+		}
+		d := extract.Extract(lx, text, offset, extract.Options{
+			City: c.Query("city"), Plan: c.Query("plan"), Source: c.Query("source"), Lang: lang, File: c.DefaultQuery("file", "request body"),
+		})
+		out, err := d.Encode("json")
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Data(http.StatusOK, "application/json", out)
+	}
+}
