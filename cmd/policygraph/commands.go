@@ -139,4 +139,3 @@ func (e environment) export(ctx context.Context, args []string) error {
 	defer st.Close()
 	return st.Export(ctx, e.stdout, *format)
 }
-
