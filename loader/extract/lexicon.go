@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/coregx/ahocorasick"
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -28,7 +28,7 @@ type Term struct {
 // Lexicon finds terms in text: leftmost-longest, never counting one span
 // twice, so 工业互联网 is industrial internet and not also 互联网.
 type Lexicon struct {
-	ac   *ahocorasick.Automaton
+	trie *ahocorasick.Trie
 	pats []pattern
 }
 
@@ -82,11 +82,7 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 	if len(texts) == 0 {
 		return nil, fmt.Errorf("lexicon: no terms")
 	}
-	ac, err := ahocorasick.NewBuilder().SetMatchKind(ahocorasick.LeftmostLongest).AddStrings(texts).Build()
-	if err != nil {
-		return nil, fmt.Errorf("lexicon: %w", err)
-	}
-	lx.ac = ac
+	lx.trie = ahocorasick.NewTrieBuilder().AddStrings(texts).Build()
 	return lx, nil
 }
 
@@ -137,18 +133,35 @@ func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
-// Find returns every term in text, in order, without overlaps.
+// Find returns every term in text, in order, without overlaps: of
+// overlapping candidates the leftmost wins, and of those the longest.
 func (lx *Lexicon) Find(text []byte) []Hit {
-	// FindAll, not a loop of Find: in this version Find with leftmost-longest
-	// semantics can skip the first match, FindAll does not.
-	ms := lx.ac.FindAll(text, -1)
-	hits := make([]Hit, 0, len(ms))
-	for _, m := range ms {
-		p := lx.pats[m.PatternID]
-		if p.latin && (m.Start > 0 && isWordByte(text[m.Start-1]) || m.End < len(text) && isWordByte(text[m.End])) {
-			continue // part of a longer word: "AI" in "said"
+	// The trie reports every occurrence of every pattern, overlaps
+	// included; whole-word checks come first so that a plural ("data
+	// centers") can win over its singular that stops inside a word.
+	var cands []Hit
+	lx.trie.Walk(text, func(end, n, id int64) bool {
+		p := lx.pats[id]
+		s, e := int(end-n+1), int(end+1)
+		if p.latin && (s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e])) {
+			return true // part of a longer word: "AI" in "said"
 		}
-		hits = append(hits, Hit{Type: p.typ, ID: p.id, Start: m.Start, End: m.End})
+		cands = append(cands, Hit{Type: p.typ, ID: p.id, Start: s, End: e})
+		return true
+	})
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].Start != cands[j].Start {
+			return cands[i].Start < cands[j].Start
+		}
+		return cands[i].End > cands[j].End
+	})
+	hits := cands[:0]
+	last := 0
+	for _, c := range cands {
+		if c.Start >= last {
+			hits = append(hits, c)
+			last = c.End
+		}
 	}
 	return hits
 }
