@@ -45,8 +45,13 @@ func (s *Store) DatasetHash(ctx context.Context) (string, error) {
 // single transaction, a new one is written in batches, and a file document
 // no longer in docs is removed. Documents written through the API are kept.
 // datasetHash is recorded so a later start can tell whether data changed.
-func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document) (ApplyReport, error) {
+//
+// progress, when not nil, is told the running count of quads written.
+func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (ApplyReport, error) {
 	var rep ApplyReport
+	if progress == nil {
+		progress = func(int) {}
+	}
 	meta, err := s.readMeta(ctx)
 	if err != nil {
 		return rep, err
@@ -68,6 +73,7 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 			rep.Replaced = append(rep.Replaced, d.ID)
 			rep.QuadsAdded += added
 			rep.QuadsRemoved += removed
+			progress(rep.QuadsAdded)
 		default:
 			fresh = append(fresh, d)
 		}
@@ -85,7 +91,8 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 		rep.QuadsRemoved += removed
 	}
 	if len(fresh) > 0 {
-		n, err := s.bulkAdd(ctx, fresh)
+		base := rep.QuadsAdded
+		n, err := s.bulkAdd(ctx, fresh, func(n int) { progress(base + n) })
 		if err != nil {
 			return rep, err
 		}
@@ -243,7 +250,7 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 // bulkAdd writes new documents through Cayley's batched writer. Their meta
 // quads go last, so a load cut short leaves documents without meta, which
 // the next Apply writes again (duplicates are ignored).
-func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document) (int, error) {
+func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress func(int)) (int, error) {
 	w, err := s.batchWriter()
 	if err != nil {
 		return 0, fmt.Errorf("load: %w", err)
@@ -257,6 +264,7 @@ func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document) (int, erro
 			return n, fmt.Errorf("load %s: %w", d.ID, err)
 		}
 		n += len(d.Quads)
+		progress(n)
 	}
 	for _, d := range docs {
 		if _, err := w.WriteQuads(metaQuads(d)); err != nil {

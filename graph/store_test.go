@@ -91,7 +91,7 @@ func loadDir(t *testing.T, dir string) *loader.Dataset {
 
 func apply(t *testing.T, st *Store, ds *loader.Dataset) ApplyReport {
 	t.Helper()
-	rep, err := st.Apply(context.Background(), ds.Hash, ds.Graphs)
+	rep, err := st.Apply(context.Background(), ds.Hash, ds.Graphs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func newTestServer(t *testing.T, cfg Config) (*Server, *loader.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(ctx, ds.Hash, ds.Graphs); err != nil {
+	if _, err := st.Apply(ctx, ds.Hash, ds.Graphs, nil); err != nil {
 		t.Fatal(err)
 	}
 	return New(st, cfg), ds
@@ -528,5 +528,43 @@ func TestCORS(t *testing.T) {
 	w = do(t, off, http.MethodGet, "/v1/health", nil, map[string]string{"Origin": "http://localhost:8888"})
 	if w.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("CORS on by default")
+	}
+}
+
+func TestExtract(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	text := "一、鼓励在金融等行业开展区块链应用示范。\n\n二、建设工业互联网平台和智能计算中心。"
+	w := do(t, s, http.MethodPost, "/v1/extract?city=fuzhou&plan=fz-draft", []byte(text), map[string]string{"Content-Type": "text/plain; charset=utf-8"})
+	d := decode[struct {
+		City     string `json:"city"`
+		Measures []struct {
+			Technologies []struct{ ID, Basis string } `json:"technologies"`
+			Domains      []string                      `json:"domains"`
+			Evidence     struct {
+				Quote     string `json:"quote"`
+				Offset    int    `json:"offset"`
+				OffsetEnd int    `json:"offset_end"`
+			} `json:"evidence"`
+		} `json:"measures"`
+		Mentions []struct {
+			Technology string `json:"technology"`
+			Count      int    `json:"count"`
+		} `json:"mentions"`
+	}](t, w, http.StatusOK)
+	if d.City != "fuzhou" || len(d.Measures) != 2 || len(d.Mentions) != 3 {
+		t.Fatalf("draft: %+v", d)
+	}
+	m := d.Measures[0]
+	if m.Technologies[0].ID != "blockchain" || m.Technologies[0].Basis != "extracted" || strings.Join(m.Domains, ",") != "finance" ||
+		text[m.Evidence.Offset:m.Evidence.OffsetEnd] != m.Evidence.Quote {
+		t.Errorf("first measure: %+v", m)
+	}
+	for _, bad := range []struct {
+		body   []byte
+		status int
+	}{{nil, 400}, {[]byte{0xff, 0xfe}, 400}, {bytes.Repeat([]byte("区"), MaxBodyBytes), 413}} {
+		if w := do(t, s, http.MethodPost, "/v1/extract", bad.body, nil); w.Code != bad.status {
+			t.Errorf("body %.10q: status %d, want %d", bad.body, w.Code, bad.status)
+		}
 	}
 }

@@ -39,6 +39,24 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 	return false, nil
 }
 
+// positionals parses flags that may stand before, between or after the
+// positional arguments, and returns those arguments.
+func positionals(fs *flag.FlagSet, args []string) (pos []string, help bool, err error) {
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, true, nil
+			}
+			return nil, false, &usageError{}
+		}
+		if fs.NArg() == 0 {
+			return pos, false, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+}
+
 func (e environment) env(name, def string) string {
 	if v := e.getenv(name); v != "" {
 		return v
@@ -111,7 +129,9 @@ func (e environment) load(ctx context.Context, args []string) error {
 
 // apply writes a validated dataset into st and prints a one-line summary.
 func (e environment) apply(ctx context.Context, st *graph.Store, dir string, ds *loader.Dataset, start time.Time) error {
-	rep, err := st.Apply(ctx, ds.Hash, ds.Graphs)
+	prog := startProgress(e.stdout)
+	rep, err := st.Apply(ctx, ds.Hash, ds.Graphs, prog.report)
+	prog.finish()
 	if err != nil {
 		return err
 	}

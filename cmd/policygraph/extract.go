@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,20 +21,9 @@ func (e environment) extract(ctx context.Context, args []string) error {
 	source := fs.String("source", "", "source id the evidence points to")
 	lang := fs.String("lang", "auto", "language of the text: auto, zh, ja or en")
 	format := fs.String("format", "yaml", "output format: yaml or json")
-	// Flags may come before or after the files.
-	var files []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return &usageError{}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, help, err := positionals(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(files) == 0 {
 		fs.Usage()

@@ -59,6 +59,8 @@ Commands:
   load       validate a data directory and write it into the store
   export     write the whole graph to stdout (N-Quads or JSON-LD)
   extract    propose a draft plan document from plan text (Chinese, Japanese, English)
+  query      run a Gizmo or GraphQL query and print the results as a table
+  ask        answer a plain question ("which cities apply blockchain to finance")
 
 Run 'policygraph <command> --help' for a command's flags.
 `
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.serve(ctx, args[1:])
 	case "extract":
 		return env.extract(ctx, args[1:])
+	case "query":
+		return env.query(ctx, args[1:])
+	case "ask":
+		return env.ask(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -191,6 +191,11 @@ func TestServeBinary(t *testing.T) {
 	if len(got) != 2 || got["fuzhou"] != "explicit" || got["shanghai"] != "inferred" {
 		t.Errorf("cities applying blockchain to finance: %v", got)
 	}
+	// The terminal client against the running server.
+	ask, err := exec.Command(bin, "ask", "--server", base, "--format", "csv", "which cities use blockchain").Output()
+	if err != nil || !strings.Contains(string(ask), "beijing,Beijing,explicit") || !strings.Contains(string(ask), "shanghai,Shanghai,inferred") {
+		t.Errorf("ask --server: %v\n%s", err, ask)
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -204,5 +209,59 @@ func TestServeBinary(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "path=\"/v1/cities?technology=blockchain&domain=finance\"") {
 		t.Errorf("no request log line: %s", stderr.String())
+	}
+}
+
+func TestExtractCommand(t *testing.T) {
+	file := "../../loader/extract/testdata/plan_zh.txt"
+	status, out, stderr := runCLI(t, nil, "extract", file, "--data", "../../data", "--city", "fuzhou", "--plan", "fz-draft")
+	if status != 0 || !strings.Contains(out, "city: fuzhou") || !strings.Contains(out, "basis: extracted") || !strings.Contains(out, "technology: blockchain\n    count: 4") {
+		t.Errorf("extract: status %d, stderr %q\n%s", status, stderr, out)
+	}
+	status, out, _ = runCLI(t, nil, "extract", "--format", "json", "--data", "../../data", file, file)
+	var drafts []map[string]any
+	if status != 0 || json.Unmarshal([]byte(out), &drafts) != nil || len(drafts) != 2 {
+		t.Errorf("two files as JSON: status %d\n%s", status, out)
+	}
+	for _, bad := range [][]string{{"extract"}, {"extract", "--lang", "fr", file}, {"extract", "--format", "xml", file}} {
+		if status, _, _ := runCLI(t, nil, bad...); status != 2 {
+			t.Errorf("%v: status %d, want 2", bad, status)
+		}
+	}
+	if status, _, stderr := runCLI(t, nil, "extract", "--data", "../../data", "/nonexistent.txt"); status != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing file: %d %q", status, stderr)
+	}
+}
+
+func TestQueryAsk(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pg.db")
+	env := map[string]string{"POLICYGRAPH_DBPATH": db}
+	if status, _, stderr := runCLI(t, env, "load", "--data", "../../data"); status != 0 {
+		t.Fatalf("load: %s", stderr)
+	}
+	status, out, stderr := runCLI(t, env, "ask", "which cities apply blockchain to finance?")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if status != 0 || len(lines) != 5 || !strings.HasPrefix(lines[0], "read as /v1/cities?") ||
+		!strings.HasPrefix(lines[3], "fuzhou ") || !strings.Contains(lines[3], "explicit") || !strings.Contains(lines[4], "inferred") {
+		t.Errorf("ask: status %d, stderr %q\n%s", status, stderr, out)
+	}
+	status, out, _ = runCLI(t, env, "ask", "--format", "csv", "北京发布了哪些规划")
+	if status != 0 || !strings.Contains(out, "beijing-blockchain-2020") || !strings.Contains(out, "beijing-new-infrastructure-2020") {
+		t.Errorf("ask CSV: %d\n%s", status, out)
+	}
+	status, _, stderr = runCLI(t, env, "ask", "tell me a joke")
+	if status != 1 || !strings.Contains(stderr, "which cities apply blockchain to finance?") {
+		t.Errorf("unreadable question: %d %q", status, stderr)
+	}
+	q := `g.V("<https://policygraph.org/id/city/fuzhou>").Out("<https://policygraph.org/ns#hasPlan>").All()`
+	status, out, _ = runCLI(t, env, "query", q, "--format", "json")
+	var res struct {
+		Result []map[string]map[string]string `json:"result"`
+	}
+	if status != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Result) != 2 {
+		t.Errorf("query: %d\n%s", status, out)
+	}
+	if status, _, _ := runCLI(t, env, "query"); status != 2 {
+		t.Errorf("query without a query: status %d", status)
 	}
 }
