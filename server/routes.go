@@ -27,6 +27,10 @@ func (s *Server) routes() {
 	v1.GET("/export", s.export())
 	e.GET("/openapi.json", s.openapi())
 
+	// The web explorer.
+	e.GET("/", s.explorer())
+	e.StaticFS("/assets", s.assets())
+
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, notFound(nil, "no route %s %s; the API is described at /openapi.json", c.Request.Method, c.Request.URL.Path))
 	})

@@ -568,3 +568,22 @@ func TestExtract(t *testing.T) {
 		}
 	}
 }
+
+func TestExplorerIsServed(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	w := get(t, s, "/")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "/assets/vendor/cytoscape.min.js") {
+		t.Fatalf("GET /: %d", w.Code)
+	}
+	for _, asset := range []string{"/assets/app.js", "/assets/app.css", "/assets/vendor/cytoscape.min.js", "/assets/vendor/cytoscape.LICENSE"} {
+		if w := get(t, s, asset); w.Code != http.StatusOK || w.Body.Len() == 0 {
+			t.Errorf("%s: %d", asset, w.Code)
+		}
+	}
+	// Nothing in the page reaches beyond this server.
+	for _, f := range []string{"/", "/assets/app.js"} {
+		if body := get(t, s, f).Body.String(); strings.Contains(body, "//cdn") || strings.Contains(body, "https://unpkg") {
+			t.Errorf("%s loads from a CDN", f)
+		}
+	}
+}
