@@ -539,7 +539,7 @@ func TestExtract(t *testing.T) {
 		City     string `json:"city"`
 		Measures []struct {
 			Technologies []struct{ ID, Basis string } `json:"technologies"`
-			Domains      []string                      `json:"domains"`
+			Domains      []string                     `json:"domains"`
 			Evidence     struct {
 				Quote     string `json:"quote"`
 				Offset    int    `json:"offset"`
