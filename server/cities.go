@@ -39,17 +39,8 @@ var cityColumns = []column[graph.CityRow]{
 
 // cities answers which cities have a measure linking a technology (and a domain).
 func (s *Server) cities() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	return rowsHandler(s, cityColumns, func(c *gin.Context, v *graph.View) ([]graph.CityRow, error) {
 		f, err := measureFilter(c, v)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.CitiesWith(f), cityColumns)
-	}
+		return v.CitiesWith(f), err
+	})
 }

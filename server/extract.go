@@ -37,15 +37,7 @@ func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
 		es []*graph.Entity
 	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
 		for _, e := range list.es {
-			texts := []string{}
-			for _, n := range e.Names {
-				texts = append(texts, n)
-			}
-			for _, as := range e.Aliases {
-				texts = append(texts, as...)
-			}
-			slices.Sort(texts)
-			terms = append(terms, extract.Term{Type: list.t, ID: e.ID, Texts: texts})
+			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases))
 		}
 	}
 	lx, err := extract.NewLexicon(terms)

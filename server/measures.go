@@ -32,17 +32,8 @@ var measureColumns = []column[*graph.Measure]{
 
 // measures lists measures by city, plan, technology, domain and basis.
 func (s *Server) measures() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	return rowsHandler(s, measureColumns, func(c *gin.Context, v *graph.View) ([]*graph.Measure, error) {
 		f, err := measureFilter(c, v)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.FindMeasures(f), measureColumns)
-	}
+		return v.FindMeasures(f), err
+	})
 }

@@ -25,22 +25,17 @@ var mentionColumns = []column[*graph.Mention]{
 
 // mentions lists recorded mention counts by technology and city.
 func (s *Server) mentions() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		tech, err := entity(c, v, "technology", schema.Technology)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		city, err := entity(c, v, "city", schema.City)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.MentionsOf(tech, city), mentionColumns)
+	return rowsHandler(s, mentionColumns, func(c *gin.Context, v *graph.View) ([]*graph.Mention, error) {
+		tech, city, err := techAndCity(c, v)
+		return v.MentionsOf(tech, city), err
+	})
+}
+
+// techAndCity reads the technology and city parameters.
+func techAndCity(c *gin.Context, v *graph.View) (tech, city string, err error) {
+	if tech, err = entity(c, v, "technology", schema.Technology); err != nil {
+		return "", "", err
 	}
+	city, err = entity(c, v, "city", schema.City)
+	return tech, city, err
 }

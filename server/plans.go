@@ -40,17 +40,8 @@ var planColumns = []column[*graph.Plan]{
 
 // plans lists the plan documents, optionally of one city.
 func (s *Server) plans() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	return rowsHandler(s, planColumns, func(c *gin.Context, v *graph.View) ([]*graph.Plan, error) {
 		city, err := entity(c, v, "city", schema.City)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.PlansOf(city), planColumns)
-	}
+		return v.PlansOf(city), err
+	})
 }

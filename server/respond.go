@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
 )
 
 // column is one CSV column of a row type.
@@ -73,6 +75,24 @@ func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
 		return 0, badRequest("bad %s %q: want a whole number from %d to %d", name, s, lo, hi)
 	}
 	return n, nil
+}
+
+// rowsHandler answers a tabular endpoint: rows computes its rows from the
+// request over the current view, and table pages and encodes them.
+func rowsHandler[T any](s *Server, cols []column[T], rows func(c *gin.Context, v *graph.View) ([]T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		r, err := rows(c, v)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		table(s, c, r, cols)
+	}
 }
 
 // table answers rows as {"rows","count","total","truncated","next_offset"}

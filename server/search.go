@@ -20,29 +20,22 @@ var searchColumns = []column[graph.SearchHit]{
 // search finds entities by any name or alias, best first; type= narrows
 // it to a comma-separated list of types.
 func (s *Server) search() gin.HandlerFunc {
-	return func(c *gin.Context) {
+	return rowsHandler(s, searchColumns, func(c *gin.Context, v *graph.View) ([]graph.SearchHit, error) {
 		q := strings.TrimSpace(c.Query("q"))
 		if q == "" {
-			s.fail(c, badRequest("missing q: the text to search for"))
-			return
+			return nil, badRequest("missing q: the text to search for")
 		}
 		var types []schema.Type
 		if raw := c.Query("type"); raw != "" {
 			for _, t := range strings.Split(raw, ",") {
 				if !validType(t) {
-					s.fail(c, badRequest("bad type %q: use %s", t, typeList()))
-					return
+					return nil, badRequest("bad type %q: use %s", t, typeList())
 				}
 				types = append(types, schema.Type(t))
 			}
 		}
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.Search(q, types), searchColumns)
-	}
+		return v.Search(q, types), nil
+	})
 }
 
 func validType(t string) bool {

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/policygraph/policygraph/graph"
-	"github.com/policygraph/policygraph/schema"
 )
 
 var supportColumns = []column[*graph.Instrument]{
@@ -40,22 +39,8 @@ var supportColumns = []column[*graph.Instrument]{
 
 // support lists support instruments by technology and city.
 func (s *Server) support() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := s.view(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		tech, err := entity(c, v, "technology", schema.Technology)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		city, err := entity(c, v, "city", schema.City)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		table(s, c, v.SupportOf(tech, city), supportColumns)
-	}
+	return rowsHandler(s, supportColumns, func(c *gin.Context, v *graph.View) ([]*graph.Instrument, error) {
+		tech, city, err := techAndCity(c, v)
+		return v.SupportOf(tech, city), err
+	})
 }

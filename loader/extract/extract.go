@@ -33,15 +33,7 @@ func LexiconOf(ds *loader.Dataset) (*Lexicon, error) {
 	var terms []Term
 	add := func(t schema.Type, defs []loader.TermDef) {
 		for _, d := range defs {
-			texts := []string{}
-			for _, n := range d.Names {
-				texts = append(texts, n)
-			}
-			for _, as := range d.Aliases {
-				texts = append(texts, as...)
-			}
-			sort.Strings(texts)
-			terms = append(terms, Term{Type: t, ID: d.ID, Texts: texts})
+			terms = append(terms, NewTerm(t, d.ID, d.Names, d.Aliases))
 		}
 	}
 	add(schema.Technology, ds.Technologies)

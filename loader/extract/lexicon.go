@@ -25,6 +25,20 @@ type Term struct {
 	Texts []string
 }
 
+// NewTerm makes the term of an entity from its names and aliases by language.
+func NewTerm(t schema.Type, id string, names map[string]string, aliases map[string][]string) Term {
+	texts := []string{}
+	for _, n := range names {
+		texts = append(texts, n)
+	}
+	for _, as := range aliases {
+		texts = append(texts, as...)
+	}
+	// Map order is random; a sorted list keeps the automaton the same every time.
+	sort.Strings(texts)
+	return Term{Type: t, ID: id, Texts: texts}
+}
+
 // Lexicon finds terms in text: leftmost-longest, never counting one span
 // twice, so 工业互联网 is industrial internet and not also 互联网.
 type Lexicon struct {
