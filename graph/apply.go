@@ -16,13 +16,17 @@ import (
 
 // docMeta is what the meta graph records about one stored document.
 type docMeta struct {
-	hash, origin, path string
+	hash, origin, path, source string
 }
 
 // ApplyReport says what Apply changed.
 type ApplyReport struct {
 	Added, Replaced, Removed, Unchanged []string // graph ids
 	QuadsAdded, QuadsRemoved            int
+	// Kept lists documents a file defines but an API write changed since:
+	// the API version stays (it is the newer word), until the file is
+	// brought up to date (policygraph export --format yaml).
+	Kept []string
 }
 
 // Changed reports whether Apply wrote anything.
@@ -48,6 +52,8 @@ func (s *Store) DatasetHash(ctx context.Context) (string, error) {
 //
 // progress, when not nil, is told the running count of quads written.
 func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (ApplyReport, error) {
+	s.writes.Lock()
+	defer s.writes.Unlock()
 	var rep ApplyReport
 	if progress == nil {
 		progress = func(int) {}
@@ -65,6 +71,8 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 		switch {
 		case stored && old.hash == d.Hash:
 			rep.Unchanged = append(rep.Unchanged, d.ID)
+		case stored && old.origin == schema.FromAPI:
+			rep.Kept = append(rep.Kept, d.ID)
 		case stored:
 			added, removed, err := s.replace(ctx, d, old)
 			if err != nil {
@@ -141,6 +149,8 @@ func newStamp() string {
 
 // version reads the store's current version stamp ("" before the first load).
 func (s *Store) version(ctx context.Context) (string, error) {
+	s.rlock()
+	defer s.runlock()
 	ref, err := s.qs.ValueOf(schema.DatasetNode)
 	if err != nil || ref == nil {
 		return "", err
@@ -166,15 +176,19 @@ func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
 // metaQuads are the meta-graph quads describing document d.
 func metaQuads(d *schema.Document) []quad.Quad {
 	g := schema.GraphIRI(d.ID)
-	return []quad.Quad{
+	qs := []quad.Quad{
 		metaQuad(g, schema.ContentHash, d.Hash),
 		metaQuad(g, schema.Origin, d.Origin),
 		metaQuad(g, schema.Path, d.Path),
 	}
+	if len(d.Source) > 0 {
+		qs = append(qs, metaQuad(g, schema.SourceText, string(d.Source)))
+	}
+	return qs
 }
 
 func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
-	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path})
+	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)})
 }
 
 func mustGraphID(g quad.IRI) string {
@@ -185,6 +199,10 @@ func mustGraphID(g quad.IRI) string {
 func (s *Store) apply(tx *graph.Transaction) error {
 	if len(tx.Deltas) == 0 {
 		return nil
+	}
+	if s.mem != nil {
+		s.mem.Lock()
+		defer s.mem.Unlock()
 	}
 	return s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
 }
@@ -221,7 +239,9 @@ func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (a
 	for _, q := range metaQuads(d) {
 		tx.AddQuad(q)
 	}
-	if err := s.apply(tx); err != nil {
+	// The version stamp changes in the same transaction, so a reader that
+	// saw the old stamp never keeps a view holding part of the new plan.
+	if err := s.bumpVersion(ctx, tx); err != nil {
 		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
 	}
 	return added, removed, nil
@@ -241,7 +261,7 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 	for _, q := range oldMetaQuads(g, m) {
 		tx.RemoveQuad(q)
 	}
-	if err := s.apply(tx); err != nil {
+	if err := s.bumpVersion(ctx, tx); err != nil {
 		return 0, fmt.Errorf("remove %s: %w", id, err)
 	}
 	return len(have), nil
@@ -251,6 +271,10 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 // quads go last, so a load cut short leaves documents without meta, which
 // the next Apply writes again (duplicates are ignored).
 func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress func(int)) (int, error) {
+	if s.mem != nil {
+		s.mem.Lock()
+		defer s.mem.Unlock()
+	}
 	w, err := s.batchWriter()
 	if err != nil {
 		return 0, fmt.Errorf("load: %w", err)
@@ -279,6 +303,8 @@ func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress f
 
 // graphQuads lists the quads labelled g.
 func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
 	ref, err := s.qs.ValueOf(g)
 	if err != nil {
 		return nil, fmt.Errorf("read graph %s: %w", g, err)
@@ -323,6 +349,8 @@ func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
 			m.origin = v
 		case schema.Path:
 			m.path = v
+		case schema.SourceText:
+			m.source = v
 		}
 		meta[g] = m
 	}

@@ -27,6 +27,8 @@ var ExportFormats = []string{NQuads, JSONLD}
 // AllQuads lists every quad of the store except the meta graph's
 // bookkeeping, sorted by their N-Quads form so that output is deterministic.
 func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
 	it := s.qs.QuadsAllIterator().Iterate()
 	defer it.Close()
 	var out []quad.Quad
@@ -111,16 +113,24 @@ func WriteQuads(w io.Writer, qs []quad.Quad, format string) error {
 func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
 	qr := nquads.NewReader(r, false)
 	defer qr.Close()
+	s.writes.Lock()
+	defer s.writes.Unlock()
+	if s.mem != nil {
+		s.mem.Lock()
+	}
 	w, err := s.batchWriter()
 	if err != nil {
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	n, err := quad.CopyBatch(w, qr, quad.DefaultBatch)
-	if err != nil {
-		return n, fmt.Errorf("import: quad %d: %w", n+1, err)
+	if err == nil {
+		err = w.Close()
 	}
-	if err := w.Close(); err != nil {
-		return n, fmt.Errorf("import: %w", err)
+	if s.mem != nil {
+		s.mem.Unlock()
+	}
+	if err != nil {
+		return n, fmt.Errorf("import: after %d quads: %w", n, err)
 	}
 	if err := s.bumpVersion(ctx, graph.NewTransaction()); err != nil {
 		return n, fmt.Errorf("import: %w", err)

@@ -34,6 +34,8 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) ([]a
 	if language == "graphql" {
 		col = query.JSON
 	}
+	s.rlock()
+	defer s.runlock()
 	it, err := lang.Session(s.qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {

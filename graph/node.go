@@ -88,6 +88,8 @@ func (v *View) Label(t schema.Type, id string) string {
 // Node reads node iri and its edges from the store; labels come from view.
 // It returns nil when the store has no quad touching iri.
 func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) {
+	s.rlock()
+	defer s.runlock()
 	ref, err := s.qs.ValueOf(iri)
 	if err != nil {
 		return nil, fmt.Errorf("read node %s: %w", iri, err)

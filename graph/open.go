@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/cayleygraph/cayley/graph"
 	_ "github.com/cayleygraph/cayley/graph/kv/bbolt"   // registers "bbolt"
@@ -52,6 +53,12 @@ type Store struct {
 	backend string
 	path    string
 	views   viewCache
+	// writes serialises this process's writers: last write wins.
+	writes sync.Mutex
+	// mem guards the memory store, which Cayley does not lock: reads take
+	// it shared, writes exclusively. Other backends have their own
+	// transactions, and a long query must not hold up writers there.
+	mem *sync.RWMutex
 }
 
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
@@ -87,7 +94,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 	}
-	return &Store{qs: qs, backend: name, path: path}, nil
+	st := &Store{qs: qs, backend: name, path: path}
+	if name == "memstore" {
+		st.mem = &sync.RWMutex{}
+	}
+	return st, nil
 }
 
 // Close closes the store.
@@ -95,6 +106,8 @@ func (s *Store) Close() error { return s.qs.Close() }
 
 // Quads is the number of quads in the store.
 func (s *Store) Quads(ctx context.Context) (int64, error) {
+	s.rlock()
+	defer s.runlock()
 	st, err := s.qs.Stats(ctx, true)
 	if err != nil {
 		return 0, fmt.Errorf("count quads: %w", err)
@@ -111,4 +124,16 @@ func (s *Store) batchWriter() (graph.BatchWriter, error) {
 		return nil, err
 	}
 	return graph.NewWriter(w), nil
+}
+
+func (s *Store) rlock() {
+	if s.mem != nil {
+		s.mem.RLock()
+	}
+}
+
+func (s *Store) runlock() {
+	if s.mem != nil {
+		s.mem.RUnlock()
+	}
 }

@@ -31,6 +31,8 @@ type View struct {
 
 	entities map[schema.Type]map[string]any
 	names    *nameIndex
+	// graphOf is the named graph each entity's type quad lives in.
+	graphOf map[quad.Value]string
 
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
@@ -277,7 +279,11 @@ func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
 
 func newView(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
+	graphOf := map[quad.Value]string{}
 	for _, q := range qs {
+		if q.Predicate == schema.TypeOf {
+			graphOf[q.Subject], _ = schema.GraphID(q.Label)
+		}
 		p := nodes[q.Subject]
 		if p == nil {
 			p = props{}
@@ -285,7 +291,7 @@ func newView(qs []quad.Quad, version string) *View {
 		}
 		p[q.Predicate] = append(p[q.Predicate], q.Object)
 	}
-	v := &View{Version: version, entities: map[schema.Type]map[string]any{}}
+	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf}
 	for _, t := range schema.Types {
 		v.entities[t] = map[string]any{}
 	}
@@ -451,4 +457,17 @@ func (v *View) Measure(id string) *Measure {
 func (v *View) Term(t schema.Type, id string) *Entity {
 	e, _ := v.entities[t][id].(*Entity)
 	return e
+}
+
+// IDsOutside lists the ids of type t held by any named graph but graph:
+// what a replacement of graph may refer to and must not define again.
+func (v *View) IDsOutside(t schema.Type, graph string) []string {
+	var out []string
+	for id := range v.entities[t] {
+		if v.graphOf[t.IRI(id)] != graph {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

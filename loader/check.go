@@ -120,7 +120,7 @@ func (c *checker) def(f *file, t schema.Type, id *string, field string) bool {
 		return false
 	}
 	if prev, dup := c.ids[t][*id]; dup {
-		c.errorf(f, id, field, "duplicate %s id %q (first defined at %s:%d:%d)", t, *id, prev.file.shown, prev.at.line, prev.at.col)
+		c.errorf(f, id, field, "duplicate %s id %q (%s)", t, *id, prev)
 		return false
 	}
 	c.ids[t][*id] = definition{f, f.dec.posOf(id)}

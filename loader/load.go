@@ -170,7 +170,7 @@ func datasetHash(files []*file) string {
 func build(files []*file) *Dataset {
 	ds := &Dataset{Hash: datasetHash(files)}
 	for _, f := range files {
-		g := &schema.Document{ID: f.graphID(), Path: f.path, Hash: hashBytes(f.src), Origin: schema.FromFile}
+		g := &schema.Document{ID: f.graphID(), Path: f.path, Hash: hashBytes(f.src), Origin: schema.FromFile, Source: f.src}
 		e := emitter{label: graphLabel(g.ID)}
 		switch {
 		case f.vocab != nil:

@@ -17,5 +17,8 @@ type Document struct {
 	Path   string // file path relative to the data directory, slash-separated
 	Hash   string // sha256 of the source bytes, hex
 	Origin string // FromFile or FromAPI
+	// Source is the document as written (YAML or JSON), kept so that what
+	// was written through the API can be exported back as a file.
+	Source []byte
 	Quads  []quad.Quad
 }

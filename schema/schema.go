@@ -225,6 +225,8 @@ var (
 	// Version is a stamp on DatasetNode that every write changes, so that a
 	// server process can tell cheaply whether its derived views are stale.
 	Version = pred("version")
+	// SourceText is the document as written, kept in the meta graph.
+	SourceText = pred("sourceText")
 	// Path is the data-directory-relative file a named graph was loaded from.
 	Path = pred("path")
 )

@@ -20,6 +20,8 @@ type apiError struct {
 	Suggestions []string `json:"suggestions,omitempty"`
 	// Forms lists the questions /v1/ask understands, on 422.
 	Forms []string `json:"forms,omitempty"`
+	// Errors lists every problem of an uploaded document, on 422.
+	Errors []fieldError `json:"errors,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -45,6 +47,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.As(err, &ae):
 	case errors.Is(err, context.DeadlineExceeded):
 		ae = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "the query ran past its time limit and was stopped"}
+	case errors.Is(err, graph.ErrStale):
+		ae = &apiError{Status: http.StatusPreconditionFailed, Code: "stale_version", Message: "the document changed since the version in If-Match; fetch it again"}
+	case errors.Is(err, graph.ErrNoDocument):
+		ae = notFound(nil, "no such document")
 	case errors.As(err, &qe):
 		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
 	case errors.Is(err, context.Canceled):

@@ -47,8 +47,8 @@ func (s *Server) cors() gin.HandlerFunc {
 			c.Header("Access-Control-Allow-Origin", s.cfg.CORSOrigin)
 			c.Header("Vary", "Origin")
 			if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
-				c.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				c.Header("Access-Control-Allow-Headers", "Content-Type, Accept")
+				c.Header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+				c.Header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, If-Match")
 				c.Header("Access-Control-Max-Age", "600")
 				c.AbortWithStatus(http.StatusNoContent)
 				return

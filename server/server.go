@@ -23,6 +23,9 @@ type Config struct {
 	QueryTimeout time.Duration
 	// CORSOrigin, when set, is the one browser origin allowed to call the API.
 	CORSOrigin string
+	// WriteToken, when set, allows PUT and DELETE of plans with
+	// Authorization: Bearer <WriteToken>; without it writes are off.
+	WriteToken string
 	// Logger gets one line per request; nil discards.
 	Logger *slog.Logger
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -138,24 +140,78 @@ func (e environment) apply(ctx context.Context, st *graph.Store, dir string, ds 
 	fmt.Fprintf(e.stdout, "loaded %s: %d documents, %d measures, %d quads in %.2fs (%d files: %d added, %d replaced, %d removed, %d unchanged)\n",
 		dir, ds.Documents, ds.Measures, ds.Quads(), time.Since(start).Seconds(),
 		len(ds.Graphs), len(rep.Added), len(rep.Replaced), len(rep.Removed), len(rep.Unchanged))
+	for _, id := range rep.Kept {
+		fmt.Fprintf(e.stderr, "policygraph: %s is in %s and was also written through the API; keeping the API version, "+
+			"which is newer than the file was when last loaded (policygraph export --format yaml --out %s brings the file up to date)\n",
+			id, dir, dir)
+	}
 	return nil
 }
 
 func (e environment) export(ctx context.Context, args []string) error {
-	fs := e.newFlags("export", "export [--db BACKEND] [--dbpath PATH] [--format nquads|jsonld]")
+	fs := e.newFlags("export", "export [--db BACKEND] [--dbpath PATH] [--format nquads|jsonld|yaml] [--out DIR]")
 	cfg := e.storeFlags(fs)
-	format := fs.String("format", graph.NQuads, "output format: "+strings.Join(graph.ExportFormats, ", "))
+	formats := append(slices.Clone(graph.ExportFormats), "yaml")
+	format := fs.String("format", graph.NQuads, "output format: "+strings.Join(formats, ", ")+"; yaml writes data/ files into --out")
+	out := fs.String("out", "", "with --format yaml: the data directory to write")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if !slices.Contains(graph.ExportFormats, *format) {
+	if !slices.Contains(formats, *format) {
 		fs.Usage()
-		return &usageError{fmt.Sprintf("export: unknown --format %q: use one of %s", *format, strings.Join(graph.ExportFormats, ", "))}
+		return &usageError{fmt.Sprintf("export: unknown --format %q: use one of %s", *format, strings.Join(formats, ", "))}
+	}
+	if (*format == "yaml") != (*out != "") {
+		fs.Usage()
+		return &usageError{"export: --format yaml needs --out DIR, and --out only goes with --format yaml"}
 	}
 	st, err := graph.Open(ctx, *cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if *format == "yaml" {
+		return e.exportFiles(ctx, st, *out)
+	}
 	return st.Export(ctx, e.stdout, *format)
+}
+
+// exportFiles writes every stored document back as the file it was
+// written as, so that what arrived through the API can be committed.
+// Each file is written to a temporary name and renamed into place: a
+// failure never leaves a half-written file.
+func (e environment) exportFiles(ctx context.Context, st *graph.Store, dir string) error {
+	docs, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, d := range docs {
+		if len(d.Source) == 0 {
+			return fmt.Errorf("export: %s was stored without its text; load it again from its file", d.ID)
+		}
+		path := filepath.Join(dir, filepath.FromSlash(d.Path))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		_, werr := tmp.Write(d.Source)
+		cerr := tmp.Close()
+		if werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Rename(tmp.Name(), path)
+		}
+		if werr != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("export %s: %w", path, werr)
+		}
+		n++
+	}
+	fmt.Fprintf(e.stdout, "wrote %d files into %s\n", n, dir)
+	return nil
 }

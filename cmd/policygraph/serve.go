@@ -18,6 +18,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	data := e.dataFlag(fs)
 	cfg := e.storeFlags(fs)
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
+	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -39,7 +40,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 

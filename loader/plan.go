@@ -1,0 +1,64 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// Catalog lists the ids a graph already holds, so that one document can
+// be checked on its own: its references must name something in the
+// catalog (or in the document), its ids must not.
+type Catalog interface {
+	IDs(t schema.Type) []string
+}
+
+// ParsePlan validates one plan document (YAML, or the same as JSON) sent
+// as name, against the ids in cat, and turns it into its named graph. The
+// document must carry the id want. Errors are Errors with line and column,
+// like Load's; nothing is returned for an invalid document.
+func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Document, error) {
+	var errs Errors
+	f := &file{path: PlansDir + "/" + want + ".yaml", shown: name, src: src, plan: &PlanFile{}}
+	f.dec = newDecoder(name, &errs)
+	if !f.dec.decodeFile(src, f.plan) {
+		return nil, errs
+	}
+	c := newChecker(&errs)
+	for _, t := range schema.Types {
+		for _, id := range cat.IDs(t) {
+			c.ids[t][id] = definition{}
+		}
+	}
+	if f.plan.ID != want && f.plan.ID != "" {
+		c.errorf(f, &f.plan.ID, "id", "the document's id %q is not %q, the id it is written to", f.plan.ID, want)
+		// Said once: the file-name rule would say it again.
+		f.path = PlansDir + "/" + f.plan.ID + ".yaml"
+	}
+	c.define(f)
+	c.checkPlan(f, f.plan)
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	e := emitter{label: graphLabel("plan/" + want)}
+	e.plan(f.plan)
+	return &schema.Document{
+		ID: "plan/" + want, Path: PlansDir + "/" + want + ".yaml", Hash: hashBytes(src), Origin: schema.FromAPI, Source: src, Quads: e.quads,
+	}, nil
+}
+
+// IsInvalid reports whether err lists problems in the data.
+func IsInvalid(err error) bool {
+	var es Errors
+	return errors.As(err, &es)
+}
+
+// inGraph is how a duplicate of an id already in the graph is reported.
+func (d definition) String() string {
+	if d.file == nil {
+		return "already in the graph"
+	}
+	return fmt.Sprintf("first defined at %s:%d:%d", d.file.shown, d.at.line, d.at.col)
+}

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"crypto/subtle"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// fieldError is one problem in an uploaded document.
+type fieldError struct {
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+var planID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// requireWriter lets a request through only with the configured token.
+// Writes are off without one; the token is compared in constant time.
+func (s *Server) requireWriter() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.cfg.WriteToken == "" {
+			s.fail(c, &apiError{Status: http.StatusForbidden, Code: "writes_disabled",
+				Message: "writes are disabled: start the server with --write-token (or POLICYGRAPH_WRITE_TOKEN) to allow them"})
+			return
+		}
+		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.WriteToken)) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="policygraph"`)
+			s.fail(c, &apiError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "a write needs Authorization: Bearer <token>"})
+			return
+		}
+		c.Next()
+	}
+}
+
+// catalog is the graph's ids outside one document's own graph.
+type catalog struct {
+	v     *graph.View
+	graph string
+}
+
+func (c catalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, c.graph) }
+
+// ifMatch reads an If-Match version, with or without quotes.
+func ifMatch(c *gin.Context) string {
+	return strings.Trim(strings.TrimPrefix(c.GetHeader("If-Match"), "W/"), `"`)
+}
+
+func pathPlanID(c *gin.Context) (string, error) {
+	id := c.Param("id")
+	if !planID.MatchString(id) {
+		return "", badRequest("bad plan id %q: use lower-case letters, digits and single hyphens", id)
+	}
+	return id, nil
+}
+
+// putPlan creates or replaces one plan document, validated like a data
+// file, in one transaction.
+func (s *Server) putPlan() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathPlanID(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				err = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"}
+			}
+			s.fail(c, err)
+			return
+		}
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		doc, err := loader.ParsePlan("request body", body, id, catalog{v, "plan/" + id})
+		var verrs loader.Errors
+		if errors.As(err, &verrs) {
+			fes := make([]fieldError, len(verrs))
+			for i, e := range verrs {
+				fes[i] = fieldError{Line: e.Line, Column: e.Col, Field: e.Field, Message: e.Msg}
+			}
+			s.fail(c, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_document",
+				Message: verrs.Error(), Errors: fes})
+			return
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		res, err := s.store.PutDocument(c.Request.Context(), doc, ifMatch(c))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		status := http.StatusOK
+		if res.Created {
+			status = http.StatusCreated
+		}
+		c.Header("ETag", `"`+res.Version+`"`)
+		c.JSON(status, gin.H{"plan": id, "version": res.Version, "created": res.Created, "quads": len(doc.Quads)})
+	}
+}
+
+// deletePlan removes one plan document in one transaction.
+func (s *Server) deletePlan() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathPlanID(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, ifMatch(c)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"plan": id, "deleted": true})
+	}
+}
+
+// plan answers one plan with its version, for conditional writes.
+func (s *Server) plan() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathPlanID(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p := v.Plan(id)
+		if p == nil {
+			ids := v.IDsOutside(schema.Plan, "")
+			s.fail(c, notFound(schema.Suggest(id, ids, 3), "unknown plan %q", id))
+			return
+		}
+		ver, err := s.store.DocumentVersion(c.Request.Context(), "plan/"+id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Header("ETag", `"`+ver+`"`)
+		c.JSON(http.StatusOK, gin.H{"plan": p, "version": ver})
+	}
+}

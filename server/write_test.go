@@ -1,0 +1,240 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+const token = "s3cret-token"
+
+// planDoc is a new plan in the data/ format; variant changes its measures.
+func planDoc(id string, variant int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `id: %s
+city: fuzhou
+issuer: fuzhou-government
+title: {en: "Variant %d", zh: 测试方案}
+published: 2021-03-01
+source: interchain-pulse-2020-06
+measures:
+`, id, variant)
+	for i := 0; i < 3+variant; i++ {
+		fmt.Fprintf(&b, `  - id: %s-v%d-m%d
+    kind: action
+    title: Measure %d of variant %d
+    technologies:
+      - {id: blockchain, basis: explicit}
+    domains: [finance]
+    evidence: {section: test, summary: A test measure.}
+`, id, variant, i, i, variant)
+	}
+	return b.String()
+}
+
+func auth(extra map[string]string) map[string]string {
+	h := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/yaml"}
+	for k, v := range extra {
+		h[k] = v
+	}
+	return h
+}
+
+func TestWritesNeedTheToken(t *testing.T) {
+	off, _ := newTestServer(t, Config{})
+	e := decode[errorBody](t, do(t, off, http.MethodPut, "/v1/plans/x-2021", []byte(planDoc("x-2021", 0)), auth(nil)), http.StatusForbidden)
+	if e.Error.Code != "writes_disabled" {
+		t.Errorf("without a configured token: %+v", e.Error)
+	}
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	for _, h := range []map[string]string{nil, {"Authorization": "Bearer wrong"}, {"Authorization": token}} {
+		for _, m := range []string{http.MethodPut, http.MethodDelete} {
+			e := decode[errorBody](t, do(t, s, m, "/v1/plans/x-2021", []byte(planDoc("x-2021", 0)), h), http.StatusUnauthorized)
+			if e.Error.Code != "unauthorized" {
+				t.Errorf("%s with %v: %+v", m, h, e.Error)
+			}
+		}
+	}
+	// Reads never need it.
+	decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
+}
+
+func TestPutAndDeletePlan(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	before := get(t, s, "/v1/export").Body.String()
+
+	// Every problem at its line and column, and the store untouched.
+	bad := strings.Replace(planDoc("x-2021", 0), "{id: blockchain,", "{id: blockchian,", 1)
+	bad = strings.Replace(bad, "published: 2021-03-01", "published: 2021-02-30", 1)
+	w := do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(bad), auth(nil))
+	e := decode[struct {
+		Error struct {
+			Code   string       `json:"code"`
+			Errors []fieldError `json:"errors"`
+		} `json:"error"`
+	}](t, w, http.StatusUnprocessableEntity)
+	if e.Error.Code != "invalid_document" || len(e.Error.Errors) != 2 ||
+		e.Error.Errors[0] != (fieldError{Line: 5, Column: 12, Field: "published", Message: `bad date "2021-02-30": write YYYY-MM-DD with a real month and day`}) ||
+		e.Error.Errors[1].Line != 12 || e.Error.Errors[1].Column != 14 || !strings.Contains(e.Error.Errors[1].Message, `did you mean "blockchain"`) {
+		t.Errorf("422: %+v", e.Error)
+	}
+	if get(t, s, "/v1/export").Body.String() != before {
+		t.Fatal("an invalid document changed the store")
+	}
+	e = decode[struct {
+		Error struct {
+			Code   string       `json:"code"`
+			Errors []fieldError `json:"errors"`
+		} `json:"error"`
+	}](t, do(t, s, http.MethodPut, "/v1/plans/other-2021", []byte(planDoc("x-2021", 0)), auth(nil)), http.StatusUnprocessableEntity)
+	if len(e.Error.Errors) != 1 || e.Error.Errors[0].Field != "id" {
+		t.Errorf("id mismatch: %+v", e.Error)
+	}
+	// A measure id another plan already has.
+	dup := strings.Replace(planDoc("x-2021", 0), "id: x-2021-v0-m0", "id: fuzhou-finance-demonstration", 1)
+	e = decode[struct {
+		Error struct {
+			Code   string       `json:"code"`
+			Errors []fieldError `json:"errors"`
+		} `json:"error"`
+	}](t, do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(dup), auth(nil)), http.StatusUnprocessableEntity)
+	if len(e.Error.Errors) != 1 || !strings.Contains(e.Error.Errors[0].Message, `duplicate measure id "fuzhou-finance-demonstration" (already in the graph)`) {
+		t.Errorf("duplicate id: %+v", e.Error)
+	}
+
+	created := do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(planDoc("x-2021", 0)), auth(nil))
+	c := decode[struct {
+		Version string `json:"version"`
+		Created bool   `json:"created"`
+	}](t, created, http.StatusCreated)
+	if !c.Created || created.Header().Get("ETag") != `"`+c.Version+`"` {
+		t.Errorf("create: %+v, ETag %q", c, created.Header().Get("ETag"))
+	}
+	ms := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK)
+	if ms.Total != 3 {
+		t.Errorf("%d measures after create, want 3", ms.Total)
+	}
+	// JSON is accepted as well, and a stale If-Match is refused.
+	js := `{"id":"x-2021","city":"fuzhou","issuer":"fuzhou-government","title":{"en":"JSON"},"source":"interchain-pulse-2020-06"}`
+	e2 := decode[errorBody](t, do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(js), auth(map[string]string{"Content-Type": "application/json", "If-Match": `"0000"`})), http.StatusPreconditionFailed)
+	if e2.Error.Code != "stale_version" {
+		t.Errorf("stale If-Match: %+v", e2.Error)
+	}
+	r := decode[struct {
+		Created bool `json:"created"`
+	}](t, do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(js), auth(map[string]string{"Content-Type": "application/json", "If-Match": `"` + c.Version + `"`})), http.StatusOK)
+	if r.Created {
+		t.Errorf("a replacement reported as created")
+	}
+	if n := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total; n != 0 {
+		t.Errorf("%d measures after replacing with a plan that has none", n)
+	}
+	one := decode[struct {
+		Plan    graph.Plan `json:"plan"`
+		Version string     `json:"version"`
+	}](t, get(t, s, "/v1/plans/x-2021"), http.StatusOK)
+	if one.Plan.Titles["en"] != "JSON" || one.Version == c.Version {
+		t.Errorf("after replace: %+v", one)
+	}
+
+	decode[map[string]any](t, do(t, s, http.MethodDelete, "/v1/plans/x-2021", nil, auth(nil)), http.StatusOK)
+	decode[errorBody](t, do(t, s, http.MethodDelete, "/v1/plans/x-2021", nil, auth(nil)), http.StatusNotFound)
+	decode[errorBody](t, get(t, s, "/v1/plans/x-2021"), http.StatusNotFound)
+	if get(t, s, "/v1/export").Body.String() != before {
+		t.Error("create, replace and delete did not leave the graph as it was")
+	}
+}
+
+// TestReplaceIsAtomic replaces a plan in a loop while readers check that
+// every answer is one whole version: never a mix of the two.
+func TestReplaceIsAtomic(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	versions := map[string]bool{}
+	for v := 0; v < 2; v++ {
+		var ids []string
+		for i := 0; i < 3+v; i++ {
+			ids = append(ids, fmt.Sprintf("x-2021-v%d-m%d", v, i))
+		}
+		versions[strings.Join(ids, ",")] = true
+	}
+	decode[map[string]any](t, do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(planDoc("x-2021", 0)), auth(nil)), http.StatusCreated)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				w := get(t, s, "/v1/measures?plan=x-2021")
+				var res tableOf[graph.Measure]
+				if w.Code != 200 {
+					errs <- fmt.Sprintf("status %d", w.Code)
+					return
+				}
+				if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+					errs <- err.Error()
+					return
+				}
+				var ids []string
+				for _, m := range res.Rows {
+					ids = append(ids, m.ID)
+				}
+				sort.Strings(ids)
+				if !versions[strings.Join(ids, ",")] {
+					errs <- fmt.Sprintf("a mixed answer: %v", ids)
+					return
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 40; i++ {
+		w := do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(planDoc("x-2021", i%2)), auth(nil))
+		if w.Code != http.StatusOK {
+			t.Errorf("replace %d: %d %s", i, w.Code, w.Body.String())
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestConcurrentWriters: two writers on one plan are both answered and
+// the last write wins.
+func TestConcurrentWriters(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	var wg sync.WaitGroup
+	codes := make([]int, 20)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = do(t, s, http.MethodPut, "/v1/plans/x-2021", []byte(planDoc("x-2021", i%2)), auth(nil)).Code
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK && c != http.StatusCreated {
+			t.Errorf("writer %d: status %d", i, c)
+		}
+	}
+	n := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total
+	if n != 3 && n != 4 {
+		t.Errorf("%d measures: not one whole version", n)
+	}
+}
+
