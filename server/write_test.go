@@ -237,4 +237,3 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("%d measures: not one whole version", n)
 	}
 }
-
