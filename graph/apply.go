@@ -267,38 +267,40 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 	return len(have), nil
 }
 
-// bulkAdd writes new documents through Cayley's batched writer. Their meta
-// quads go last, so a load cut short leaves documents without meta, which
-// the next Apply writes again (duplicates are ignored).
+// bulkAdd writes new documents in batches of about Cayley's default
+// batch size, one transaction each. A batch holds whole documents with
+// their meta quads, never part of one, so a load cut short (even by
+// SIGKILL) leaves every document whole or absent, and the next Apply adds
+// the absent ones.
 func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress func(int)) (int, error) {
-	if s.mem != nil {
-		s.mem.Lock()
-		defer s.mem.Unlock()
-	}
-	w, err := s.batchWriter()
-	if err != nil {
-		return 0, fmt.Errorf("load: %w", err)
-	}
 	n := 0
+	tx := graph.NewTransactionN(quad.DefaultBatch)
+	flush := func() error {
+		if err := s.apply(tx); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		tx = graph.NewTransactionN(quad.DefaultBatch)
+		progress(n)
+		return nil
+	}
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		if _, err := w.WriteQuads(d.Quads); err != nil {
-			return n, fmt.Errorf("load %s: %w", d.ID, err)
+		for _, q := range d.Quads {
+			tx.AddQuad(q)
+		}
+		for _, q := range metaQuads(d) {
+			tx.AddQuad(q)
 		}
 		n += len(d.Quads)
-		progress(n)
-	}
-	for _, d := range docs {
-		if _, err := w.WriteQuads(metaQuads(d)); err != nil {
-			return n, fmt.Errorf("load %s: %w", d.ID, err)
+		if len(tx.Deltas) >= quad.DefaultBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
 		}
 	}
-	if err := w.Close(); err != nil {
-		return n, fmt.Errorf("load: %w", err)
-	}
-	return n, nil
+	return n, flush()
 }
 
 // graphQuads lists the quads labelled g.

@@ -84,6 +84,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		path = DefaultPath
 	}
+	if err := checkNotLocked(name, path); err != nil {
+		return nil, err
+	}
 	if graph.IsPersistent(name) {
 		err := graph.InitQuadStore(name, path, nil)
 		if err != nil && !errors.Is(err, graph.ErrDatabaseExists) {

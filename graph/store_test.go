@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/lib/pq" // the driver Cayley's postgres backend uses
 
@@ -317,3 +318,34 @@ type viewCatalog struct {
 }
 
 func (c viewCatalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, c.graph) }
+
+func TestOpenFailsFast(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "pg.db")
+	first := openStore(t, Config{Backend: "bolt", Path: dir})
+	apply(t, first, loadDir(t, dataDir))
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Backend: "bolt", Path: dir}, "another process has it open"},
+		{Config{Backend: "postgres", Path: "postgres://u:secret@127.0.0.1:1/db?sslmode=disable"}, "connection refused"},
+		{Config{Backend: "postgres"}, "--dbpath is required"},
+		{Config{Backend: "nosuch"}, `unknown backend "nosuch"`},
+	}
+	for _, tt := range tests {
+		start := time.Now()
+		st, err := Open(ctx, tt.cfg)
+		if err == nil {
+			st.Close()
+			t.Errorf("%+v opened", tt.cfg)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%+v: %v", tt.cfg, err)
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Errorf("%+v took %s to fail", tt.cfg, time.Since(start))
+		}
+	}
+}

@@ -2,10 +2,15 @@ package server
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -47,12 +52,18 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.As(err, &ae):
 	case errors.Is(err, context.DeadlineExceeded):
 		ae = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "the query ran past its time limit and was stopped"}
+	case errors.Is(err, graph.ErrQueryMemory):
+		ae = &apiError{Status: http.StatusUnprocessableEntity, Code: "query_memory", Message: err.Error()}
 	case errors.Is(err, graph.ErrStale):
 		ae = &apiError{Status: http.StatusPreconditionFailed, Code: "stale_version", Message: "the document changed since the version in If-Match; fetch it again"}
 	case errors.Is(err, graph.ErrNoDocument):
 		ae = notFound(nil, "no such document")
 	case errors.As(err, &qe):
 		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
+	case unavailable(err):
+		c.Header("Retry-After", "2")
+		ae = &apiError{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: "the graph store cannot be reached; try again shortly"}
+		s.log.Warn("store unavailable", "path", c.Request.URL.Path, "err", err)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer.
 		ae = &apiError{Status: 499, Code: "canceled", Message: "request canceled"}
@@ -61,6 +72,24 @@ func (s *Server) fail(c *gin.Context, err error) {
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; the server log has the details"}
 	}
 	c.AbortWithStatusJSON(ae.Status, gin.H{"error": ae})
+}
+
+// unavailable reports whether err says the store's server cannot be
+// reached (PostgreSQL down or restarting), as opposed to a bad request:
+// database/sql reconnects by itself once it is back.
+func unavailable(err error) bool {
+	var ne *net.OpError
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "database system is shutting down", "database system is starting up",
+		"terminating connection", "bad connection", "broken pipe", "connection reset", "the database system is in recovery mode"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // recovery turns a panic into a logged 500 without Go internals in the body.

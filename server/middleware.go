@@ -57,3 +57,20 @@ func (s *Server) cors() gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// heavy admits at most cfg.MaxHeavy requests at once to the routes that
+// can run long (queries, questions, exports, extraction); the rest are
+// told to come back: 503 with Retry-After, so light reads stay fast.
+func (s *Server) heavy() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		select {
+		case s.heavySlots <- struct{}{}:
+			defer func() { <-s.heavySlots }()
+			c.Next()
+		default:
+			c.Header("Retry-After", "1")
+			s.fail(c, &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+				Message: "too many heavy requests at once; retry in a second"})
+		}
+	}
+}

@@ -24,10 +24,10 @@ func (s *Server) routes() {
 	v1.GET("/compare", s.compare())
 	v1.GET("/nodes/*id", s.node())
 	v1.GET("/search", s.search())
-	v1.GET("/ask", s.ask())
-	v1.POST("/query", s.query())
-	v1.POST("/extract", s.extractDraft())
-	v1.GET("/export", s.export())
+	v1.GET("/ask", s.heavy(), s.ask())
+	v1.POST("/query", s.heavy(), s.query())
+	v1.POST("/extract", s.heavy(), s.extractDraft())
+	v1.GET("/export", s.heavy(), s.export())
 	e.GET("/openapi.json", s.openapi())
 
 	// The web explorer.

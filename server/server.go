@@ -26,9 +26,15 @@ type Config struct {
 	// WriteToken, when set, allows PUT and DELETE of plans with
 	// Authorization: Bearer <WriteToken>; without it writes are off.
 	WriteToken string
+	// MaxHeavy caps concurrent heavy requests (/v1/query, /v1/ask,
+	// /v1/export, /v1/extract); 0 means DefaultMaxHeavy.
+	MaxHeavy int
 	// Logger gets one line per request; nil discards.
 	Logger *slog.Logger
 }
+
+// DefaultMaxHeavy is the default cap on concurrent heavy requests.
+const DefaultMaxHeavy = 8
 
 // DefaultQueryTimeout is the --query-timeout default.
 const DefaultQueryTimeout = 10 * time.Second
@@ -44,6 +50,8 @@ type Server struct {
 	engine *gin.Engine
 	// lexicons caches what POST /v1/extract matches text against.
 	lexicons lexicons
+	// heavySlots holds one token per heavy request running.
+	heavySlots chan struct{}
 }
 
 // New builds a server over store.
@@ -56,7 +64,10 @@ func New(store *graph.Store, cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New()}
+	if cfg.MaxHeavy <= 0 {
+		cfg.MaxHeavy = DefaultMaxHeavy
+	}
+	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy)}
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s
