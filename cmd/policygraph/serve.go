@@ -18,10 +18,14 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	data := e.dataFlag(fs)
 	cfg := e.storeFlags(fs)
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
+	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
 	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
+	}
+	if *maxHeavy < 1 {
+		return &usageError{fmt.Sprintf("serve: --max-heavy must be at least 1, got %d", *maxHeavy)}
 	}
 	if *timeout <= 0 {
 		return &usageError{fmt.Sprintf("serve: --query-timeout must be positive, got %s", *timeout)}
@@ -40,7 +44,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 
