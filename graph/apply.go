@@ -17,6 +17,8 @@ import (
 // docMeta is what the meta graph records about one stored document.
 type docMeta struct {
 	hash, origin, path, source string
+	// label is what the document's quads are stored under.
+	label quad.IRI
 }
 
 // ApplyReport says what Apply changed.
@@ -158,11 +160,11 @@ func (s *Store) version(ctx context.Context) (string, error) {
 	it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
 	defer it.Close()
 	for it.Next(ctx) {
-		q, err := s.quad(it.Result())
+		q, ok, err := s.quad(it.Result())
 		if err != nil {
 			return "", err
 		}
-		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
+		if ok && q.Predicate == schema.Version && q.Label == schema.MetaGraph {
 			return text(q.Object), nil
 		}
 	}
@@ -174,12 +176,15 @@ func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
 }
 
 // metaQuads are the meta-graph quads describing document d.
-func metaQuads(d *schema.Document) []quad.Quad {
+func metaQuads(d *schema.Document, label quad.IRI) []quad.Quad {
 	g := schema.GraphIRI(d.ID)
 	qs := []quad.Quad{
 		metaQuad(g, schema.ContentHash, d.Hash),
 		metaQuad(g, schema.Origin, d.Origin),
 		metaQuad(g, schema.Path, d.Path),
+	}
+	if label != g {
+		qs = append(qs, quad.Quad{Subject: g, Predicate: schema.StoredAs, Object: label, Label: schema.MetaGraph})
 	}
 	if len(d.Source) > 0 {
 		qs = append(qs, metaQuad(g, schema.SourceText, string(d.Source)))
@@ -188,7 +193,18 @@ func metaQuads(d *schema.Document) []quad.Quad {
 }
 
 func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
-	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)})
+	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)}, m.label)
+}
+
+// stamped relabels d's quads with a label no write used before.
+func stamped(d *schema.Document) ([]quad.Quad, quad.IRI) {
+	label := schema.StampedGraphIRI(d.ID, newStamp())
+	out := make([]quad.Quad, len(d.Quads))
+	for i, q := range d.Quads {
+		q.Label = label
+		out[i] = q
+	}
+	return out, label
 }
 
 func mustGraphID(g quad.IRI) string {
@@ -204,53 +220,101 @@ func (s *Store) apply(tx *graph.Transaction) error {
 		s.mem.Lock()
 		defer s.mem.Unlock()
 	}
-	return s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+	pins := s.pins(tx)
+	if err := s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
+		return err
+	}
+	if pins == nil {
+		return nil
+	}
+	return s.qs.ApplyDeltas(pins.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+}
+
+// pins works around a bug of Cayley's key-value backends (bolt, bbolt,
+// leveldb; cayleygraph/cayley#885): in a transaction that both adds and
+// removes quads, a node whose reference count ends where it began (as many
+// quads naming it go as come) is not looked up for the added quads, which
+// are then stored with that part missing. pins adds to tx one pin quad
+// (in a graph of its own, outside every view and export) for each such
+// node, so that every node an added quad names gains a reference, and
+// returns the transaction that removes the pins again afterwards, which
+// only removes and so is safe. Other backends need no pins.
+func (s *Store) pins(tx *graph.Transaction) *graph.Transaction {
+	if !s.kv {
+		return nil
+	}
+	net := map[quad.Value]int{}
+	added := map[quad.Value]bool{}
+	for _, d := range tx.Deltas {
+		for _, v := range []quad.Value{d.Quad.Subject, d.Quad.Predicate, d.Quad.Object, d.Quad.Label} {
+			if v == nil {
+				continue
+			}
+			if d.Action == graph.Add {
+				net[v]++
+				added[v] = true
+			} else {
+				net[v]--
+			}
+		}
+	}
+	unpin := graph.NewTransaction()
+	for v, n := range net {
+		if n == 0 && added[v] {
+			p := quad.Quad{Subject: schema.PinGraph, Predicate: schema.Pin, Object: v, Label: schema.PinGraph}
+			tx.AddQuad(p)
+			unpin.RemoveQuad(p)
+		}
+	}
+	if len(unpin.Deltas) == 0 {
+		return nil
+	}
+	return unpin
 }
 
 // replace swaps a stored document for d in one transaction: readers see
 // either the old document or the new one. Only the difference is written.
 func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (added, removed int, err error) {
 	g := schema.GraphIRI(d.ID)
-	have, err := s.graphQuads(ctx, g)
+	have, err := s.graphQuads(ctx, old.label)
 	if err != nil {
 		return 0, 0, err
 	}
-	next := make(map[quad.Quad]bool, len(d.Quads))
-	for _, q := range d.Quads {
-		next[q] = true
+	// First the new quads under a label nothing points at yet: invisible
+	// to readers, who only see the labels the meta graph names. Cayley's
+	// key-value backends lose quads that a transaction adds while it also
+	// removes others, so adding and removing are separate transactions.
+	quads, label := stamped(d)
+	add := graph.NewTransaction()
+	for _, q := range quads {
+		add.AddQuad(q)
 	}
+	if err := s.apply(add); err != nil {
+		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
+	}
+	// Then, in one transaction, the switch: the meta graph names the new
+	// label, the old quads go, and the version stamp changes, so readers
+	// see the old document or the new one, never a mix.
 	tx := graph.NewTransaction()
 	for _, q := range have {
-		if !next[q] {
-			tx.RemoveQuad(q)
-			removed++
-		}
-		delete(next, q)
-	}
-	for _, q := range d.Quads {
-		if next[q] {
-			tx.AddQuad(q)
-			added++
-		}
+		tx.RemoveQuad(q)
 	}
 	for _, q := range oldMetaQuads(g, old) {
 		tx.RemoveQuad(q)
 	}
-	for _, q := range metaQuads(d) {
+	for _, q := range metaQuads(d, label) {
 		tx.AddQuad(q)
 	}
-	// The version stamp changes in the same transaction, so a reader that
-	// saw the old stamp never keeps a view holding part of the new plan.
 	if err := s.bumpVersion(ctx, tx); err != nil {
 		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
 	}
-	return added, removed, nil
+	return len(quads), len(have), nil
 }
 
 // remove deletes a document and its meta quads in one transaction.
 func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 	g := schema.GraphIRI(id)
-	have, err := s.graphQuads(ctx, g)
+	have, err := s.graphQuads(ctx, m.label)
 	if err != nil {
 		return 0, err
 	}
@@ -287,10 +351,11 @@ func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress f
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		for _, q := range d.Quads {
+		quads, label := stamped(d)
+		for _, q := range quads {
 			tx.AddQuad(q)
 		}
-		for _, q := range metaQuads(d) {
+		for _, q := range metaQuads(d, label) {
 			tx.AddQuad(q)
 		}
 		n += len(d.Quads)
@@ -318,11 +383,13 @@ func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, erro
 	defer it.Close()
 	var out []quad.Quad
 	for it.Next(ctx) {
-		q, err := s.quad(it.Result())
+		q, ok, err := s.quad(it.Result())
 		if err != nil {
 			return nil, fmt.Errorf("read graph %s: %w", g, err)
 		}
-		out = append(out, q)
+		if ok {
+			out = append(out, q)
+		}
 	}
 	if err := it.Err(); err != nil {
 		return nil, fmt.Errorf("read graph %s: %w", g, err)
@@ -353,8 +420,16 @@ func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
 			m.path = v
 		case schema.SourceText:
 			m.source = v
+		case schema.StoredAs:
+			m.label, _ = q.Object.(quad.IRI)
 		}
 		meta[g] = m
+	}
+	for g, m := range meta {
+		if m.label == "" {
+			m.label = g // stored before labels were stamped
+			meta[g] = m
+		}
 	}
 	return meta, nil
 }

@@ -27,18 +27,25 @@ var ExportFormats = []string{NQuads, JSONLD}
 // AllQuads lists every quad of the store except the meta graph's
 // bookkeeping, sorted by their N-Quads form so that output is deterministic.
 func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
+	visible, err := s.visibleLabels(ctx)
+	if err != nil {
+		return nil, err
+	}
 	s.rlock()
 	defer s.runlock()
 	it := s.qs.QuadsAllIterator().Iterate()
 	defer it.Close()
 	var out []quad.Quad
 	for it.Next(ctx) {
-		q, err := s.quad(it.Result())
+		q, ok, err := s.quad(it.Result())
 		if err != nil {
 			return nil, fmt.Errorf("read quads: %w", err)
 		}
-		if q.Label == schema.MetaGraph {
+		if !ok || q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
 			continue
+		}
+		if id, isGraph := schema.GraphID(q.Label); isGraph {
+			q.Label = schema.GraphIRI(id) // the document, not the write's stamp
 		}
 		out = append(out, q)
 	}
@@ -136,4 +143,30 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
 		return n, fmt.Errorf("import: %w", err)
 	}
 	return n, nil
+}
+
+// visibleLabels says which labels hold current documents: the label the
+// meta graph names for each document, and any label of a graph the meta
+// graph does not know (an import). Quads under other stamped labels are a
+// write in progress, or the leftovers of one cut short.
+func (s *Store) visibleLabels(ctx context.Context) (func(quad.Value) bool, error) {
+	meta, err := s.readMeta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	current := make(map[quad.Value]bool, len(meta))
+	for _, m := range meta {
+		current[m.label] = true
+	}
+	return func(l quad.Value) bool {
+		if current[l] {
+			return true
+		}
+		id, ok := schema.GraphID(l)
+		if !ok {
+			return true
+		}
+		_, known := meta[schema.GraphIRI(id)]
+		return !known && l == schema.GraphIRI(id)
+	}, nil
 }

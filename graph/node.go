@@ -88,6 +88,10 @@ func (v *View) Label(t schema.Type, id string) string {
 // Node reads node iri and its edges from the store; labels come from view.
 // It returns nil when the store has no quad touching iri.
 func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) {
+	visible, err := s.visibleLabels(ctx)
+	if err != nil {
+		return nil, err
+	}
 	s.rlock()
 	defer s.runlock()
 	ref, err := s.qs.ValueOf(iri)
@@ -113,12 +117,12 @@ func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) 
 	for _, dir := range []quad.Direction{quad.Subject, quad.Object} {
 		it := s.qs.QuadIterator(dir, ref).Iterate()
 		for it.Next(ctx) {
-			q, err := s.quad(it.Result())
+			q, ok, err := s.quad(it.Result())
 			if err != nil {
 				it.Close()
 				return nil, fmt.Errorf("read node %s: %w", iri, err)
 			}
-			if q.Label == schema.MetaGraph {
+			if !ok || q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
 				continue
 			}
 			switch {

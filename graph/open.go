@@ -59,6 +59,8 @@ type Store struct {
 	// it shared, writes exclusively. Other backends have their own
 	// transactions, and a long query must not hold up writers there.
 	mem *sync.RWMutex
+	// kv marks Cayley's key-value backends, whose mixed transactions need pins.
+	kv bool
 }
 
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
@@ -98,8 +100,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 	}
 	st := &Store{qs: qs, backend: name, path: path}
-	if name == "memstore" {
+	switch name {
+	case "memstore":
 		st.mem = &sync.RWMutex{}
+	case "bolt", "bbolt", "leveldb":
+		st.kv = true
 	}
 	return st, nil
 }

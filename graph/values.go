@@ -30,10 +30,18 @@ func canonicalQuad(q quad.Quad) quad.Quad {
 	return q
 }
 
-// quad reads the quad ref points at, in canonical form.
-func (s *Store) quad(ref graph.Ref) (quad.Quad, error) {
-	q, err := s.qs.Quad(ref)
-	return canonicalQuad(q), err
+// quad reads the quad ref points at, in canonical form. ok is false for
+// the remains of a quad a key-value backend deleted but still lists with
+// parts that no longer resolve; callers skip those.
+func (s *Store) quad(ref graph.Ref) (q quad.Quad, ok bool, err error) {
+	q, err = s.qs.Quad(ref)
+	if err != nil {
+		return q, false, err
+	}
+	if q.Subject == nil || q.Predicate == nil || q.Object == nil || q.Label == nil {
+		return q, false, nil
+	}
+	return canonicalQuad(q), true, nil
 }
 
 // quietLog drops Cayley's own log lines: every failure they describe

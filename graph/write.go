@@ -49,12 +49,18 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 		_, _, err = s.replace(ctx, d, old)
 		return res, err
 	}
-	// A new document: its quads, meta and the version in one transaction.
-	tx := graph.NewTransaction()
-	for _, q := range d.Quads {
-		tx.AddQuad(q)
+	// A new document: its quads first, invisible until the meta graph names
+	// their label; then meta and version in one transaction.
+	quads, label := stamped(d)
+	add := graph.NewTransaction()
+	for _, q := range quads {
+		add.AddQuad(q)
 	}
-	for _, q := range metaQuads(d) {
+	if err := s.apply(add); err != nil {
+		return PutResult{}, fmt.Errorf("add %s: %w", d.ID, err)
+	}
+	tx := graph.NewTransaction()
+	for _, q := range metaQuads(d, label) {
 		tx.AddQuad(q)
 	}
 	if err := s.bumpVersion(ctx, tx); err != nil {

@@ -225,6 +225,8 @@ var (
 	// Version is a stamp on DatasetNode that every write changes, so that a
 	// server process can tell cheaply whether its derived views are stale.
 	Version = pred("version")
+	// StoredAs is the stamped label a document's quads carry (meta graph).
+	StoredAs = pred("storedAs")
 	// SourceText is the document as written, kept in the meta graph.
 	SourceText = pred("sourceText")
 	// Path is the data-directory-relative file a named graph was loaded from.
@@ -272,14 +274,32 @@ var (
 // (e.g. "plan/fuzhou-action-plan-2020", "vocabulary").
 func GraphIRI(id string) quad.IRI { return quad.IRI(graphBase + id) }
 
-// GraphID is the inverse of GraphIRI.
+// StampedGraphIRI is the label a document's quads are stored under: its
+// graph IRI plus a stamp unique to one write. Cayley's key-value backends
+// cannot store a quad again once it was deleted (the re-added quad loses
+// its parts), so every write of a document uses quads never stored before.
+// GraphID reads through the stamp.
+func StampedGraphIRI(id, stamp string) quad.IRI { return quad.IRI(graphBase + id + "~" + stamp) }
+
+// GraphID is the inverse of GraphIRI (and of StampedGraphIRI).
 func GraphID(v quad.Value) (string, bool) {
 	iri, ok := v.(quad.IRI)
 	if !ok {
 		return "", false
 	}
-	return strings.CutPrefix(string(iri), graphBase)
+	id, ok := strings.CutPrefix(string(iri), graphBase)
+	if i := strings.IndexByte(id, '~'); i >= 0 {
+		id = id[:i]
+	}
+	return id, ok
 }
+
+// PinGraph holds transient pins that keep nodes alive across a
+// replacement on key-value backends (see graph.Store.pin); Pin is their predicate.
+var (
+	PinGraph = quad.IRI(graphBase + "pins")
+	Pin      = pred("pin")
+)
 
 // DatasetNode is the meta-graph node carrying the hash of the whole data directory.
 var DatasetNode = quad.IRI(graphBase + "dataset")

@@ -20,7 +20,7 @@ import (
 )
 
 // newTestServer serves the real dataset from a memory store.
-func newTestServer(t *testing.T, cfg Config) (*Server, *loader.Dataset) {
+func newTestServer(t testing.TB, cfg Config) (*Server, *loader.Dataset) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := graph.Open(ctx, graph.Config{Backend: "memory"})
@@ -37,6 +37,8 @@ func newTestServer(t *testing.T, cfg Config) (*Server, *loader.Dataset) {
 	}
 	return New(st, cfg), ds
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
 func do(t *testing.T, s *Server, method, target string, body []byte, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
