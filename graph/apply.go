@@ -157,18 +157,16 @@ func (s *Store) version(ctx context.Context) (string, error) {
 	if err != nil || ref == nil {
 		return "", err
 	}
-	it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
-	defer it.Close()
-	for it.Next(ctx) {
-		q, ok, err := s.quad(it.Result())
-		if err != nil {
-			return "", err
-		}
-		if ok && q.Predicate == schema.Version && q.Label == schema.MetaGraph {
+	qs, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
+	if err != nil {
+		return "", err
+	}
+	for _, q := range qs {
+		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
 			return text(q.Object), nil
 		}
 	}
-	return "", it.Err()
+	return "", nil
 }
 
 func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
@@ -219,6 +217,10 @@ func (s *Store) apply(tx *graph.Transaction) error {
 	if s.mem != nil {
 		s.mem.Lock()
 		defer s.mem.Unlock()
+	}
+	if s.queries != nil {
+		s.queries.Lock()
+		defer s.queries.Unlock()
 	}
 	pins := s.pins(tx)
 	if err := s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
@@ -379,19 +381,8 @@ func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, erro
 	if ref == nil {
 		return nil, nil
 	}
-	it := s.qs.QuadIterator(quad.Label, ref).Iterate()
-	defer it.Close()
-	var out []quad.Quad
-	for it.Next(ctx) {
-		q, ok, err := s.quad(it.Result())
-		if err != nil {
-			return nil, fmt.Errorf("read graph %s: %w", g, err)
-		}
-		if ok {
-			out = append(out, q)
-		}
-	}
-	if err := it.Err(); err != nil {
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Label, ref))
+	if err != nil {
 		return nil, fmt.Errorf("read graph %s: %w", g, err)
 	}
 	return out, nil

@@ -31,26 +31,25 @@ func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.allQuads(ctx, visible)
+}
+
+func (s *Store) allQuads(ctx context.Context, visible func(quad.Value) bool) ([]quad.Quad, error) {
 	s.rlock()
 	defer s.runlock()
-	it := s.qs.QuadsAllIterator().Iterate()
-	defer it.Close()
-	var out []quad.Quad
-	for it.Next(ctx) {
-		q, ok, err := s.quad(it.Result())
-		if err != nil {
-			return nil, fmt.Errorf("read quads: %w", err)
-		}
-		if !ok || q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
+	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator())
+	if err != nil {
+		return nil, fmt.Errorf("read quads: %w", err)
+	}
+	out := all[:0]
+	for _, q := range all {
+		if q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
 			continue
 		}
 		if id, isGraph := schema.GraphID(q.Label); isGraph {
 			q.Label = schema.GraphIRI(id) // the document, not the write's stamp
 		}
 		out = append(out, q)
-	}
-	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("read quads: %w", err)
 	}
 	keys := make([]string, len(out))
 	for i, q := range out {

@@ -74,6 +74,10 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) ([]a
 	go watchMemory(done, MemoryLimit, func() { cancel(ErrQueryMemory) })
 	s.rlock()
 	defer s.runlock()
+	if s.queries != nil {
+		s.queries.RLock()
+		defer s.queries.RUnlock()
+	}
 	it, err := lang.Session(s.qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -88,9 +88,14 @@ func (v *View) Label(t schema.Type, id string) string {
 // Node reads node iri and its edges from the store; labels come from view.
 // It returns nil when the store has no quad touching iri.
 func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) {
-	visible, err := s.visibleLabels(ctx)
-	if err != nil {
-		return nil, err
+	// The view knows which stored labels are current; asking the meta
+	// graph again on every request would read every document's text.
+	visible := v.visible
+	if visible == nil {
+		var err error
+		if visible, err = s.visibleLabels(ctx); err != nil {
+			return nil, err
+		}
 	}
 	s.rlock()
 	defer s.runlock()
@@ -115,14 +120,12 @@ func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) 
 		return e
 	}
 	for _, dir := range []quad.Direction{quad.Subject, quad.Object} {
-		it := s.qs.QuadIterator(dir, ref).Iterate()
-		for it.Next(ctx) {
-			q, ok, err := s.quad(it.Result())
-			if err != nil {
-				it.Close()
-				return nil, fmt.Errorf("read node %s: %w", iri, err)
-			}
-			if !ok || q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
+		qs, err := s.quadsOf(ctx, s.qs.QuadIterator(dir, ref))
+		if err != nil {
+			return nil, fmt.Errorf("read node %s: %w", iri, err)
+		}
+		for _, q := range qs {
+			if q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
 				continue
 			}
 			switch {
@@ -140,11 +143,6 @@ func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) 
 				}
 				n.Properties = append(n.Properties, p)
 			}
-		}
-		err := it.Err()
-		it.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read node %s: %w", iri, err)
 		}
 	}
 	sort.SliceStable(n.Properties, func(i, j int) bool {

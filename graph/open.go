@@ -61,6 +61,11 @@ type Store struct {
 	mem *sync.RWMutex
 	// kv marks Cayley's key-value backends, whose mixed transactions need pins.
 	kv bool
+	// queries keeps Cayley's own query engines (Gizmo, GraphQL) and writes
+	// apart on key-value backends: their iterators read quads while a read
+	// transaction is open, and on bolt that deadlocks with a writer that
+	// must grow the file. Our own reads never nest and need no lock.
+	queries *sync.RWMutex
 }
 
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
@@ -105,6 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		st.mem = &sync.RWMutex{}
 	case "bolt", "bbolt", "leveldb":
 		st.kv = true
+		st.queries = &sync.RWMutex{}
 	}
 	return st, nil
 }

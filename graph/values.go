@@ -1,11 +1,13 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
 	"github.com/cayleygraph/cayley/clog"
 	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/quad"
 )
 
@@ -42,6 +44,34 @@ func (s *Store) quad(ref graph.Ref) (q quad.Quad, ok bool, err error) {
 		return q, false, nil
 	}
 	return canonicalQuad(q), true, nil
+}
+
+// quadsOf lists the quads of shape. The iterator is drained and closed
+// before any quad is read: on bolt an open iterator holds a read
+// transaction, and opening a second one while a writer waits to grow the
+// file deadlocks both.
+func (s *Store) quadsOf(ctx context.Context, shape iterator.Shape) ([]quad.Quad, error) {
+	it := shape.Iterate()
+	var refs []graph.Ref
+	for it.Next(ctx) {
+		refs = append(refs, it.Result())
+	}
+	err := it.Err()
+	it.Close()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quad.Quad, 0, len(refs))
+	for _, r := range refs {
+		q, ok, err := s.quad(r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }
 
 // quietLog drops Cayley's own log lines: every failure they describe

@@ -33,6 +33,8 @@ type View struct {
 	names    *nameIndex
 	// graphOf is the named graph each entity's type quad lives in.
 	graphOf map[quad.Value]string
+	// visible says which stored labels hold the current documents.
+	visible func(quad.Value) bool
 
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
@@ -270,11 +272,17 @@ func (p props) evidence() Evidence {
 
 // BuildView reads every quad of the store into a View.
 func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
-	qs, err := s.AllQuads(ctx)
+	visible, err := s.visibleLabels(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return newView(qs, version), nil
+	qs, err := s.allQuads(ctx, visible)
+	if err != nil {
+		return nil, err
+	}
+	v := newView(qs, version)
+	v.visible = visible
+	return v, nil
 }
 
 func newView(qs []quad.Quad, version string) *View {
