@@ -7,14 +7,24 @@ run_quickstart() {
 		apt-get install -y -qq python3-pandas python3-requests python3-matplotlib
 	fi
 	/usr/bin/python3 examples/build_notebook.py --check
-	local dir bin log out port
+	local dir bin log
 	dir=$(mktemp -d)
 	bin="$dir/policygraph"
 	go build -o "$bin" ./cmd/policygraph
 	log="$dir/serve.log"
 	"$bin" serve --addr 127.0.0.1:0 --db memory >"$log" 2>&1 &
-	local pid=$!
-	trap 'kill $pid 2>/dev/null || true' RETURN
+	QUICKSTART_SERVER=$!
+	local status=0
+	check_quickstart "$dir" "$log" || status=$?
+	kill "$QUICKSTART_SERVER" 2>/dev/null || true
+	wait "$QUICKSTART_SERVER" 2>/dev/null || true
+	return $status
+}
+
+# check_quickstart waits for the server of run_quickstart, runs the script
+# against it and checks what it prints.
+check_quickstart() {
+	local dir=$1 log=$2 out
 	local url=""
 	for _ in $(seq 1 100); do
 		url=$(grep -o 'serving http://[0-9.:]*' "$log" | head -n 1 | cut -d' ' -f2 || true)

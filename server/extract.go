@@ -1,8 +1,6 @@
 package server
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -57,13 +55,8 @@ func (s *Server) extractDraft() gin.HandlerFunc {
 			s.fail(c, badRequest("bad lang %q: use auto, zh, ja or en", lang))
 			return
 		}
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := readBody(c)
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				s.fail(c, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"})
-				return
-			}
 			s.fail(c, err)
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -53,6 +54,19 @@ func parseTimeout(raw json.RawMessage) (time.Duration, error) {
 	return d, nil
 }
 
+// tooLarge is the answer to a body over MaxBodyBytes.
+var tooLarge = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"}
+
+// readBody reads the whole request body; one over the limit is a 413.
+func readBody(c *gin.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, tooLarge
+	}
+	return b, err
+}
+
 // decodeJSON reads a JSON body into dst; a body over the limit is a 413.
 func decodeJSON(c *gin.Context, dst any) error {
 	dec := json.NewDecoder(c.Request.Body)
@@ -60,7 +74,7 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"}
+			return tooLarge
 		}
 		return badRequest("bad JSON body: %v", err)
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/subtle"
 	"errors"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -74,12 +73,8 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := readBody(c)
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				err = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"}
-			}
 			s.fail(c, err)
 			return
 		}

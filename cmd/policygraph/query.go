@@ -39,11 +39,11 @@ type apiClient struct {
 	close  func()
 }
 
-func (e environment) clientFlags(fs *flag.FlagSet) (*string, *graph.Config, *string) {
-	srv := fs.String("server", e.env("POLICYGRAPH_SERVER", ""), "URL of a running policygraph server; without it the store is read directly (env POLICYGRAPH_SERVER)")
+func (e environment) clientFlags(fs *flag.FlagSet) (*graph.Config, *string) {
+	fs.String("server", e.env("POLICYGRAPH_SERVER", ""), "URL of a running policygraph server; without it the store is read directly (env POLICYGRAPH_SERVER)")
 	cfg := e.storeFlags(fs)
 	format := fs.String("format", "table", "output: table, json or csv")
-	return srv, cfg, format
+	return cfg, format
 }
 
 func (e environment) newClient(ctx context.Context, srv string, cfg graph.Config) (*apiClient, error) {
@@ -107,16 +107,9 @@ func (e environment) query(ctx context.Context, args []string) error {
 	fs := e.newFlags("query", "query [--language gizmo|graphql] [--limit N] [--server URL | --db … --dbpath …] [--format table|json|csv] 'QUERY'")
 	lang := fs.String("language", "gizmo", "query language: gizmo or graphql")
 	limit := fs.Int("limit", 1000, "most results to return")
-	srv, cfg, format := e.clientFlags(fs)
-	src, err := oneArgument(fs, args, "a query")
-	if err != nil || src == "" {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	c, err := e.newClient(ctx, *srv, *cfg)
-	if err != nil {
+	cfg, format := e.clientFlags(fs)
+	src, c, err := e.clientCommand(ctx, fs, args, "a query", cfg)
+	if err != nil || c == nil {
 		return err
 	}
 	defer c.close()
@@ -136,16 +129,9 @@ func (e environment) query(ctx context.Context, args []string) error {
 
 func (e environment) ask(ctx context.Context, args []string) error {
 	fs := e.newFlags("ask", "ask [--server URL | --db … --dbpath …] [--format table|json|csv] 'QUESTION'")
-	srv, cfg, format := e.clientFlags(fs)
-	q, err := oneArgument(fs, args, "a question")
-	if err != nil || q == "" {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	c, err := e.newClient(ctx, *srv, *cfg)
-	if err != nil {
+	cfg, format := e.clientFlags(fs)
+	q, c, err := e.clientCommand(ctx, fs, args, "a question", cfg)
+	if err != nil || c == nil {
 		return err
 	}
 	defer c.close()
@@ -160,6 +146,20 @@ func (e environment) ask(ctx context.Context, args []string) error {
 		}
 	}
 	return e.print(out, rows, *format)
+}
+
+// clientCommand parses a query or ask command line and opens its client;
+// a nil client with a nil error means --help was asked for.
+func (e environment) clientCommand(ctx context.Context, fs *flag.FlagSet, args []string, what string, cfg *graph.Config) (string, *apiClient, error) {
+	arg, err := oneArgument(fs, args, what)
+	if err != nil || arg == "" {
+		return "", nil, err
+	}
+	if err := checkFormat(fs.Lookup("format").Value.String()); err != nil {
+		return "", nil, err
+	}
+	c, err := e.newClient(ctx, fs.Lookup("server").Value.String(), *cfg)
+	return arg, c, err
 }
 
 // oneArgument parses flags around exactly one positional argument.
