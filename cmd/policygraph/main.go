@@ -61,6 +61,7 @@ Commands:
   extract    propose a draft plan document from plan text (Chinese, Japanese, English)
   query      run a Gizmo or GraphQL query and print the results as a table
   ask        answer a plain question ("which cities apply blockchain to finance")
+  gen        write a synthetic national corpus in the data/ format, for scale tests
 
 Run 'policygraph <command> --help' for a command's flags.
 `
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.extract(ctx, args[1:])
 	case "query":
 		return env.query(ctx, args[1:])
+	case "gen":
+		return env.gen(ctx, args[1:])
 	case "ask":
 		return env.ask(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
