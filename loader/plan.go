@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/policygraph/policygraph/schema"
@@ -49,13 +48,7 @@ func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Docum
 	}, nil
 }
 
-// IsInvalid reports whether err lists problems in the data.
-func IsInvalid(err error) bool {
-	var es Errors
-	return errors.As(err, &es)
-}
-
-// inGraph is how a duplicate of an id already in the graph is reported.
+// String says where an id was defined, for duplicate-id errors.
 func (d definition) String() string {
 	if d.file == nil {
 		return "already in the graph"

@@ -79,11 +79,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 // database/sql reconnects by itself once it is back.
 func unavailable(err error) bool {
 	var ne *net.OpError
-	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return true
 	}
+	// Cayley's SQL layer flattens driver errors into strings: "sql query failed: EOF".
 	msg := err.Error()
-	for _, s := range []string{"connection refused", "database system is shutting down", "database system is starting up",
+	for _, s := range []string{"connection refused", "failed: EOF", "database system is shutting down", "database system is starting up",
 		"terminating connection", "bad connection", "broken pipe", "connection reset", "the database system is in recovery mode"} {
 		if strings.Contains(msg, s) {
 			return true

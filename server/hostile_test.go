@@ -114,6 +114,7 @@ func TestUnavailableIsRecognised(t *testing.T) {
 		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
 		fmt.Errorf("read graph: %w", driver.ErrBadConn),
 		errors.New("pq: the database system is shutting down"),
+		errors.New("read node: sql query failed: EOF\nquery: SELECT subject_hash FROM quads"),
 	} {
 		if !unavailable(err) {
 			t.Errorf("%v not taken as unavailable", err)

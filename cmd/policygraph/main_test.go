@@ -77,6 +77,10 @@ func TestValidateLoadExport(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "5 documents") {
 		t.Fatalf("load: %d %q %q", status, out, stderr)
 	}
+	// Not a terminal: one summary line, no progress line.
+	if strings.Count(out, "\n") != 1 || strings.Contains(out, "\r") {
+		t.Errorf("load printed more than its summary: %q", out)
+	}
 	_, before, _ := runCLI(t, env, "export")
 	if !strings.Contains(before, `"10"^^<http://www.w3.org/2001/XMLSchema#integer>`) {
 		t.Errorf("export lacks Fuzhou's count of 10")
