@@ -8,3 +8,9 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) ./loader/extract
 	go test -run '^$$' -fuzz '^FuzzQueryParameters$$' -fuzztime $(FUZZTIME) ./server
 	go test -run '^$$' -fuzz '^FuzzAsk$$' -fuzztime $(FUZZTIME) ./server
+
+.PHONY: bench
+# bench runs the benchmarks whose figures docs/performance.md and the README report.
+bench:
+	go test ./server -run '^$$' -bench CitiesVsGizmo -benchtime 2s
+	go test ./loader/extract -run '^$$' -bench Find -benchtime 3x
