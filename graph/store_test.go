@@ -3,19 +3,14 @@ package graph
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	_ "github.com/lib/pq" // the driver Cayley's postgres backend uses
-
+	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
 )
@@ -36,39 +31,9 @@ func backends(t *testing.T) []backend {
 		}},
 	}
 	if dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES"); dsn != "" {
-		bs = append(bs, backend{"postgres", func(t *testing.T) Config { return Config{Backend: "postgres", Path: postgresSchema(t, dsn)} }})
+		bs = append(bs, backend{"postgres", func(t *testing.T) Config { return Config{Backend: "postgres", Path: graphtest.PostgresSchema(t, dsn)} }})
 	}
 	return bs
-}
-
-// postgresSchema makes a schema of its own for one test and returns a DSN
-// whose search_path points at it, so tests never see each other's quads.
-func postgresSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "pgtest_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + name); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP SCHEMA " + name + " CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func openStore(t *testing.T, cfg Config) *Store {

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/lib/pq"
-
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
 )
 
@@ -83,26 +80,13 @@ func TestPostgresOutage(t *testing.T) {
 	if dsn == "" {
 		t.Skip("set POLICYGRAPH_TEST_POSTGRES to a PostgreSQL DSN")
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A schema of its own, reached through the proxy.
-	db, err := sql.Open("postgres", dsn)
+	u, err := url.Parse(graphtest.PostgresSchema(t, dsn))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	schemaName := fmt.Sprintf("outage_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schemaName); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Exec("DROP SCHEMA " + schemaName + " CASCADE")
 	p := newProxy(t, u.Host)
 	u.Host = p.ln.Addr().String()
-	q := u.Query()
-	q.Set("search_path", schemaName)
-	u.RawQuery = q.Encode()
 
 	ctx := context.Background()
 	st, err := graph.Open(ctx, graph.Config{Backend: "postgres", Path: u.String()})

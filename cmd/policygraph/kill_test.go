@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +16,9 @@ import (
 	"time"
 
 	"github.com/cayleygraph/quad"
-	_ "github.com/lib/pq"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
 )
@@ -44,7 +42,9 @@ func killStores(t *testing.T) map[string]func(t *testing.T) []string {
 		},
 	}
 	if dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES"); dsn != "" {
-		out["postgres"] = func(t *testing.T) []string { return []string{"--db", "postgres", "--dbpath", freshSchema(t, dsn)} }
+		out["postgres"] = func(t *testing.T) []string {
+			return []string{"--db", "postgres", "--dbpath", graphtest.PostgresSchema(t, dsn)}
+		}
 	}
 	return out
 }
@@ -282,29 +282,6 @@ func startAndWait(t *testing.T, cmd *exec.Cmd) string {
 		t.Fatal("the server did not start in 30s")
 	}
 	return ""
-}
-
-// freshSchema makes a PostgreSQL schema of its own for one test and
-// returns a DSN whose search_path points at it.
-func freshSchema(t *testing.T, dsn string) string {
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	name := fmt.Sprintf("killtest_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
-	if _, err := db.Exec("CREATE SCHEMA " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + name + " CASCADE") })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // datasetIDs is the catalog of a loaded dataset: every id its quads define.
