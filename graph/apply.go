@@ -39,11 +39,8 @@ func (r ApplyReport) Changed() bool {
 // DatasetHash is the hash of the data directory the store was last loaded
 // from, or "" for a store never loaded.
 func (s *Store) DatasetHash(ctx context.Context) (string, error) {
-	meta, err := s.readMeta(ctx)
-	if err != nil {
-		return "", err
-	}
-	return meta[schema.DatasetNode].hash, nil
+	m, _, err := s.readDocMeta(ctx, schema.DatasetNode)
+	return m.hash, err
 }
 
 // Apply makes the store hold exactly docs for the documents that come from
@@ -388,16 +385,63 @@ func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, erro
 	return out, nil
 }
 
-// readMeta reads the meta graph: per document graph IRI, its hash, origin and path.
+// readMeta reads the meta graph: per document graph IRI, its hash,
+// origin, path, source text and stored label. It holds every document's
+// source text, so per-document paths use readDocMeta instead.
 func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
 	qs, err := s.graphQuads(ctx, schema.MetaGraph)
 	if err != nil {
 		return nil, err
 	}
+	return metaOf(qs), nil
+}
+
+// readDocMeta reads the meta graph's record of one document graph g.
+func (s *Store) readDocMeta(ctx context.Context, g quad.IRI) (docMeta, bool, error) {
+	qs, err := s.subjectQuads(ctx, g)
+	if err != nil {
+		return docMeta{}, false, err
+	}
+	m, ok := metaOf(qs)[g]
+	return m, ok, nil
+}
+
+// subjectQuads lists the quads with subject v.
+func (s *Store) subjectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
+	ref, err := s.qs.ValueOf(v)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", v, err)
+	}
+	return out, nil
+}
+
+// predicateQuads lists the quads with predicate p.
+func (s *Store) predicateQuads(ctx context.Context, p quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
+	ref, err := s.qs.ValueOf(p)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Predicate, ref))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return out, nil
+}
+
+// metaOf gathers meta-graph quads into one record per document graph.
+func metaOf(qs []quad.Quad) map[quad.IRI]docMeta {
 	meta := map[quad.IRI]docMeta{}
 	for _, q := range qs {
 		g, ok := q.Subject.(quad.IRI)
-		if !ok {
+		if !ok || q.Label != schema.MetaGraph {
 			continue
 		}
 		m := meta[g]
@@ -422,5 +466,5 @@ func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
 			meta[g] = m
 		}
 	}
-	return meta, nil
+	return meta
 }

@@ -27,20 +27,34 @@ var ExportFormats = []string{NQuads, JSONLD}
 // AllQuads lists every quad of the store except the meta graph's
 // bookkeeping, sorted by their N-Quads form so that output is deterministic.
 func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
-	visible, err := s.visibleLabels(ctx)
+	qs, _, err := s.allQuads(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.allQuads(ctx, visible)
+	sortQuads(qs)
+	return qs, nil
 }
 
-func (s *Store) allQuads(ctx context.Context, visible func(quad.Value) bool) ([]quad.Quad, error) {
+// allQuads lists the visible quads in the backend's order, with the
+// test of visibility it used. One pass reads the quads and the meta graph
+// that says which labels are current: key-value backends have no label or
+// predicate index, so a separate read of the meta graph would be a second
+// scan of every quad.
+func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, func(quad.Value) bool, error) {
 	s.rlock()
 	defer s.runlock()
-	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator())
+	// Source texts are for export to files (Sources), not for views.
+	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator(), schema.SourceText)
 	if err != nil {
-		return nil, fmt.Errorf("read quads: %w", err)
+		return nil, nil, fmt.Errorf("read quads: %w", err)
 	}
+	var metaQuads []quad.Quad
+	for _, q := range all {
+		if q.Label == schema.MetaGraph {
+			metaQuads = append(metaQuads, q)
+		}
+	}
+	visible := visibleIn(metaOf(metaQuads))
 	out := all[:0]
 	for _, q := range all {
 		if q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
@@ -51,12 +65,17 @@ func (s *Store) allQuads(ctx context.Context, visible func(quad.Value) bool) ([]
 		}
 		out = append(out, q)
 	}
-	keys := make([]string, len(out))
-	for i, q := range out {
+	return out, visible, nil
+}
+
+// sortQuads puts quads in N-Quads text order, so exports are the same
+// bytes for the same graph on every backend.
+func sortQuads(qs []quad.Quad) {
+	keys := make([]string, len(qs))
+	for i, q := range qs {
 		keys[i] = q.NQuad()
 	}
-	sort.Sort(byKey{out, keys})
-	return out, nil
+	sort.Sort(byKey{qs, keys})
 }
 
 type byKey struct {
@@ -149,10 +168,20 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
 // graph does not know (an import). Quads under other stamped labels are a
 // write in progress, or the leftovers of one cut short.
 func (s *Store) visibleLabels(ctx context.Context) (func(quad.Value) bool, error) {
-	meta, err := s.readMeta(ctx)
-	if err != nil {
-		return nil, err
+	// Only the labels and which documents exist matter here: reading the
+	// whole meta graph would read every document's source text too.
+	var qs []quad.Quad
+	for _, p := range []quad.Value{schema.ContentHash, schema.StoredAs} {
+		part, err := s.predicateQuads(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		qs = append(qs, part...)
 	}
+	return visibleIn(metaOf(qs)), nil
+}
+
+func visibleIn(meta map[quad.IRI]docMeta) func(quad.Value) bool {
 	current := make(map[quad.Value]bool, len(meta))
 	for _, m := range meta {
 		current[m.label] = true
@@ -167,5 +196,5 @@ func (s *Store) visibleLabels(ctx context.Context) (func(quad.Value) bool, error
 		}
 		_, known := meta[schema.GraphIRI(id)]
 		return !known && l == schema.GraphIRI(id)
-	}, nil
+	}
 }

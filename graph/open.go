@@ -66,6 +66,8 @@ type Store struct {
 	// transaction is open, and on bolt that deadlocks with a writer that
 	// must grow the file. Our own reads never nest and need no lock.
 	queries *sync.RWMutex
+	// sql reads values in bulk on PostgreSQL (see sqlValues); nil elsewhere.
+	sql *sqlValues
 }
 
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
@@ -111,12 +113,22 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	case "bolt", "bbolt", "leveldb":
 		st.kv = true
 		st.queries = &sync.RWMutex{}
+	case "postgres":
+		if st.sql, err = openSQLValues(path); err != nil {
+			qs.Close()
+			return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
+		}
 	}
 	return st, nil
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.qs.Close() }
+func (s *Store) Close() error {
+	if s.sql != nil {
+		s.sql.Close()
+	}
+	return s.qs.Close()
+}
 
 // Quads is the number of quads in the store.
 func (s *Store) Quads(ctx context.Context) (int64, error) {

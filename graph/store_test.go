@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -220,6 +221,10 @@ func TestRoundTrip(t *testing.T) {
 	src := openStore(t, Config{Backend: "memory"})
 	apply(t, src, loadDir(t, dataDir))
 	first := export(t, src)
+	want, err := src.View(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			dst := openStore(t, b.open(t))
@@ -239,6 +244,11 @@ func TestRoundTrip(t *testing.T) {
 			}
 			if len(v.Plans) != 5 || len(v.Cities) != 3 {
 				t.Errorf("view of the imported graph: %d plans, %d cities", len(v.Plans), len(v.Cities))
+			}
+			// Backends list quads in different orders; the records built
+			// from them must not differ.
+			if g, w := viewJSON(t, v), viewJSON(t, want); g != w {
+				t.Errorf("view differs from the memory store's:\n%s\nwant\n%s", g, w)
 			}
 		})
 	}
@@ -325,4 +335,14 @@ func TestOpenFailsFast(t *testing.T) {
 			t.Errorf("%+v took %s to fail", tt.cfg, time.Since(start))
 		}
 	}
+}
+
+func viewJSON(t *testing.T, v *View) string {
+	t.Helper()
+	b, err := json.Marshal([]any{v.Cities, v.Provinces, v.Plans, v.Measures, v.Technologies, v.Domains,
+		v.Organizations, v.Sources, v.Instruments, v.Mentions, v.Scopes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -272,11 +272,7 @@ func (p props) evidence() Evidence {
 
 // BuildView reads every quad of the store into a View.
 func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
-	visible, err := s.visibleLabels(ctx)
-	if err != nil {
-		return nil, err
-	}
-	qs, err := s.allQuads(ctx, visible)
+	qs, visible, err := s.allQuads(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -298,6 +294,15 @@ func newView(qs []quad.Quad, version string) *View {
 			nodes[q.Subject] = p
 		}
 		p[q.Predicate] = append(p[q.Predicate], q.Object)
+	}
+	// Backends list quads in different orders; objects in text order make
+	// every list and "first value" of a record the same on all of them.
+	for _, p := range nodes {
+		for _, vs := range p {
+			if len(vs) > 1 {
+				sort.Slice(vs, func(i, j int) bool { return vs[i].String() < vs[j].String() })
+			}
+		}
 	}
 	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf}
 	for _, t := range schema.Types {

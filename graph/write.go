@@ -32,12 +32,10 @@ type PutResult struct {
 func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch string) (PutResult, error) {
 	s.writes.Lock()
 	defer s.writes.Unlock()
-	meta, err := s.readMeta(ctx)
+	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(d.ID))
 	if err != nil {
 		return PutResult{}, err
 	}
-	g := schema.GraphIRI(d.ID)
-	old, stored := meta[g]
 	if ifMatch != "" && (!stored || old.hash != ifMatch) {
 		return PutResult{}, ErrStale
 	}
@@ -73,11 +71,10 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) error {
 	s.writes.Lock()
 	defer s.writes.Unlock()
-	meta, err := s.readMeta(ctx)
+	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(id))
 	if err != nil {
 		return err
 	}
-	old, stored := meta[schema.GraphIRI(id)]
 	if !stored {
 		return ErrNoDocument
 	}
@@ -90,11 +87,8 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) error {
 
 // DocumentVersion is the stored version (content hash) of document id, or "".
 func (s *Store) DocumentVersion(ctx context.Context, id string) (string, error) {
-	meta, err := s.readMeta(ctx)
-	if err != nil {
-		return "", err
-	}
-	return meta[schema.GraphIRI(id)].hash, nil
+	m, _, err := s.readDocMeta(ctx, schema.GraphIRI(id))
+	return m.hash, err
 }
 
 // StoredSource is one document as it was written, for export to files.
