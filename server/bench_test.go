@@ -2,79 +2,222 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
+	"path"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/policygraph/policygraph/graph"
-	"github.com/policygraph/policygraph/loader"
-	"github.com/policygraph/policygraph/loader/synthetic"
+	"github.com/gin-gonic/gin"
+
+	"github.com/policygraph/policygraph/graph/graphbench"
 )
 
-// benchServer serves a generated corpus of the given size from bolt.
-func benchServer(b *testing.B, size synthetic.Size) (*Server, int) {
-	b.Helper()
-	dir := b.TempDir()
-	if _, err := synthetic.Write("../data", dir, size); err != nil {
-		b.Fatal(err)
-	}
-	ds, err := loader.Load(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	st, err := graph.Open(ctx, graph.Config{Backend: "bolt", Path: filepath.Join(b.TempDir(), "pg.db")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if _, err := st.Apply(ctx, ds.Hash, ds.Graphs, nil); err != nil {
-		b.Fatal(err)
-	}
-	return New(st, Config{}), ds.Quads()
+// The questions of the scale benchmarks, each with the Gizmo query that
+// asks Cayley's own engine the same thing and returns the same facts.
+const (
+	ns        = "https://policygraph.org/ns#"
+	id        = "https://policygraph.org/id/"
+	techPreds = `["<` + ns + `usesTechnology>", "<` + ns + `inferredTechnology>", "<` + ns + `extractedTechnology>"]`
+	// city-0001 exists at every size; its measures on blockchain, as /v1/measures lists them.
+	benchCity = "city-0001"
+)
+
+var questions = []struct {
+	name, path, gizmo string
+}{
+	{"cities", "/v1/cities?technology=blockchain&domain=finance",
+		`g.V("<` + id + `technology/blockchain>").In(` + techPreds + `)` +
+			`.Has("<` + ns + `appliesTo>", "<` + id + `domain/finance>")` +
+			`.Out("<` + ns + `inCity>").Unique().All()`},
+	{"measures", "/v1/measures?city=" + benchCity + "&technology=blockchain",
+		`g.V("<` + id + `technology/blockchain>").In(` + techPreds + `)` +
+			`.Has("<` + ns + `inCity>", "<` + id + `city/` + benchCity + `>")` +
+			`.Save("<` + ns + `title>", "title").Save("<` + ns + `kind>", "kind").Save("<` + ns + `appliesTo>", "domain").All()`},
+	{"compare", "/v1/compare?technology=blockchain&cities=city-0000,city-0001,city-0002",
+		`g.V("<` + id + `city/city-0000>", "<` + id + `city/city-0001>", "<` + id + `city/city-0002>").In("<` + ns + `inCity>")` +
+			`.And(g.V("<` + id + `technology/blockchain>").In(` + techPreds + `))` +
+			`.Save("<` + ns + `inCity>", "city").Save("<` + ns + `appliesTo>", "domain").All()`},
+	{"node", "/v1/nodes/measure/city-0001-plan-00-m000",
+		`g.V("<` + id + `measure/city-0001-plan-00-m000>").Out(null, "predicate").All();` +
+			`g.V("<` + id + `measure/city-0001-plan-00-m000>").In(null, "predicate").All()`},
 }
 
-const (
-	ns          = "https://policygraph.org/ns#"
-	gizmoCities = `g.V("<https://policygraph.org/id/technology/blockchain>")` +
-		`.In(["<` + ns + `usesTechnology>", "<` + ns + `inferredTechnology>", "<` + ns + `extractedTechnology>"])` +
-		`.Has("<` + ns + `appliesTo>", "<https://policygraph.org/id/domain/finance>")` +
-		`.Out("<` + ns + `inCity>").Unique().All()`
-)
-
-// BenchmarkCitiesVsGizmo compares "which cities apply blockchain to
-// finance" answered by /v1/cities with the same question run by Cayley's
-// own Gizmo engine on the same bolt store, in one process:
+// BenchmarkQuestions is figure 1 (answers vs Cayley's own engine) and
+// figure 4 (growth of p50 and p99 with the data): per backend, size and
+// question, each round asks Gizmo once and policygraph 20 times, in one
+// process on one store, and reports both medians and their ratio.
 //
-//	go test ./server -run '^$' -bench CitiesVsGizmo -benchtime 2s
-func BenchmarkCitiesVsGizmo(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		synthetic.Size
-	}{
-		{"S", synthetic.Size{Cities: 10, Plans: 2, Measures: 40, Seed: 1}},
-		{"M", synthetic.Size{Cities: 100, Plans: 2, Measures: 40, Seed: 1}},
-	} {
-		s, quads := benchServer(b, size.Size)
-		b.Run(fmt.Sprintf("%s-%dquads/policygraph", size.name, quads), func(b *testing.B) {
-			req := httptest.NewRequest(http.MethodGet, "/v1/cities?technology=blockchain&domain=finance", nil)
-			for range b.N {
-				w := httptest.NewRecorder()
-				s.ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatal(w.Code)
-				}
+//	POLICYGRAPH_BENCH_SIZES=S,M,L go test ./server -run '^$' -bench Questions -benchtime 20x
+func BenchmarkQuestions(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range graphbench.BenchBackends(b) {
+		for _, size := range graphbench.BenchSizes(b) {
+			st, quads := graphbench.Loaded(b, backend, size)
+			s := New(st, Config{})
+			if _, err := st.View(ctx); err != nil {
+				b.Fatal(err)
 			}
+			for _, q := range questions {
+				b.Run(fmt.Sprintf("figure=questions/question=%s/size=%s/backend=%s", q.name, size, backend.Name), func(b *testing.B) {
+					req := httptest.NewRequest(http.MethodGet, q.path, nil)
+					var ours, cayley []time.Duration
+					for b.Loop() {
+						t0 := time.Now()
+						res, _, err := st.Query(ctx, "gizmo", q.gizmo, 1000000)
+						cayley = append(cayley, time.Since(t0))
+						if err != nil || len(res) == 0 {
+							b.Fatalf("gizmo: %v, %d results", err, len(res))
+						}
+						for range 20 {
+							w := httptest.NewRecorder()
+							t0 := time.Now()
+							s.ServeHTTP(w, req)
+							ours = append(ours, time.Since(t0))
+							if w.Code != http.StatusOK {
+								b.Fatalf("%s: %d %s", q.path, w.Code, w.Body)
+							}
+						}
+					}
+					p50, p99 := percentile(ours, 50), percentile(ours, 99)
+					g50 := percentile(cayley, 50)
+					b.ReportMetric(0, "ns/op")
+					b.ReportMetric(float64(p50.Nanoseconds())/1e3, "µs-p50")
+					b.ReportMetric(float64(p99.Nanoseconds())/1e3, "µs-p99")
+					b.ReportMetric(float64(g50.Nanoseconds())/1e3, "µs-gizmo-p50")
+					b.ReportMetric(float64(quads), "quads")
+					b.ReportMetric(float64(g50)/float64(p50), "ratio")
+					b.ReportMetric(100, "goal-min")
+				})
+			}
+		}
+	}
+}
+
+// TestQuestionsAgreeWithGizmo checks the benchmark compares like with
+// like: on a generated corpus, the cities Gizmo finds are the cities
+// /v1/cities lists, and the measures agree for the measures question.
+func TestQuestionsAgreeWithGizmo(t *testing.T) {
+	st, _ := graphbench.Loaded(t, graphbench.BenchBackends(t)[0], "S")
+	s := New(st, Config{})
+	ctx := context.Background()
+	for _, c := range []struct {
+		question, tag, col string
+	}{{"cities", "id", "city"}, {"measures", "id", "id"}} {
+		i := slices.IndexFunc(questions, func(q struct{ name, path, gizmo string }) bool { return q.name == c.question })
+		q := questions[i]
+		res, _, err := st.Query(ctx, "gizmo", q.gizmo, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gizmo := map[string]bool{}
+		for _, r := range res {
+			m, _ := r.(map[string]any)
+			node, _ := m[c.tag].(map[string]any)
+			iri, _ := node["@id"].(string)
+			gizmo[path.Base(iri)] = true
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, q.path, nil))
+		var body struct{ Rows []map[string]any }
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		ours := map[string]bool{}
+		for _, r := range body.Rows {
+			ours[fmt.Sprint(r[c.col])] = true
+		}
+		if len(ours) == 0 || !maps.Equal(ours, gizmo) {
+			t.Errorf("%s: policygraph answers %d, Gizmo %d (%v)", c.question, len(ours), len(gizmo), res[:min(3, len(res))])
+		}
+	}
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// BenchmarkHTTPCeiling is figure 2: requests per second of /v1/cities
+// over real connections vs a no-op handler on the same gin engine (the
+// same middleware), under the same load generator: 32 connections, each
+// sending its next request when the last answer is read.
+//
+//	POLICYGRAPH_BENCH_SIZES=L go test ./server -run '^$' -bench HTTPCeiling -benchtime 1x
+func BenchmarkHTTPCeiling(b *testing.B) {
+	for _, size := range graphbench.BenchSizes(b) {
+		backend := graphbench.BenchBackends(b)[0]
+		st, _ := graphbench.Loaded(b, backend, size)
+		s := New(st, Config{})
+		s.engine.GET("/bench/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &http.Server{Handler: s}
+		go srv.Serve(ln)
+		b.Cleanup(func() { srv.Close() })
+		base := "http://" + ln.Addr().String()
+		b.Run(fmt.Sprintf("figure=http/size=%s/backend=%s", size, backend.Name), func(b *testing.B) {
+			var cities, noop float64
+			for b.Loop() {
+				noop = throughput(b, base+"/bench/noop", http.StatusNoContent)
+				cities = throughput(b, base+"/v1/cities?technology=blockchain&domain=finance", http.StatusOK)
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(cities, "req/s")
+			b.ReportMetric(noop, "req/s-noop")
+			b.ReportMetric(cities/noop, "ratio")
+			b.ReportMetric(0.5, "goal-min")
 		})
-		b.Run(fmt.Sprintf("%s-%dquads/gizmo", size.name, quads), func(b *testing.B) {
-			for range b.N {
-				res, _, err := s.store.Query(context.Background(), "gizmo", gizmoCities, 100000)
-				if err != nil || len(res) == 0 {
-					b.Fatal(err, len(res))
+	}
+}
+
+// throughput runs 32 connections against url for two seconds (after a
+// short warm-up) and returns the answers per second.
+func throughput(b *testing.B, url string, want int) float64 {
+	const conns = 32
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	defer client.CloseIdleConnections()
+	var n atomic.Int64
+	var counting atomic.Bool
+	stop := time.Now().Add(2500 * time.Millisecond)
+	time.AfterFunc(500*time.Millisecond, func() { counting.Store(true) })
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	start := time.Now()
+	for range conns {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				resp, err := client.Get(url)
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					failed.Store(fmt.Errorf("%s: %d", url, resp.StatusCode))
+					return
+				}
+				if counting.Load() {
+					n.Add(1)
 				}
 			}
 		})
 	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return float64(n.Load()) / (time.Since(start) - 500*time.Millisecond).Seconds()
 }
