@@ -10,9 +10,6 @@ import (
 )
 
 // view is the graph as of this request.
-func (s *Server) view(c *gin.Context) (*graph.View, error) {
-	return s.store.View(c.Request.Context())
-}
 
 // entity resolves query parameter name, naming an entity of type t by id,
 // name or alias in any language, to its id; "" when the parameter is absent.

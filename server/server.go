@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"log/slog"
 	"net"
 	"net/http"
@@ -29,6 +30,9 @@ type Config struct {
 	// MaxHeavy caps concurrent heavy requests (/v1/query, /v1/ask,
 	// /v1/export, /v1/extract); 0 means DefaultMaxHeavy.
 	MaxHeavy int
+	// AnswerCache is how many encoded answers of read-only questions are
+	// kept per graph version; 0 means DefaultAnswerCache, negative none.
+	AnswerCache int
 	// Logger gets one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -48,6 +52,9 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	engine *gin.Engine
+	// answers keeps encoded answers per graph version (see cached); nil
+	// when off.
+	answers *lru.Cache[string, *answer]
 	// lexicons caches what POST /v1/extract matches text against.
 	lexicons lexicons
 	// heavySlots holds one token per heavy request running.
@@ -67,7 +74,7 @@ func New(store *graph.Store, cfg Config) *Server {
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = DefaultMaxHeavy
 	}
-	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy)}
+	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), answers: newAnswers(cfg.AnswerCache)}
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// Notebooks ask the same questions in loops. An answer is a pure function
+// of the request and the graph's version, so the encoded answers of the
+// read-only questions are kept per version: a repeated question costs a
+// map lookup instead of a query and a JSON encoding, and any write (here
+// or, on a shared store, in another process) changes the version and so
+// retires every kept answer.
+const (
+	// DefaultAnswerCache is how many answers are kept; bodies larger than
+	// maxCachedAnswer are never kept, so the cache stays under 128 MiB.
+	DefaultAnswerCache = 1024
+	maxCachedAnswer    = 128 << 10
+)
+
+// viewKey is where cached() leaves the View the answer was made from.
+const viewKey = "policygraph.view"
+
+type answer struct {
+	version string
+	status  int
+	header  http.Header
+	body    []byte
+}
+
+func newAnswers(n int) *lru.Cache[string, *answer] {
+	if n < 0 {
+		return nil
+	}
+	if n == 0 {
+		n = DefaultAnswerCache
+	}
+	c, err := lru.New[string, *answer](n)
+	if err != nil {
+		panic(err) // only for n <= 0, excluded above
+	}
+	return c
+}
+
+// view is the View a request answers from: the one cached() chose, so the
+// answer is kept under the version it was made from.
+func (s *Server) view(c *gin.Context) (*graph.View, error) {
+	if v, ok := c.Get(viewKey); ok {
+		return v.(*graph.View), nil
+	}
+	return s.store.View(c.Request.Context())
+}
+
+// cached answers a GET from the kept answers when the graph's version is
+// the one the answer was made for, and keeps successful answers.
+func (s *Server) cached() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.answers == nil {
+			return
+		}
+		v, err := s.store.View(c.Request.Context())
+		if err != nil {
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
+		c.Set(viewKey, v)
+		// Accept and the format chosen by it change the body.
+		key := c.Request.URL.RequestURI() + "\x00" + c.GetHeader("Accept")
+		if a, ok := s.answers.Get(key); ok && a.version == v.Version {
+			h := c.Writer.Header()
+			for k, vs := range a.header {
+				h[k] = vs
+			}
+			c.Writer.WriteHeader(a.status)
+			c.Writer.Write(a.body)
+			c.Abort()
+			return
+		}
+		// Only what the handler adds is kept: headers set before it (CORS)
+		// depend on the caller, not the answer.
+		before := map[string]bool{}
+		for k := range c.Writer.Header() {
+			before[k] = true
+		}
+		rec := &recorder{ResponseWriter: c.Writer}
+		c.Writer = rec
+		c.Next()
+		if rec.Status() != http.StatusOK || rec.overflow || len(c.Errors) > 0 {
+			return
+		}
+		a := &answer{version: v.Version, status: http.StatusOK, header: http.Header{}, body: bytes.Clone(rec.buf.Bytes())}
+		for k, vs := range rec.Header() {
+			if !before[k] {
+				a.header[k] = vs
+			}
+		}
+		s.answers.Add(key, a)
+	}
+}
+
+// recorder copies what a handler writes, up to maxCachedAnswer bytes.
+type recorder struct {
+	gin.ResponseWriter
+	buf      bytes.Buffer
+	overflow bool
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.keep(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.keep([]byte(s))
+	return r.ResponseWriter.WriteString(s)
+}
+
+func (r *recorder) keep(b []byte) {
+	if r.overflow {
+		return
+	}
+	if r.buf.Len()+len(b) > maxCachedAnswer {
+		r.overflow = true
+		r.buf = bytes.Buffer{}
+		return
+	}
+	r.buf.Write(b)
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAnswerCache: a repeated question is answered from the kept answer,
+// a write retires it, and what depends on the caller (CORS) or is too
+// big is never kept.
+func TestAnswerCache(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token, CORSOrigin: "http://notebook.example"})
+	const q = "/v1/measures?city=fuzhou&technology=blockchain"
+	first := get(t, s, q)
+	if first.Code != http.StatusOK || s.answers.Len() != 1 {
+		t.Fatalf("first answer %d, %d kept", first.Code, s.answers.Len())
+	}
+	again := get(t, s, q)
+	if again.Body.String() != first.Body.String() || again.Header().Get("X-Total-Count") != first.Header().Get("X-Total-Count") {
+		t.Errorf("kept answer differs: %q vs %q", again.Body, first.Body)
+	}
+	csv := do(t, s, http.MethodGet, q, nil, map[string]string{"Accept": "text/csv"})
+	if !strings.HasPrefix(csv.Header().Get("Content-Type"), "text/csv") || s.answers.Len() != 2 {
+		t.Errorf("CSV answer: %q, %d kept", csv.Header().Get("Content-Type"), s.answers.Len())
+	}
+
+	// A write changes the version: the next answer lists the new measures.
+	if w := do(t, s, http.MethodPut, "/v1/plans/cache-test", []byte(planDoc("cache-test", 0)), auth(nil)); w.Code != http.StatusCreated {
+		t.Fatalf("PUT: %d %s", w.Code, w.Body)
+	}
+	after := get(t, s, q)
+	if !strings.Contains(after.Body.String(), "cache-test-v0-m0") {
+		t.Errorf("answer after the write does not list the new plan's measures: %s", after.Body)
+	}
+
+	// CORS headers follow the caller, not the kept answer.
+	allowed := do(t, s, http.MethodGet, "/v1/cities?technology=5g", nil, map[string]string{"Origin": "http://notebook.example"})
+	other := do(t, s, http.MethodGet, "/v1/cities?technology=5g", nil, map[string]string{"Origin": "http://elsewhere.example"})
+	if allowed.Header().Get("Access-Control-Allow-Origin") == "" || other.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS: allowed origin got %q, other origin got %q",
+			allowed.Header().Get("Access-Control-Allow-Origin"), other.Header().Get("Access-Control-Allow-Origin"))
+	}
+
+	// Errors are not kept.
+	n := s.answers.Len()
+	if w := get(t, s, "/v1/measures?technology=no-such-technology"); w.Code == http.StatusOK || s.answers.Len() != n {
+		t.Errorf("unknown technology: %d, kept %d answers (had %d)", w.Code, s.answers.Len(), n)
+	}
+
+	// Off: nothing is kept.
+	off, _ := newTestServer(t, Config{AnswerCache: -1})
+	if w := get(t, off, q); w.Code != http.StatusOK || off.answers != nil {
+		t.Errorf("cache off: %d", w.Code)
+	}
+}
