@@ -4,15 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -165,6 +162,7 @@ func percentile(ds []time.Duration, p int) time.Duration {
 //
 //	POLICYGRAPH_BENCH_SIZES=L go test ./server -run '^$' -bench HTTPCeiling -benchtime 1x
 func BenchmarkHTTPCeiling(b *testing.B) {
+	ctx := context.Background()
 	for _, size := range graphbench.BenchSizes(b) {
 		backend := graphbench.BenchBackends(b)[0]
 		st, _ := graphbench.Loaded(b, backend, size)
@@ -181,8 +179,13 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 		b.Run(fmt.Sprintf("figure=http/size=%s/backend=%s", size, backend.Name), func(b *testing.B) {
 			var cities, noop float64
 			for b.Loop() {
-				noop = throughput(b, base+"/bench/noop", http.StatusNoContent)
-				cities = throughput(b, base+"/v1/cities?technology=blockchain&domain=finance", http.StatusOK)
+				var err error
+				if noop, err = graphbench.Throughput(ctx, []string{base + "/bench/noop"}, 32, 2*time.Second); err != nil {
+					b.Fatal(err)
+				}
+				if cities, err = graphbench.Throughput(ctx, []string{base + "/v1/cities?technology=blockchain&domain=finance"}, 32, 2*time.Second); err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportMetric(0, "ns/op")
 			b.ReportMetric(cities, "req/s")
@@ -193,42 +196,3 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 	}
 }
 
-// throughput runs 32 connections against url for two seconds (after a
-// short warm-up) and returns the answers per second.
-func throughput(b *testing.B, url string, want int) float64 {
-	const conns = 32
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
-	defer client.CloseIdleConnections()
-	var n atomic.Int64
-	var counting atomic.Bool
-	stop := time.Now().Add(2500 * time.Millisecond)
-	time.AfterFunc(500*time.Millisecond, func() { counting.Store(true) })
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	start := time.Now()
-	for range conns {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				resp, err := client.Get(url)
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != want {
-					failed.Store(fmt.Errorf("%s: %d", url, resp.StatusCode))
-					return
-				}
-				if counting.Load() {
-					n.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		b.Fatal(err)
-	}
-	return float64(n.Load()) / (time.Since(start) - 500*time.Millisecond).Seconds()
-}

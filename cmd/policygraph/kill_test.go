@@ -72,7 +72,7 @@ func genPlan(id string, variant int) string {
 	return b.String()
 }
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	bin := filepath.Join(t.TempDir(), "policygraph")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
@@ -254,7 +254,7 @@ func TestKillDuringPut(t *testing.T) {
 }
 
 // startAndWait starts a serve command and returns the address it announces.
-func startAndWait(t *testing.T, cmd *exec.Cmd) string {
+func startAndWait(t testing.TB, cmd *exec.Cmd) string {
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -151,7 +151,7 @@ func TestLoadWithWriter(t *testing.T) {
 }
 
 // rss is the resident memory of process pid, from /proc.
-func rss(t *testing.T, pid int) int64 {
+func rss(t testing.TB, pid int) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		t.Fatal(err)

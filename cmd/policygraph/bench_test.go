@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/graph/graphbench"
+	"github.com/policygraph/policygraph/loader"
+)
+
+// The scale benchmarks that need whole processes: loading (figure 3),
+// memory while serving (figure 5) and two servers over one PostgreSQL
+// store (figure 6). See docs/performance.md; make bench runs them all.
+
+// loadBackends are the backends figure 3 loads into: memory, bolt, and
+// PostgreSQL when POLICYGRAPH_TEST_POSTGRES holds a DSN.
+func loadBackends(b *testing.B) []graphbench.Backend {
+	out := []graphbench.Backend{{Name: "memory", Open: func(testing.TB) graph.Config { return graph.Config{Backend: "memory"} }}}
+	return append(out, graphbench.BenchBackends(b)...)
+}
+
+// BenchmarkLoad is figure 3: `policygraph load` of a generated corpus (a
+// new process: reading, parsing, checking and writing) against Cayley's
+// batched writer putting the same documents' quads, already in memory,
+// into the same backend (another new process). It reports both rates,
+// their ratio and the peak RSS of the load.
+//
+//	POLICYGRAPH_BENCH_SIZES=S,M,L go test ./cmd/policygraph -run '^$' -bench Load -benchtime 1x
+func BenchmarkLoad(b *testing.B) {
+	bin := buildBinary(b)
+	for _, size := range graphbench.BenchSizes(b) {
+		dir := graphbench.Corpus(b, size)
+		for _, backend := range loadBackends(b) {
+			b.Run(fmt.Sprintf("figure=load/size=%s/backend=%s", size, backend.Name), func(b *testing.B) {
+				var ours, base time.Duration
+				var peak int64
+				var quads int
+				for b.Loop() {
+					cfg := backend.Open(b)
+					args := []string{"load", "--data", dir, "--db", cfg.Backend}
+					if cfg.Path != "" {
+						args = append(args, "--dbpath", cfg.Path)
+					}
+					cmd := exec.Command(bin, args...)
+					t0 := time.Now()
+					if out, err := cmd.CombinedOutput(); err != nil {
+						b.Fatalf("load: %v\n%s", err, out)
+					}
+					ours += time.Since(t0)
+					peak = max(peak, maxRSS(cmd))
+					d, n := baselineLoad(b, dir, backend.Open(b))
+					base += d
+					quads = n
+				}
+				ourRate := float64(quads) * float64(b.N) / ours.Seconds()
+				baseRate := float64(quads) * float64(b.N) / base.Seconds()
+				b.ReportMetric(0, "ns/op")
+				b.ReportMetric(float64(quads), "quads")
+				b.ReportMetric(ourRate, "quads/s")
+				b.ReportMetric(baseRate, "quads/s-cayley")
+				b.ReportMetric(float64(peak>>20), "MiB-peak-rss")
+				b.ReportMetric(ourRate/baseRate, "ratio")
+				b.ReportMetric(0.9, "goal-min")
+			})
+		}
+	}
+}
+
+// baselineLoad runs CayleyWrite in a new process (this test binary again,
+// as TestBaselineLoadChild) so that it starts as empty as `policygraph load`.
+func baselineLoad(b *testing.B, dir string, cfg graph.Config) (time.Duration, int) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBaselineLoadChild$")
+	spec, _ := json.Marshal(baselineSpec{Dir: dir, Config: cfg})
+	cmd.Env = append(os.Environ(), "POLICYGRAPH_BASELINE="+string(spec))
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("baseline: %v\n%s", err, out)
+	}
+	var res baselineResult
+	line := out[strings.LastIndex(string(out), "\n{")+1:]
+	if i := strings.Index(string(line), "\n"); i >= 0 {
+		line = line[:i]
+	}
+	if err := json.Unmarshal(line, &res); err != nil {
+		b.Fatalf("baseline answer %q: %v", out, err)
+	}
+	return res.Took, res.Quads
+}
+
+type baselineSpec struct {
+	Dir    string
+	Config graph.Config
+}
+
+type baselineResult struct {
+	Took  time.Duration
+	Quads int
+}
+
+// TestBaselineLoadChild is the baseline process of BenchmarkLoad; it does
+// nothing unless started by it.
+func TestBaselineLoadChild(t *testing.T) {
+	raw := os.Getenv("POLICYGRAPH_BASELINE")
+	if raw == "" {
+		t.Skip("run by BenchmarkLoad")
+	}
+	var spec baselineSpec
+	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := loader.Load(spec.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took, n, err := graphbench.CayleyWrite(spec.Config, ds.Graphs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(baselineResult{Took: took, Quads: n})
+	fmt.Printf("\n%s\n", out)
+}
+
+func maxRSS(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10 // KiB on Linux
+	}
+	return 0
+}
+
+// questionMix is what the serving benchmarks ask: every indexed question.
+var questionMix = []string{
+	"/v1/cities?technology=blockchain&domain=finance",
+	"/v1/measures?city=city-0001&technology=blockchain",
+	"/v1/compare?technology=blockchain&cities=city-0000,city-0001,city-0002",
+	"/v1/nodes/measure/city-0001-plan-00-m000",
+	"/v1/plans?city=city-0002",
+	"/v1/mentions?technology=5g",
+}
+
+// BenchmarkServeMemory is figure 5: a `policygraph serve` process over a
+// loaded bolt store, after answering the question mix from 32 connections
+// for five seconds; it reports the resident set and bytes per quad.
+//
+//	POLICYGRAPH_BENCH_SIZES=L go test ./cmd/policygraph -run '^$' -bench ServeMemory -benchtime 1x
+func BenchmarkServeMemory(b *testing.B) {
+	bin := buildBinary(b)
+	for _, size := range graphbench.BenchSizes(b) {
+		dir := graphbench.Corpus(b, size)
+		b.Run(fmt.Sprintf("figure=memory/size=%s/backend=bolt", size), func(b *testing.B) {
+			var resident, peak int64
+			var quads int64
+			for b.Loop() {
+				db := filepath.Join(b.TempDir(), "pg.db")
+				if out, err := exec.Command(bin, "load", "--data", dir, "--dbpath", db).CombinedOutput(); err != nil {
+					b.Fatalf("load: %v\n%s", err, out)
+				}
+				cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--dbpath", db)
+				base := startAndWait(b, cmd)
+				urls := prefixed(base, questionMix)
+				if _, err := graphbench.Throughput(context.Background(), urls, 32, 5*time.Second); err != nil {
+					b.Fatal(err)
+				}
+				quads = healthQuads(b, base)
+				resident, peak = rss(b, cmd.Process.Pid), peakRSS(b, cmd.Process.Pid)
+				cmd.Process.Signal(syscall.SIGTERM)
+				cmd.Wait()
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(float64(quads), "quads")
+			b.ReportMetric(float64(resident>>20), "MiB-rss")
+			b.ReportMetric(float64(peak>>20), "MiB-peak-rss")
+			b.ReportMetric(float64(resident)/float64(quads), "bytes/quad")
+			b.ReportMetric(float64(resident)/(1<<30), "ratio")
+			b.ReportMetric(1, "goal-max")
+		})
+	}
+}
+
+// BenchmarkScaleOut is figure 6: two `policygraph serve` processes over
+// one PostgreSQL store. A plan replaced through the first is polled on
+// the second until its answer shows the change (staleness), and the
+// question mix is run against one process and then against both.
+//
+//	POLICYGRAPH_TEST_POSTGRES=postgres://... go test ./cmd/policygraph -run '^$' -bench ScaleOut -benchtime 1x
+func BenchmarkScaleOut(b *testing.B) {
+	dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES")
+	if dsn == "" {
+		b.Skip("needs POLICYGRAPH_TEST_POSTGRES")
+	}
+	bin := buildBinary(b)
+	backend := graphbench.BenchBackends(b)[1]
+	for _, size := range graphbench.BenchSizes(b) {
+		dir := graphbench.Corpus(b, size)
+		cfg := backend.Open(b)
+		if out, err := exec.Command(bin, "load", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path).CombinedOutput(); err != nil {
+			b.Fatalf("load: %v\n%s", err, out)
+		}
+		// Each server is a one-core machine: pinned to its own core with
+		// one Go processor, so that "two processes" adds a core's worth of
+		// server rather than a second scheduler fighting over both. The
+		// load generator (this process) is not pinned and shares them.
+		var bases []string
+		for i := range 2 {
+			cmd := exec.Command("taskset", "-c", fmt.Sprint(i), bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path, "--write-token", "t")
+			cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+			bases = append(bases, startAndWait(b, cmd))
+			b.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
+		}
+		for _, base := range bases { // both build their views before timing
+			healthQuads(b, base)
+			get(b, base+questionMix[0])
+		}
+		b.Run(fmt.Sprintf("figure=staleness/size=%s/backend=postgres", size), func(b *testing.B) {
+			var worst time.Duration
+			variant := 0
+			for b.Loop() {
+				variant++
+				worst = max(worst, staleness(b, bases[0], bases[1], variant))
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(float64(worst.Milliseconds()), "ms-worst")
+			b.ReportMetric(worst.Seconds(), "ratio")
+			b.ReportMetric(1, "goal-max")
+		})
+		b.Run(fmt.Sprintf("figure=scaleout/size=%s/backend=postgres", size), func(b *testing.B) {
+			var one, two float64
+			for b.Loop() {
+				var err error
+				if one, err = graphbench.Throughput(context.Background(), prefixed(bases[0], questionMix), 32, 3*time.Second); err != nil {
+					b.Fatal(err)
+				}
+				both := append(prefixed(bases[0], questionMix), prefixed(bases[1], questionMix)...)
+				if two, err = graphbench.Throughput(context.Background(), both, 32, 3*time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(one, "req/s-one")
+			b.ReportMetric(two, "req/s")
+			b.ReportMetric(two/one, "ratio")
+			b.ReportMetric(1.6, "goal-min")
+		})
+	}
+}
+
+// staleness replaces a plan through writer and returns how long reader
+// took to answer with it.
+func staleness(b *testing.B, writer, reader string, variant int) time.Duration {
+	req, _ := http.NewRequest(http.MethodPut, writer+"/v1/plans/scale-out", strings.NewReader(genPlan("scale-out", variant%2)))
+	req.Header.Set("Authorization", "Bearer t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		b.Fatalf("PUT: %d", resp.StatusCode)
+	}
+	written := time.Now()
+	want := fmt.Sprintf("scale-out-v%d-m0", variant%2)
+	for time.Since(written) < 30*time.Second {
+		// Until the reader sees the first write the plan is unknown (404).
+		if resp, err := http.Get(reader + "/v1/measures?plan=scale-out"); err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), want) {
+				return time.Since(written)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.Fatal("the second server did not see the write in 30s")
+	return 0
+}
+
+func prefixed(base string, paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = base + p
+	}
+	return out
+}
+
+func get(b *testing.B, url string) string {
+	resp, err := http.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("%s: %d %s", url, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+func healthQuads(b *testing.B, base string) int64 {
+	var h struct{ Quads int64 }
+	if err := json.Unmarshal([]byte(get(b, base+"/v1/health")), &h); err != nil {
+		b.Fatal(err)
+	}
+	return h.Quads
+}
+
+// peakRSS is the process's high-water resident set (VmHWM).
+func peakRSS(b *testing.B, pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(rest, &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
