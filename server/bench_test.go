@@ -195,4 +195,3 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 		})
 	}
 }
-

@@ -328,4 +328,3 @@ func peakRSS(b *testing.B, pid int) int64 {
 	}
 	return 0
 }
-
