@@ -1,4 +1,5 @@
 # Long-running checks; the everyday commands are in the README.
+SHELL := bash
 FUZZTIME ?= 2m
 
 .PHONY: fuzz
@@ -10,7 +11,25 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzAsk$$' -fuzztime $(FUZZTIME) ./server
 
 .PHONY: bench
-# bench runs the benchmarks whose figures docs/performance.md and the README report.
+# bench runs the scale benchmarks (docs/performance.md) at BENCH_SIZES and
+# prints one table; the raw results go to BENCH_OUT. PostgreSQL figures
+# use POLICYGRAPH_TEST_POSTGRES, or the local server .ci/postgres.sh sets
+# up (BENCH_POSTGRES=0 leaves them out). Size L takes about half an hour.
+BENCH_SIZES ?= S,M,L
+BENCH_OUT ?= bench.txt
+BENCH_POSTGRES ?= 1
 bench:
-	go test ./server -run '^$$' -bench CitiesVsGizmo -benchtime 2s
+	@set -eo pipefail; \
+	if [ "$(BENCH_POSTGRES)" = 1 ] && [ -z "$$POLICYGRAPH_TEST_POSTGRES" ]; then \
+		export POLICYGRAPH_TEST_POSTGRES="$$(. .ci/postgres.sh; postgres_dsn)"; fi; \
+	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); \
+	{ go test ./server -run '^$$' -bench Questions -benchtime 10x -timeout 3h; \
+	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h; \
+	  go test ./cmd/policygraph -run '^$$' -bench 'Load|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h; \
+	} | tee $(BENCH_OUT) | grep -E '^(Benchmark|FAIL|ok|---)' >&2; \
+	go run ./cmd/benchtable < $(BENCH_OUT)
+
+.PHONY: bench-extract
+# bench-extract measures extraction speed (docs/extraction.md).
+bench-extract:
 	go test ./loader/extract -run '^$$' -bench Find -benchtime 3x
