@@ -421,21 +421,6 @@ func (s *Store) subjectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, er
 	return out, nil
 }
 
-// predicateQuads lists the quads with predicate p.
-func (s *Store) predicateQuads(ctx context.Context, p quad.Value) ([]quad.Quad, error) {
-	s.rlock()
-	defer s.runlock()
-	ref, err := s.qs.ValueOf(p)
-	if err != nil || ref == nil {
-		return nil, err
-	}
-	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Predicate, ref))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	return out, nil
-}
-
 // metaOf gathers meta-graph quads into one record per document graph.
 func metaOf(qs []quad.Quad) map[quad.IRI]docMeta {
 	meta := map[quad.IRI]docMeta{}

@@ -27,7 +27,7 @@ var ExportFormats = []string{NQuads, JSONLD}
 // AllQuads lists every quad of the store except the meta graph's
 // bookkeeping, sorted by their N-Quads form so that output is deterministic.
 func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
-	qs, _, err := s.allQuads(ctx)
+	qs, err := s.allQuads(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -35,18 +35,17 @@ func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 	return qs, nil
 }
 
-// allQuads lists the visible quads in the backend's order, with the
-// test of visibility it used. One pass reads the quads and the meta graph
+// allQuads lists the visible quads in the backend's order. One pass reads the quads and the meta graph
 // that says which labels are current: key-value backends have no label or
 // predicate index, so a separate read of the meta graph would be a second
 // scan of every quad.
-func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, func(quad.Value) bool, error) {
+func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
 	s.rlock()
 	defer s.runlock()
 	// Source texts are for export to files (Sources), not for views.
 	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator(), schema.SourceText)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read quads: %w", err)
+		return nil, fmt.Errorf("read quads: %w", err)
 	}
 	var metaQuads []quad.Quad
 	for _, q := range all {
@@ -65,7 +64,7 @@ func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, func(quad.Value) boo
 		}
 		out = append(out, q)
 	}
-	return out, visible, nil
+	return out, nil
 }
 
 // sortQuads puts quads in N-Quads text order, so exports are the same
@@ -163,24 +162,10 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
 	return n, nil
 }
 
-// visibleLabels says which labels hold current documents: the label the
-// meta graph names for each document, and any label of a graph the meta
-// graph does not know (an import). Quads under other stamped labels are a
-// write in progress, or the leftovers of one cut short.
-func (s *Store) visibleLabels(ctx context.Context) (func(quad.Value) bool, error) {
-	// Only the labels and which documents exist matter here: reading the
-	// whole meta graph would read every document's source text too.
-	var qs []quad.Quad
-	for _, p := range []quad.Value{schema.ContentHash, schema.StoredAs} {
-		part, err := s.predicateQuads(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		qs = append(qs, part...)
-	}
-	return visibleIn(metaOf(qs)), nil
-}
-
+// visibleIn says which labels hold current documents: the label the meta
+// graph names for each document, and any label of a graph the meta graph
+// does not know (an import). Quads under other stamped labels are a write
+// in progress, or the leftovers of one cut short.
 func visibleIn(meta map[quad.IRI]docMeta) func(quad.Value) bool {
 	current := make(map[quad.Value]bool, len(meta))
 	for _, m := range meta {

@@ -1,9 +1,9 @@
 package graph
 
 import (
-	"context"
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/cayleygraph/quad"
@@ -85,26 +85,14 @@ func (v *View) Label(t schema.Type, id string) string {
 	return id
 }
 
-// Node reads node iri and its edges from the store; labels come from view.
-// It returns nil when the store has no quad touching iri.
-func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) {
-	// The view knows which stored labels are current; asking the meta
-	// graph again on every request would read every document's text.
-	visible := v.visible
-	if visible == nil {
-		var err error
-		if visible, err = s.visibleLabels(ctx); err != nil {
-			return nil, err
-		}
-	}
-	s.rlock()
-	defer s.runlock()
-	ref, err := s.qs.ValueOf(iri)
-	if err != nil {
-		return nil, fmt.Errorf("read node %s: %w", iri, err)
-	}
-	if ref == nil {
-		return nil, nil
+// Node is node iri with its properties and edges, or nil when no current
+// quad touches it. It answers from the View's adjacency index rather than
+// the store: on PostgreSQL each of the two direction lookups is a round
+// trip, and even on bolt Cayley's own lookup costs more than the answer.
+func (v *View) Node(iri quad.IRI) *Node {
+	outs, ins := v.out[iri], v.in[iri]
+	if len(outs) == 0 && len(ins) == 0 {
+		return nil
 	}
 	n := &Node{IRI: string(iri), Node: NodeRef(iri), Properties: []Property{}, Out: []Edge{}, In: []Edge{}}
 	n.Type, n.ID, _ = schema.ParseIRI(iri)
@@ -119,48 +107,37 @@ func (s *Store) Node(ctx context.Context, v *View, iri quad.IRI) (*Node, error) 
 		}
 		return e
 	}
-	for _, dir := range []quad.Direction{quad.Subject, quad.Object} {
-		qs, err := s.quadsOf(ctx, s.qs.QuadIterator(dir, ref))
-		if err != nil {
-			return nil, fmt.Errorf("read node %s: %w", iri, err)
-		}
-		for _, q := range qs {
-			if q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
-				continue
-			}
-			switch {
-			case dir == quad.Object:
-				n.In = append(n.In, edge(q, q.Subject))
-			case isNode(q.Object):
-				n.Out = append(n.Out, edge(q, q.Object))
-			default:
-				p := Property{Predicate: shortPredicate(q.Predicate), Value: q.Object.Native(), Graph: graphName(q.Label)}
-				switch o := q.Object.(type) {
-				case quad.LangString:
-					p.Value, p.Lang = string(o.Value), o.Lang
-				case quad.TypedString:
-					p.Value = string(o.Value)
-				}
-				n.Properties = append(n.Properties, p)
-			}
-		}
+	for _, i := range ins {
+		q := v.quads[i]
+		n.In = append(n.In, edge(q, q.Subject))
 	}
-	sort.SliceStable(n.Properties, func(i, j int) bool {
-		a, b := n.Properties[i], n.Properties[j]
-		if a.Predicate != b.Predicate {
-			return a.Predicate < b.Predicate
+	for _, i := range outs {
+		q := v.quads[i]
+		if isNode(q.Object) {
+			n.Out = append(n.Out, edge(q, q.Object))
+			continue
 		}
-		return a.Lang < b.Lang
+		p := Property{Predicate: shortPredicate(q.Predicate), Value: q.Object.Native(), Graph: graphName(q.Label)}
+		switch o := q.Object.(type) {
+		case quad.LangString:
+			p.Value, p.Lang = string(o.Value), o.Lang
+		case quad.TypedString:
+			p.Value = string(o.Value)
+		}
+		n.Properties = append(n.Properties, p)
+	}
+	// Backends list quads in different orders; sorting fully makes the
+	// answer the same bytes on every backend.
+	slices.SortFunc(n.Properties, func(a, b Property) int {
+		return cmp.Or(cmp.Compare(a.Predicate, b.Predicate), cmp.Compare(a.Lang, b.Lang),
+			cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value)), cmp.Compare(a.Graph, b.Graph))
 	})
 	for _, es := range [][]Edge{n.Out, n.In} {
-		sort.SliceStable(es, func(i, j int) bool {
-			if es[i].Predicate != es[j].Predicate {
-				return es[i].Predicate < es[j].Predicate
-			}
-			return es[i].Node < es[j].Node
+		slices.SortFunc(es, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.Predicate, b.Predicate), cmp.Compare(a.Node, b.Node), cmp.Compare(a.Graph, b.Graph))
 		})
 	}
-	return n, nil
+	return n
 }
 
 func isNode(v quad.Value) bool {

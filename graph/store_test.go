@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,6 +184,92 @@ func TestStore(t *testing.T) {
 					t.Errorf("cities applying blockchain to finance: %v", got)
 				}
 			})
+		})
+	}
+}
+
+// TestNode checks a node's neighbourhood as the View answers it: the
+// real edges of the dataset, the same bytes on every backend, and the new
+// content after a document is replaced.
+func TestNode(t *testing.T) {
+	ctx := context.Background()
+	city, measure := schema.City.IRI("fuzhou"), schema.Measure.IRI("fuzhou-finance-demonstration")
+	mention := schema.MentionCount.IRI("beijing-blockchain-mentions")
+	var first string
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st := openStore(t, b.open(t))
+			dir := copyTree(t, dataDir)
+			apply(t, st, loadDir(t, dir))
+			v, err := st.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := func(es []Edge, pred, node string, basis schema.Basis) bool {
+				for _, e := range es {
+					if e.Predicate == pred && e.Node == node && e.Basis == basis {
+						return true
+					}
+				}
+				return false
+			}
+			for _, c := range []struct {
+				name     string
+				node     *Node
+				out      bool
+				pred, to string
+				basis    schema.Basis
+			}{
+				{"Fuzhou has its plan", v.Node(city), true, "hasPlan", "plan/fuzhou-new-infrastructure-2020", ""},
+				{"a Fuzhou measure is in Fuzhou", v.Node(city), false, "inCity", "measure/fuzhou-finance-demonstration", ""},
+				{"the measure names blockchain", v.Node(measure), true, "usesTechnology", "technology/blockchain", schema.Explicit},
+				{"the measure applies to finance", v.Node(measure), true, "appliesTo", "domain/finance", ""},
+			} {
+				if c.node == nil {
+					t.Fatalf("%s: no node", c.name)
+				}
+				es := c.node.In
+				if c.out {
+					es = c.node.Out
+				}
+				if !has(es, c.pred, c.to, c.basis) {
+					t.Errorf("%s: no %s edge to %s (basis %q) in %+v", c.name, c.pred, c.to, c.basis, es)
+				}
+			}
+			if n := v.Node(schema.City.IRI("atlantis")); n != nil {
+				t.Errorf("a city not in the data has a node: %+v", n)
+			}
+			raw, err := json.Marshal([]*Node{v.Node(city), v.Node(measure)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == "" {
+				first = string(raw)
+			} else if string(raw) != first {
+				t.Errorf("nodes differ from the first backend's:\n%s\n%s", raw, first)
+			}
+			// Replace the Beijing plan with a changed count: the node shows it.
+			p := filepath.Join(dir, "plans", "beijing-new-infrastructure-2020.yaml")
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(strings.Replace(string(src), "count: 8", "count: 9", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			apply(t, st, loadDir(t, dir))
+			if v, err = st.View(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var counts []any
+			for _, pr := range v.Node(mention).Properties {
+				if pr.Predicate == "count" {
+					counts = append(counts, pr.Value)
+				}
+			}
+			if len(counts) != 1 || fmt.Sprint(counts[0]) != "9" {
+				t.Errorf("after the replace, the mention's counts are %v; want [9]", counts)
+			}
 		})
 	}
 }

@@ -33,8 +33,10 @@ type View struct {
 	names    *nameIndex
 	// graphOf is the named graph each entity's type quad lives in.
 	graphOf map[quad.Value]string
-	// visible says which stored labels hold the current documents.
-	visible func(quad.Value) bool
+	// quads are the current quads; out and in index them by subject and
+	// by node object, so a node's neighbourhood is two map lookups.
+	quads   []quad.Quad
+	out, in map[quad.Value][]int32
 
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
@@ -272,19 +274,22 @@ func (p props) evidence() Evidence {
 
 // BuildView reads every quad of the store into a View.
 func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
-	qs, visible, err := s.allQuads(ctx)
+	qs, err := s.allQuads(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v := newView(qs, version)
-	v.visible = visible
-	return v, nil
+	return newView(qs, version), nil
 }
 
 func newView(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
 	graphOf := map[quad.Value]string{}
-	for _, q := range qs {
+	out, in := map[quad.Value][]int32{}, map[quad.Value][]int32{}
+	for i, q := range qs {
+		out[q.Subject] = append(out[q.Subject], int32(i))
+		if isNode(q.Object) {
+			in[q.Object] = append(in[q.Object], int32(i))
+		}
 		if q.Predicate == schema.TypeOf {
 			graphOf[q.Subject], _ = schema.GraphID(q.Label)
 		}
@@ -304,7 +309,7 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
-	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf}
+	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf, quads: qs, out: out, in: in}
 	for _, t := range schema.Types {
 		v.entities[t] = map[string]any{}
 	}

@@ -80,11 +80,7 @@ func (s *Server) node() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		n, err := s.store.Node(c.Request.Context(), v, iri)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+		n := v.Node(iri)
 		if n == nil {
 			s.fail(c, notFound(nil, "unknown node %q", ref))
 			return
