@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -16,11 +17,18 @@ import (
 // map lookup instead of a query and a JSON encoding, and any write (here
 // or, on a shared store, in another process) changes the version and so
 // retires every kept answer.
+//
+// Answers are bounded in number and in bytes: the big answers (every city
+// of a national corpus with its measures, a few hundred KiB) are the ones
+// most worth keeping, so the limit per answer is generous and the total
+// is what keeps memory in check.
 const (
-	// DefaultAnswerCache is how many answers are kept; bodies larger than
-	// maxCachedAnswer are never kept, so the cache stays under 128 MiB.
+	// DefaultAnswerCache is how many answers are kept at most.
 	DefaultAnswerCache = 1024
-	maxCachedAnswer    = 128 << 10
+	// answerBudget bounds the bytes of all kept answers together.
+	answerBudget = 64 << 20
+	// maxCachedAnswer is the largest answer kept.
+	maxCachedAnswer = 4 << 20
 )
 
 // viewKey is where cached() leaves the View the answer was made from.
@@ -33,18 +41,58 @@ type answer struct {
 	body    []byte
 }
 
-func newAnswers(n int) *lru.Cache[string, *answer] {
+// answers is an LRU of encoded answers bounded by count and by bytes.
+type answers struct {
+	mu     sync.Mutex // serialises adds, so bytes matches what is kept
+	lru    *lru.Cache[string, *answer]
+	bytes  int64
+	budget int64
+}
+
+func newAnswers(n int, budget int64) *answers {
 	if n < 0 {
 		return nil
 	}
 	if n == 0 {
 		n = DefaultAnswerCache
 	}
-	c, err := lru.New[string, *answer](n)
+	a := &answers{budget: budget}
+	c, err := lru.NewWithEvict(n, func(_ string, v *answer) { a.bytes -= int64(len(v.body)) })
 	if err != nil {
 		panic(err) // only for n <= 0, excluded above
 	}
-	return c
+	a.lru = c
+	return a
+}
+
+func (a *answers) Get(key string) (*answer, bool) { return a.lru.Get(key) }
+
+// Len is how many answers are kept.
+func (a *answers) Len() int { return a.lru.Len() }
+
+// Bytes is the size of the kept answers' bodies.
+func (a *answers) Bytes() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.bytes
+}
+
+// Add keeps v under key and drops the least recently used answers until
+// the bodies fit the budget.
+func (a *answers) Add(key string, v *answer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	// Replacing a key does not call the eviction hook: count the old body out.
+	if old, ok := a.lru.Peek(key); ok {
+		a.bytes -= int64(len(old.body))
+	}
+	a.lru.Add(key, v) // may evict the oldest, which counts itself out
+	a.bytes += int64(len(v.body))
+	for a.bytes > a.budget {
+		if _, _, ok := a.lru.RemoveOldest(); !ok {
+			break
+		}
+	}
 }
 
 // view is the View a request answers from: the one cached() chose, so the

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	lru "github.com/hashicorp/golang-lru/v2"
 	"log/slog"
 	"net"
 	"net/http"
@@ -54,7 +53,7 @@ type Server struct {
 	engine *gin.Engine
 	// answers keeps encoded answers per graph version (see cached); nil
 	// when off.
-	answers *lru.Cache[string, *answer]
+	answers *answers
 	// lexicons caches what POST /v1/extract matches text against.
 	lexicons lexicons
 	// heavySlots holds one token per heavy request running.
@@ -74,7 +73,7 @@ func New(store *graph.Store, cfg Config) *Server {
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = DefaultMaxHeavy
 	}
-	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), answers: newAnswers(cfg.AnswerCache)}
+	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), answers: newAnswers(cfg.AnswerCache, answerBudget)}
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s
