@@ -14,12 +14,17 @@ fuzz:
 # bench runs the scale benchmarks (docs/performance.md) at BENCH_SIZES and
 # prints one table; the raw results go to BENCH_OUT. PostgreSQL figures
 # use POLICYGRAPH_TEST_POSTGRES, or the local server .ci/postgres.sh sets
-# up (BENCH_POSTGRES=0 leaves them out). Size L takes about half an hour.
+# up (BENCH_POSTGRES=0 leaves them out). The serving figures use wrk,
+# installed from Debian's packages when missing. Size L takes about half
+# an hour.
 BENCH_SIZES ?= S,M,L
 BENCH_OUT ?= bench.txt
 BENCH_POSTGRES ?= 1
 bench:
 	@set -eo pipefail; \
+	if ! command -v wrk >/dev/null; then \
+		echo "installing wrk, the load generator" >&2; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2; fi; \
 	if [ "$(BENCH_POSTGRES)" = 1 ] && [ -z "$$POLICYGRAPH_TEST_POSTGRES" ]; then \
 		export POLICYGRAPH_TEST_POSTGRES="$$(. .ci/postgres.sh; postgres_dsn)"; fi; \
 	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); \

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -206,15 +208,25 @@ func BenchmarkScaleOut(b *testing.B) {
 		if out, err := exec.Command(bin, "load", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path).CombinedOutput(); err != nil {
 			b.Fatalf("load: %v\n%s", err, out)
 		}
-		// Each server is a one-core machine: pinned to its own core with
-		// one Go processor, so that "two processes" adds a core's worth of
-		// server rather than a second scheduler fighting over both. The
-		// load generator (this process) is not pinned and shares them.
+		// Two servers on a two-core machine that also runs the load
+		// generator (wrk) and PostgreSQL cannot show what a second machine
+		// adds: one server alone already has both cores. So each server
+		// gets serverCores of CPU time through a cgroup quota, and wrk
+		// what is left; "two processes" then adds a server's worth of CPU,
+		// as a second machine would. Without a writable cgroup, each
+		// server is pinned to a core instead, and wrk shares them.
+		limit := cpuLimiter(b)
 		var bases []string
 		for i := range 2 {
-			cmd := exec.Command("taskset", "-c", fmt.Sprint(i), bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path, "--write-token", "t")
-			cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path, "--write-token", "t")
+			if limit == nil {
+				cmd = exec.Command("taskset", append([]string{"-c", fmt.Sprint(i), bin}, cmd.Args[1:]...)...)
+				cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+			}
 			bases = append(bases, startAndWait(b, cmd))
+			if limit != nil {
+				limit(cmd.Process.Pid)
+			}
 			b.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
 		}
 		for _, base := range bases { // both build their views before timing
@@ -237,21 +249,87 @@ func BenchmarkScaleOut(b *testing.B) {
 			var one, two float64
 			for b.Loop() {
 				var err error
-				if one, err = graphbench.Throughput(context.Background(), prefixed(bases[0], questionMix), 32, 3*time.Second); err != nil {
+				if one, err = graphbench.Wrk(context.Background(), bases[0], questionMix, 2, 32, 3*time.Second); err != nil {
 					b.Fatal(err)
 				}
-				both := append(prefixed(bases[0], questionMix), prefixed(bases[1], questionMix)...)
-				if two, err = graphbench.Throughput(context.Background(), both, 32, 3*time.Second); err != nil {
+				// The same generator split in two: a thread and 16 connections each.
+				rates := make([]float64, 2)
+				errs := make([]error, 2)
+				var wg sync.WaitGroup
+				for i, base := range bases {
+					wg.Go(func() {
+						rates[i], errs[i] = graphbench.Wrk(context.Background(), base, questionMix, 1, 16, 3*time.Second)
+					})
+				}
+				wg.Wait()
+				if err := errors.Join(errs...); err != nil {
 					b.Fatal(err)
 				}
+				two = rates[0] + rates[1]
 			}
 			b.ReportMetric(0, "ns/op")
+			if limit != nil {
+				b.ReportMetric(serverCores, "cores-per-server")
+			} else {
+				b.ReportMetric(1, "cores-per-server-pinned")
+			}
 			b.ReportMetric(one, "req/s-one")
 			b.ReportMetric(two, "req/s")
 			b.ReportMetric(two/one, "ratio")
 			b.ReportMetric(1.6, "goal-min")
 		})
 	}
+}
+
+// serverCores is the CPU time each server of BenchmarkScaleOut may use.
+const serverCores = 0.5
+
+// cpuLimiter returns a function that moves a process into a new cgroup
+// allowed serverCores of CPU time (cgroup v1 cpu controller, or v2), or
+// nil when this machine has no cgroup it may write.
+func cpuLimiter(b *testing.B) func(pid int) {
+	period := 100000
+	quota := int(serverCores * float64(period))
+	type hierarchy struct {
+		root, file, value string
+	}
+	for _, h := range []hierarchy{
+		{"/sys/fs/cgroup/cpu", "cpu.cfs_quota_us", fmt.Sprint(quota)},
+		{"/sys/fs/cgroup", "cpu.max", fmt.Sprintf("%d %d", quota, period)},
+	} {
+		probe := filepath.Join(h.root, fmt.Sprintf("policygraph-bench-%d-probe", os.Getpid()))
+		if err := os.Mkdir(probe, 0o755); err != nil {
+			continue
+		}
+		err := os.WriteFile(filepath.Join(probe, h.file), []byte(h.value), 0o644)
+		os.Remove(probe)
+		if err != nil {
+			continue
+		}
+		return func(pid int) {
+			dir, err := os.MkdirTemp(h.root, "policygraph-bench-")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, h.file), []byte(h.value), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(fmt.Sprint(pid)), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			// Registered before the server's stop, so it runs after it; a
+			// cgroup cannot be removed while its process lives on.
+			b.Cleanup(func() {
+				for range 100 {
+					if os.Remove(dir) == nil {
+						return
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			})
+		}
+	}
+	return nil
 }
 
 // staleness replaces a plan through writer and returns how long reader
