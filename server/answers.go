@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -39,13 +42,56 @@ type answer struct {
 	status  int
 	header  http.Header
 	body    []byte
+	// gzipped is body compressed once, for the clients that accept it
+	// (Python's requests and browsers do by default); nil when small.
+	gzipped []byte
+}
+
+// size is what the answer holds in memory.
+func (a *answer) size() int64 { return int64(len(a.body) + len(a.gzipped)) }
+
+// gzipAbove is the smallest body worth compressing: below it the header
+// and the work cost more than the bytes saved.
+const gzipAbove = 1 << 10
+
+// compress returns body gzipped, or nil when that does not pay.
+func compress(body []byte) []byte {
+	if len(body) < gzipAbove {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // only fails for a bad level
+	zw.Write(body)
+	zw.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// acceptsGzip reports whether an Accept-Encoding header admits gzip.
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.TrimSpace(coding)
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // answers is an LRU of encoded answers bounded by count and by bytes.
 type answers struct {
 	mu     sync.Mutex // serialises adds, so bytes matches what is kept
 	lru    *lru.Cache[string, *answer]
-	bytes  int64
+	bytes  int64 // bodies, plain and gzipped
 	budget int64
 }
 
@@ -57,7 +103,7 @@ func newAnswers(n int, budget int64) *answers {
 		n = DefaultAnswerCache
 	}
 	a := &answers{budget: budget}
-	c, err := lru.NewWithEvict(n, func(_ string, v *answer) { a.bytes -= int64(len(v.body)) })
+	c, err := lru.NewWithEvict(n, func(_ string, v *answer) { a.bytes -= v.size() })
 	if err != nil {
 		panic(err) // only for n <= 0, excluded above
 	}
@@ -84,10 +130,10 @@ func (a *answers) Add(key string, v *answer) {
 	defer a.mu.Unlock()
 	// Replacing a key does not call the eviction hook: count the old body out.
 	if old, ok := a.lru.Peek(key); ok {
-		a.bytes -= int64(len(old.body))
+		a.bytes -= old.size()
 	}
 	a.lru.Add(key, v) // may evict the oldest, which counts itself out
-	a.bytes += int64(len(v.body))
+	a.bytes += v.size()
 	for a.bytes > a.budget {
 		if _, _, ok := a.lru.RemoveOldest(); !ok {
 			break
@@ -118,6 +164,7 @@ func (s *Server) cached() gin.HandlerFunc {
 			return
 		}
 		c.Set(viewKey, v)
+		c.Writer.Header().Add("Vary", "Accept-Encoding")
 		// Accept and the format chosen by it change the body.
 		key := c.Request.URL.RequestURI() + "\x00" + c.GetHeader("Accept")
 		if a, ok := s.answers.Get(key); ok && a.version == v.Version {
@@ -125,8 +172,14 @@ func (s *Server) cached() gin.HandlerFunc {
 			for k, vs := range a.header {
 				h[k] = vs
 			}
+			body := a.body
+			if a.gzipped != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
+				body = a.gzipped
+				h.Set("Content-Encoding", "gzip")
+			}
+			h.Set("Content-Length", strconv.Itoa(len(body)))
 			c.Writer.WriteHeader(a.status)
-			c.Writer.Write(a.body)
+			c.Writer.Write(body)
 			c.Abort()
 			return
 		}
@@ -142,7 +195,8 @@ func (s *Server) cached() gin.HandlerFunc {
 		if rec.Status() != http.StatusOK || rec.overflow || len(c.Errors) > 0 {
 			return
 		}
-		a := &answer{version: v.Version, status: http.StatusOK, header: http.Header{}, body: bytes.Clone(rec.buf.Bytes())}
+		body := bytes.Clone(rec.buf.Bytes())
+		a := &answer{version: v.Version, status: http.StatusOK, header: http.Header{}, body: body, gzipped: compress(body)}
 		for k, vs := range rec.Header() {
 			if !before[k] {
 				a.header[k] = vs

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -77,5 +80,44 @@ func TestAnswerBudget(t *testing.T) {
 	a.Add("huge", body(5000))
 	if a.Len() != 0 || a.Bytes() != 0 {
 		t.Errorf("an answer over the whole budget: %d answers, %d bytes kept; want none", a.Len(), a.Bytes())
+	}
+}
+
+// TestAnswerGzip: a kept answer goes out gzipped to clients that accept
+// it, as the same bytes once unpacked, and plain to the others.
+func TestAnswerGzip(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	const q = "/v1/measures?technology=blockchain"
+	plain := get(t, s, q)
+	if plain.Code != http.StatusOK || plain.Body.Len() < gzipAbove {
+		t.Fatalf("%s: %d, %d bytes; want a 200 worth compressing", q, plain.Code, plain.Body.Len())
+	}
+	zipped := do(t, s, http.MethodGet, q, nil, map[string]string{"Accept-Encoding": "gzip, deflate"})
+	if zipped.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") {
+		t.Fatalf("kept answer to a gzip client: Content-Encoding %q, Vary %q", zipped.Header().Get("Content-Encoding"), zipped.Header().Get("Vary"))
+	}
+	size := zipped.Body.Len()
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unpacked, err := io.ReadAll(zr)
+	if err != nil || string(unpacked) != plain.Body.String() {
+		t.Errorf("unpacked answer (%v) differs from the plain one", err)
+	}
+	if size >= plain.Body.Len() || zipped.Header().Get("Content-Length") != strconv.Itoa(size) {
+		t.Errorf("gzipped %d bytes (Content-Length %s), plain %d", size, zipped.Header().Get("Content-Length"), plain.Body.Len())
+	}
+	refused := do(t, s, http.MethodGet, q, nil, map[string]string{"Accept-Encoding": "gzip;q=0, identity"})
+	if refused.Header().Get("Content-Encoding") != "" || refused.Body.String() != plain.Body.String() {
+		t.Errorf("gzip;q=0 got Content-Encoding %q", refused.Header().Get("Content-Encoding"))
+	}
+	for header, want := range map[string]bool{
+		"gzip": true, "deflate, gzip": true, "br;q=1.0, gzip;q=0.8": true, "*": true,
+		"": false, "identity": false, "gzip;q=0": false, "deflate": false, "x-gzip-not": false,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
 	}
 }

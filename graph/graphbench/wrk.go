@@ -19,7 +19,9 @@ import (
 //
 // It sends GETs of paths (round robin) to base over conns connections
 // from threads threads for length, and fails on any answer other than
-// 2xx. Several Wrk calls may run at once against different servers.
+// 2xx. Several Wrk calls may run at once against different servers. Each
+// request says "Accept-Encoding: gzip, deflate", as Python's requests
+// (the notebooks' client) and browsers do.
 func Wrk(ctx context.Context, base string, paths []string, threads, conns int, length time.Duration) (float64, error) {
 	bin, err := exec.LookPath("wrk")
 	if err != nil {
@@ -41,7 +43,7 @@ func Wrk(ctx context.Context, base string, paths []string, threads, conns int, l
 	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
 		return 0, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns),
+	cmd := exec.CommandContext(ctx, bin, "-H", "Accept-Encoding: gzip, deflate", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns),
 		"-d", fmt.Sprintf("%.0fs", length.Seconds()), "-s", script, base)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
