@@ -11,8 +11,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -62,36 +65,55 @@ func Load(dir string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	var errs Errors
-	for _, f := range files {
-		f.dec = newDecoder(f.shown, &errs)
-		var out any
-		switch strings.SplitN(f.path, "/", 2)[0] {
-		case VocabularyDir:
-			f.vocab = &Vocabulary{}
-			out = f.vocab
-		case PlansDir:
-			f.plan = &PlanFile{}
-			out = f.plan
-		case MentionsDir:
-			f.ments = &MentionsFile{}
-			out = f.ments
-		default:
-			errs = append(errs, &Error{File: f.shown, Line: 1, Col: 1,
-				Msg: fmt.Sprintf("data file outside %s/, %s/ and %s/: move it into the folder for its kind", VocabularyDir, PlansDir, MentionsDir)})
-			continue
-		}
-		if !f.dec.decodeFile(f.src, out) {
-			f.vocab, f.plan, f.ments = nil, nil, nil
-		}
+	// Decoding is most of a load; files decode independently, so they do
+	// so side by side, each reporting into its own list.
+	fileErrs := make([]Errors, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				decodeOne(files[i], &fileErrs[i])
+			}
+		})
 	}
+	wg.Wait()
+	var errs Errors
 	c := newChecker(&errs)
 	c.check(files)
+	for _, fe := range fileErrs { // the checker reports through the files' decoders too
+		errs = append(errs, fe...)
+	}
 	if len(errs) > 0 {
 		errs.sort()
 		return nil, errs
 	}
 	return build(files), nil
+}
+
+// decodeOne decodes f into the type its folder holds; a file that does not
+// decode keeps no document.
+func decodeOne(f *file, errs *Errors) {
+	f.dec = newDecoder(f.shown, errs)
+	var out any
+	switch strings.SplitN(f.path, "/", 2)[0] {
+	case VocabularyDir:
+		f.vocab = &Vocabulary{}
+		out = f.vocab
+	case PlansDir:
+		f.plan = &PlanFile{}
+		out = f.plan
+	case MentionsDir:
+		f.ments = &MentionsFile{}
+		out = f.ments
+	default:
+		*errs = append(*errs, &Error{File: f.shown, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("data file outside %s/, %s/ and %s/: move it into the folder for its kind", VocabularyDir, PlansDir, MentionsDir)})
+		return
+	}
+	if !f.dec.decodeFile(f.src, out) {
+		f.vocab, f.plan, f.ments = nil, nil, nil
+	}
 }
 
 // readDir lists the YAML files under dir in a stable order.
