@@ -107,6 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 	}
 	st := &Store{qs: qs, backend: name, path: path}
+	st.views.ctx, st.views.stop = context.WithCancel(context.Background())
 	switch name {
 	case "memstore":
 		st.mem = &sync.RWMutex{}
@@ -122,8 +123,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return st, nil
 }
 
-// Close closes the store.
+// Close closes the store, once a View being built has stopped.
 func (s *Store) Close() error {
+	s.views.stop()
+	s.views.bg.Wait()
 	if s.sql != nil {
 		s.sql.Close()
 	}

@@ -258,7 +258,7 @@ func TestNode(t *testing.T) {
 				t.Fatal(err)
 			}
 			apply(t, st, loadDir(t, dir))
-			if v, err = st.View(ctx); err != nil {
+			if v, err = st.Fresh(ctx); err != nil {
 				t.Fatal(err)
 			}
 			var counts []any
@@ -269,6 +269,52 @@ func TestNode(t *testing.T) {
 			}
 			if len(counts) != 1 || fmt.Sprint(counts[0]) != "9" {
 				t.Errorf("after the replace, the mention's counts are %v; want [9]", counts)
+			}
+		})
+	}
+}
+
+// TestViewAfterWrite: after a write, readers keep the View they had while
+// the next one is built in the background, and soon get the new one;
+// Fresh waits for it.
+func TestViewAfterWrite(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st := openStore(t, b.open(t))
+			dir := copyTree(t, dataDir)
+			apply(t, st, loadDir(t, dir))
+			before, err := st.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, "mentions", "three-plan-totals.yaml")); err != nil {
+				t.Fatal(err)
+			}
+			apply(t, st, loadDir(t, dir))
+			during, err := st.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if during != before {
+				t.Errorf("the first read after a write waited for a new View")
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for during.Version == before.Version && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+				if during, err = st.View(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fresh, err := st.Fresh(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []*View{during, fresh} {
+				if v.Version == before.Version || len(v.Mentions) >= len(before.Mentions) {
+					t.Errorf("View %s after removing a mentions file has %d mentions (had %d under %s)",
+						v.Version, len(v.Mentions), len(before.Mentions), before.Version)
+				}
 			}
 		})
 	}

@@ -103,12 +103,22 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		s.refresh(c)
 		status := http.StatusOK
 		if res.Created {
 			status = http.StatusCreated
 		}
 		c.Header("ETag", `"`+res.Version+`"`)
 		c.JSON(status, gin.H{"plan": id, "version": res.Version, "created": res.Created, "quads": len(doc.Quads)})
+	}
+}
+
+// refresh waits for the View of what a write just stored, so that its
+// writer's next question sees it; other readers keep the previous View
+// until then. The write stands either way: a failure is only logged.
+func (s *Server) refresh(c *gin.Context) {
+	if _, err := s.store.Fresh(c.Request.Context()); err != nil {
+		s.log.Warn("view after write", "err", err)
 	}
 }
 
@@ -124,6 +134,7 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		s.refresh(c)
 		c.JSON(http.StatusOK, gin.H{"plan": id, "deleted": true})
 	}
 }
