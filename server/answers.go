@@ -45,7 +45,20 @@ type answer struct {
 	// gzipped is body compressed once, for the clients that accept it
 	// (Python's requests and browsers do by default); nil when small.
 	gzipped []byte
+	// The Content-Length values of body and gzipped, made once: a kept
+	// answer is sent with as little work per request as possible.
+	bodyLength, gzippedLength []string
 }
+
+// answerKey is what an answer depends on besides the graph's version:
+// the request's URI, and Accept, which can choose the format.
+type answerKey struct{ uri, accept string }
+
+// varyEncoding is the Vary value of every answer that may be gzipped;
+// its capacity is its length, so a later Add copies rather than shares.
+var varyEncoding = []string{"Accept-Encoding"}[:1:1]
+
+var gzipEncoding = []string{"gzip"}[:1:1]
 
 // size is what the answer holds in memory.
 func (a *answer) size() int64 { return int64(len(a.body) + len(a.gzipped)) }
@@ -90,7 +103,7 @@ func acceptsGzip(header string) bool {
 // answers is an LRU of encoded answers bounded by count and by bytes.
 type answers struct {
 	mu     sync.Mutex // serialises adds, so bytes matches what is kept
-	lru    *lru.Cache[string, *answer]
+	lru    *lru.Cache[answerKey, *answer]
 	bytes  int64 // bodies, plain and gzipped
 	budget int64
 }
@@ -103,7 +116,7 @@ func newAnswers(n int, budget int64) *answers {
 		n = DefaultAnswerCache
 	}
 	a := &answers{budget: budget}
-	c, err := lru.NewWithEvict(n, func(_ string, v *answer) { a.bytes -= v.size() })
+	c, err := lru.NewWithEvict(n, func(_ answerKey, v *answer) { a.bytes -= v.size() })
 	if err != nil {
 		panic(err) // only for n <= 0, excluded above
 	}
@@ -111,7 +124,7 @@ func newAnswers(n int, budget int64) *answers {
 	return a
 }
 
-func (a *answers) Get(key string) (*answer, bool) { return a.lru.Get(key) }
+func (a *answers) Get(key answerKey) (*answer, bool) { return a.lru.Get(key) }
 
 // Len is how many answers are kept.
 func (a *answers) Len() int { return a.lru.Len() }
@@ -125,7 +138,7 @@ func (a *answers) Bytes() int64 {
 
 // Add keeps v under key and drops the least recently used answers until
 // the bodies fit the budget.
-func (a *answers) Add(key string, v *answer) {
+func (a *answers) Add(key answerKey, v *answer) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	// Replacing a key does not call the eviction hook: count the old body out.
@@ -163,26 +176,33 @@ func (s *Server) cached() gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		c.Set(viewKey, v)
-		c.Writer.Header().Add("Vary", "Accept-Encoding")
-		// Accept and the format chosen by it change the body.
-		key := c.Request.URL.RequestURI() + "\x00" + c.GetHeader("Accept")
+		h := c.Writer.Header()
+		if _, set := h["Vary"]; set {
+			h.Add("Vary", "Accept-Encoding")
+		} else {
+			h["Vary"] = varyEncoding
+		}
+		uri := c.Request.RequestURI // as sent: no work to rebuild it
+		if uri == "" {
+			uri = c.Request.URL.RequestURI()
+		}
+		key := answerKey{uri, c.GetHeader("Accept")}
 		if a, ok := s.answers.Get(key); ok && a.version == v.Version {
-			h := c.Writer.Header()
 			for k, vs := range a.header {
 				h[k] = vs
 			}
-			body := a.body
+			body, length := a.body, a.bodyLength
 			if a.gzipped != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
-				body = a.gzipped
-				h.Set("Content-Encoding", "gzip")
+				body, length = a.gzipped, a.gzippedLength
+				h["Content-Encoding"] = gzipEncoding
 			}
-			h.Set("Content-Length", strconv.Itoa(len(body)))
+			h["Content-Length"] = length
 			c.Writer.WriteHeader(a.status)
 			c.Writer.Write(body)
 			c.Abort()
 			return
 		}
+		c.Set(viewKey, v)
 		// Only what the handler adds is kept: headers set before it (CORS)
 		// depend on the caller, not the answer.
 		before := map[string]bool{}
@@ -197,6 +217,8 @@ func (s *Server) cached() gin.HandlerFunc {
 		}
 		body := bytes.Clone(rec.buf.Bytes())
 		a := &answer{version: v.Version, status: http.StatusOK, header: http.Header{}, body: body, gzipped: compress(body)}
+		a.bodyLength = []string{strconv.Itoa(len(a.body))}[:1:1]
+		a.gzippedLength = []string{strconv.Itoa(len(a.gzipped))}[:1:1]
 		for k, vs := range rec.Header() {
 			if !before[k] {
 				a.header[k] = vs

@@ -64,20 +64,20 @@ func TestAnswerCache(t *testing.T) {
 func TestAnswerBudget(t *testing.T) {
 	a := newAnswers(100, 1000)
 	body := func(n int) *answer { return &answer{body: make([]byte, n)} }
-	a.Add("a", body(400))
-	a.Add("b", body(400))
-	if _, ok := a.Get("a"); !ok { // a is now the most recently used
+	a.Add(answerKey{uri: "a"}, body(400))
+	a.Add(answerKey{uri: "b"}, body(400))
+	if _, ok := a.Get(answerKey{uri: "a"}); !ok { // a is now the most recently used
 		t.Fatal("a was not kept")
 	}
-	a.Add("c", body(400)) // 1200 > 1000: b, the least recent, goes
-	if _, ok := a.Get("b"); ok || a.Len() != 2 || a.Bytes() != 800 {
+	a.Add(answerKey{uri: "c"}, body(400)) // 1200 > 1000: b, the least recent, goes
+	if _, ok := a.Get(answerKey{uri: "b"}); ok || a.Len() != 2 || a.Bytes() != 800 {
 		t.Errorf("after c: b kept %v, %d answers, %d bytes; want b dropped, 2, 800", ok, a.Len(), a.Bytes())
 	}
-	a.Add("c", body(100))
+	a.Add(answerKey{uri: "c"}, body(100))
 	if a.Len() != 2 || a.Bytes() != 500 {
 		t.Errorf("after replacing c: %d answers, %d bytes; want 2, 500", a.Len(), a.Bytes())
 	}
-	a.Add("huge", body(5000))
+	a.Add(answerKey{uri: "huge"}, body(5000))
 	if a.Len() != 0 || a.Bytes() != 0 {
 		t.Errorf("an answer over the whole budget: %d answers, %d bytes kept; want none", a.Len(), a.Bytes())
 	}

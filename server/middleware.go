@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -11,6 +12,10 @@ import (
 // logRequests writes one line per request.
 func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
+			c.Next()
+			return
+		}
 		start := time.Now()
 		c.Next()
 		s.log.Info("request",
