@@ -223,11 +223,23 @@ func BenchmarkScaleOut(b *testing.B) {
 				cmd = exec.Command("taskset", append([]string{"-c", fmt.Sprint(i), bin}, cmd.Args[1:]...)...)
 				cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 			}
-			bases = append(bases, startAndWait(b, cmd))
+			base := startAndWait(b, cmd)
+			var release func()
+			var err error
 			if limit != nil {
-				limit(cmd.Process.Pid)
+				release, err = limit(cmd.Process.Pid)
 			}
-			b.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
+			b.Cleanup(func() {
+				cmd.Process.Signal(syscall.SIGTERM)
+				cmd.Wait()
+				if release != nil {
+					release() // a cgroup goes only once its process has
+				}
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			bases = append(bases, base)
 		}
 		for _, base := range bases { // both build their views before timing
 			healthQuads(b, base)
@@ -285,9 +297,10 @@ func BenchmarkScaleOut(b *testing.B) {
 const serverCores = 0.5
 
 // cpuLimiter returns a function that moves a process into a new cgroup
-// allowed serverCores of CPU time (cgroup v1 cpu controller, or v2), or
-// nil when this machine has no cgroup it may write.
-func cpuLimiter(b *testing.B) func(pid int) {
+// allowed serverCores of CPU time (cgroup v1 cpu controller, or v2) and
+// returns how to remove that cgroup once the process is gone; nil when
+// this machine has no cgroup it may write.
+func cpuLimiter(b *testing.B) func(pid int) (release func(), err error) {
 	period := 100000
 	quota := int(serverCores * float64(period))
 	type hierarchy struct {
@@ -306,27 +319,16 @@ func cpuLimiter(b *testing.B) func(pid int) {
 		if err != nil {
 			continue
 		}
-		return func(pid int) {
+		return func(pid int) (func(), error) {
 			dir, err := os.MkdirTemp(h.root, "policygraph-bench-")
 			if err != nil {
-				b.Fatal(err)
+				return nil, err
 			}
+			release := func() { os.Remove(dir) }
 			if err := os.WriteFile(filepath.Join(dir, h.file), []byte(h.value), 0o644); err != nil {
-				b.Fatal(err)
+				return release, err
 			}
-			if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(fmt.Sprint(pid)), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			// Registered before the server's stop, so it runs after it; a
-			// cgroup cannot be removed while its process lives on.
-			b.Cleanup(func() {
-				for range 100 {
-					if os.Remove(dir) == nil {
-						return
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-			})
+			return release, os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(fmt.Sprint(pid)), 0o644)
 		}
 	}
 	return nil
