@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,5 +97,9 @@ func (s *Store) buildView(ctx context.Context) (*View, error) {
 	}
 	s.views.current.Store(v)
 	s.views.checked.Store(time.Now().UnixNano())
+	// Reading every quad leaves garbage as large as the View itself, and
+	// the previous View is garbage now too: hand it back to the system at
+	// once rather than keep it resident until the heap grows into it.
+	debug.FreeOSMemory()
 	return v, nil
 }

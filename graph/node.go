@@ -108,11 +108,11 @@ func (v *View) Node(iri quad.IRI) *Node {
 		return e
 	}
 	for _, i := range ins {
-		q := v.quads[i]
+		q := v.quad(i)
 		n.In = append(n.In, edge(q, q.Subject))
 	}
 	for _, i := range outs {
-		q := v.quads[i]
+		q := v.quad(i)
 		if isNode(q.Object) {
 			n.Out = append(n.Out, edge(q, q.Object))
 			continue

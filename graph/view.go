@@ -35,9 +35,12 @@ type View struct {
 	names    *nameIndex
 	// graphOf is the named graph each entity's type quad lives in.
 	graphOf map[quad.Value]string
-	// quads are the current quads; out and in index them by subject and
-	// by node object, so a node's neighbourhood is two map lookups.
-	quads   []quad.Quad
+	// quads are the current quads, each as the positions of its four
+	// values in values (a quarter of the memory of quad.Quads); out and
+	// in index them by subject and by node object, so a node's
+	// neighbourhood is two map lookups.
+	quads   [][4]int32
+	values  []quad.Value
 	out, in map[quad.Value][]int32
 
 	byTechnology map[string][]*Measure
@@ -287,7 +290,28 @@ func newView(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
 	graphOf := map[quad.Value]string{}
 	out, in := map[quad.Value][]int32{}, map[quad.Value][]int32{}
+	refs := make([][4]int32, len(qs))
+	var values []quad.Value
+	valueAt := map[quad.Value]int32{}
+	// Neighbouring quads mostly repeat a value in the same place (the
+	// same subject, predicate and document); remembering the last one per
+	// place saves most of the map lookups.
+	var last [4]quad.Value
+	var lastAt [4]int32
 	for i, q := range qs {
+		for d, val := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+			if last[d] != nil && last[d] == val {
+				refs[i][d] = lastAt[d]
+				continue
+			}
+			n, ok := valueAt[val]
+			if !ok {
+				n = int32(len(values))
+				valueAt[val] = n
+				values = append(values, val)
+			}
+			refs[i][d], last[d], lastAt[d] = n, val, n
+		}
 		out[q.Subject] = append(out[q.Subject], int32(i))
 		if isNode(q.Object) {
 			in[q.Object] = append(in[q.Object], int32(i))
@@ -311,7 +335,7 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
-	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf, quads: qs, out: out, in: in}
+	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf, quads: refs, values: values, out: out, in: in}
 	for _, t := range schema.Types {
 		v.entities[t] = map[string]any{}
 	}
@@ -450,6 +474,12 @@ func newView(qs []quad.Quad, version string) *View {
 	}
 	v.names = newNameIndex(v)
 	return v
+}
+
+// quad is the i-th current quad.
+func (v *View) quad(i int32) quad.Quad {
+	r := v.quads[i]
+	return quad.Quad{Subject: v.values[r[0]], Predicate: v.values[r[1]], Object: v.values[r[2]], Label: v.values[r[3]]}
 }
 
 // sortByText sorts values by their N-Quads text. Each text is made once:
