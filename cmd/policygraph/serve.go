@@ -64,6 +64,7 @@ func (e environment) refresh(ctx context.Context, st *graph.Store, dir string) e
 		return nil
 	}
 	start := time.Now()
+	defer e.batchGC()()
 	ds, err := e.loadData(dir)
 	if err != nil {
 		return err
