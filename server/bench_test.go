@@ -109,6 +109,7 @@ func askBoth(b *testing.B, s *Server, path, gizmo string, quads int) {
 	b.ReportMetric(float64(p99.Nanoseconds())/1e3, "µs-p99")
 	b.ReportMetric(float64(g50.Nanoseconds())/1e3, "µs-gizmo-p50")
 	b.ReportMetric(float64(quads), "quads")
+	b.ReportMetric(float64(w.bytes), "bytes-answer")
 	b.ReportMetric(float64(g50)/float64(p50), "ratio")
 	b.ReportMetric(100, "goal-min")
 }

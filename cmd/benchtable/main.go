@@ -91,22 +91,21 @@ func read(r io.Reader) ([]row, error) {
 func growth(rows []row) []row {
 	order := []string{"S", "M", "L", "XL"}
 	type key struct{ figure, backend string }
-	bySize := map[key]map[string]float64{}
+	bySize := map[key]map[string]row{}
 	var keys []key
 	for _, r := range rows {
 		if !strings.HasPrefix(r.figure, "questions ") {
 			continue
 		}
-		p50, ok := metric(r, "µs-p50")
-		if !ok {
+		if _, ok := metric(r, "µs-p50"); !ok {
 			continue
 		}
 		k := key{r.figure, r.backend}
 		if bySize[k] == nil {
-			bySize[k] = map[string]float64{}
+			bySize[k] = map[string]row{}
 			keys = append(keys, k)
 		}
-		bySize[k][r.size] = p50
+		bySize[k][r.size] = r
 	}
 	var out []row
 	for _, k := range keys {
@@ -124,10 +123,19 @@ func growth(rows []row) []row {
 			continue
 		}
 		l := bySize[k][largest]
+		sp50, _ := metric(s, "µs-p50")
+		lp50, _ := metric(l, "µs-p50")
+		vals := []benchfmt.Value{{Value: sp50, Unit: "µs-p50-S"}, {Value: lp50, Unit: "µs-p50-" + largest}}
+		// An answer that grows with the data cannot be sent in constant
+		// time: say how much it grew beside how much its time did.
+		sb, okS := metric(s, "bytes-answer")
+		lb, okL := metric(l, "bytes-answer")
+		if okS && okL && sb > 0 {
+			vals = append(vals, benchfmt.Value{Value: lb / sb, Unit: "×-answer-bytes"})
+		}
 		out = append(out, row{
 			figure: "growth " + strings.TrimPrefix(k.figure, "questions "), size: "S→" + largest, backend: k.backend,
-			metrics: []benchfmt.Value{{Value: s, Unit: "µs-p50-S"}, {Value: l, Unit: "µs-p50-" + largest}},
-			ratio:   l / s, goal: 3, atMost: true,
+			metrics: vals, ratio: lp50 / sp50, goal: 3, atMost: true,
 		})
 	}
 	return out
@@ -154,11 +162,21 @@ func write(w io.Writer, rows []row) {
 			goal, met = "≤ "+number(r.goal), r.ratio <= r.goal
 		}
 		verdict := "yes"
-		if !met {
+		switch {
+		case atLOnly(r.figure) && r.size != "L" && r.size != "XL":
+			verdict = "(goal is at L)"
+		case !met:
 			verdict = "**no**"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.figure, r.size, r.backend, strings.Join(vals, ", "), goal, number(r.ratio), verdict)
 	}
+}
+
+// atLOnly says whether the issue sets the figure's goal at size L (and
+// so at XL), the smaller sizes being measured to show the trend.
+func atLOnly(figure string) bool {
+	name, _, _ := strings.Cut(figure, " ")
+	return name == "questions" || name == "http" || name == "memory"
 }
 
 // number prints a figure with three significant digits, thousands as is.

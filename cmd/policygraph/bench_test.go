@@ -79,6 +79,25 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadInProcess runs `policygraph load` of a generated corpus
+// into memory inside the test process, for a CPU profile of everything a
+// load does (BenchmarkLoad times separate processes, which a profile of
+// the test binary does not see).
+//
+//	POLICYGRAPH_BENCH_SIZES=M go test ./cmd/policygraph -run '^$' -bench LoadInProcess -benchtime 3x -cpuprofile load.pprof
+func BenchmarkLoadInProcess(b *testing.B) {
+	for _, size := range graphbench.BenchSizes(b) {
+		dir := graphbench.Corpus(b, size)
+		b.Run("size="+size+"/backend=memory", func(b *testing.B) {
+			for b.Loop() {
+				if err := run(context.Background(), []string{"load", "--data", dir, "--db", "memory"}, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // baselineLoad runs CayleyWrite in a new process (this test binary again,
 // as TestBaselineLoadChild) so that it starts as empty as `policygraph load`.
 func baselineLoad(b *testing.B, dir string, cfg graph.Config) (time.Duration, int) {
@@ -160,7 +179,7 @@ func BenchmarkServeMemory(b *testing.B) {
 	for _, size := range graphbench.BenchSizes(b) {
 		dir := graphbench.Corpus(b, size)
 		b.Run(fmt.Sprintf("figure=memory/size=%s/backend=bolt", size), func(b *testing.B) {
-			var resident, peak int64
+			var resident, peak, anon, file int64
 			var quads int64
 			for b.Loop() {
 				db := filepath.Join(b.TempDir(), "pg.db")
@@ -174,7 +193,9 @@ func BenchmarkServeMemory(b *testing.B) {
 					b.Fatal(err)
 				}
 				quads = healthQuads(b, base)
-				resident, peak = rss(b, cmd.Process.Pid), peakRSS(b, cmd.Process.Pid)
+				pid := cmd.Process.Pid
+				resident, peak = procStatus(b, pid, "VmRSS"), procStatus(b, pid, "VmHWM")
+				anon, file = procStatus(b, pid, "RssAnon"), procStatus(b, pid, "RssFile")
 				cmd.Process.Signal(syscall.SIGTERM)
 				cmd.Wait()
 			}
@@ -182,6 +203,11 @@ func BenchmarkServeMemory(b *testing.B) {
 			b.ReportMetric(float64(quads), "quads")
 			b.ReportMetric(float64(resident>>20), "MiB-rss")
 			b.ReportMetric(float64(peak>>20), "MiB-peak-rss")
+			// The resident set counts the pages of the bolt file that reads
+			// touched (RssFile: page cache the kernel can take back) beside
+			// the process's own memory (RssAnon); the goal holds the sum.
+			b.ReportMetric(float64(anon>>20), "MiB-rss-anon")
+			b.ReportMetric(float64(file>>20), "MiB-rss-file")
 			b.ReportMetric(float64(resident)/float64(quads), "bytes/quad")
 			b.ReportMetric(float64(resident)/(1<<30), "ratio")
 			b.ReportMetric(1, "goal-max")
@@ -210,31 +236,32 @@ func BenchmarkScaleOut(b *testing.B) {
 		}
 		// Two servers on a two-core machine that also runs the load
 		// generator (wrk) and PostgreSQL cannot show what a second machine
-		// adds: one server alone already has both cores. So each server
-		// gets serverCores of CPU time through a cgroup quota, and wrk
-		// what is left; "two processes" then adds a server's worth of CPU,
-		// as a second machine would. Without a writable cgroup, each
-		// server is pinned to a core instead, and wrk shares them.
-		limit := cpuLimiter(b)
+		// adds: one server alone already has both cores. So for the
+		// throughput each server gets serverCores of CPU time through a
+		// cgroup quota, and wrk what is left; "two processes" then adds a
+		// server's worth of CPU, as a second machine would. Staleness is
+		// measured without the quota. Without a writable cgroup, each
+		// server is pinned to a core throughout, and wrk shares them.
+		newGroup := cpuLimiter()
 		var bases []string
+		var groups []*cpuGroup
 		for i := range 2 {
 			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--db", "postgres", "--dbpath", cfg.Path, "--write-token", "t")
-			if limit == nil {
+			if newGroup == nil {
 				cmd = exec.Command("taskset", append([]string{"-c", fmt.Sprint(i), bin}, cmd.Args[1:]...)...)
 				cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 			}
 			base := startAndWait(b, cmd)
-			var release func()
+			var group *cpuGroup
 			var err error
-			if limit != nil {
-				release, err = limit(cmd.Process.Pid)
+			if newGroup != nil {
+				group, err = newGroup(cmd.Process.Pid)
+				groups = append(groups, group)
 			}
 			b.Cleanup(func() {
 				cmd.Process.Signal(syscall.SIGTERM)
 				cmd.Wait()
-				if release != nil {
-					release() // a cgroup goes only once its process has
-				}
+				group.release() // a cgroup goes only once its process has
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -258,6 +285,11 @@ func BenchmarkScaleOut(b *testing.B) {
 			b.ReportMetric(1, "goal-max")
 		})
 		b.Run(fmt.Sprintf("figure=scaleout/size=%s/backend=postgres", size), func(b *testing.B) {
+			for _, g := range groups {
+				if err := g.set(serverCores); err != nil {
+					b.Fatal(err)
+				}
+			}
 			var one, two float64
 			for b.Loop() {
 				var err error
@@ -280,7 +312,7 @@ func BenchmarkScaleOut(b *testing.B) {
 				two = rates[0] + rates[1]
 			}
 			b.ReportMetric(0, "ns/op")
-			if limit != nil {
+			if groups != nil {
 				b.ReportMetric(serverCores, "cores-per-server")
 			} else {
 				b.ReportMetric(1, "cores-per-server-pinned")
@@ -296,39 +328,59 @@ func BenchmarkScaleOut(b *testing.B) {
 // serverCores is the CPU time each server of BenchmarkScaleOut may use.
 const serverCores = 0.5
 
-// cpuLimiter returns a function that moves a process into a new cgroup
-// allowed serverCores of CPU time (cgroup v1 cpu controller, or v2) and
-// returns how to remove that cgroup once the process is gone; nil when
-// this machine has no cgroup it may write.
-func cpuLimiter(b *testing.B) func(pid int) (release func(), err error) {
-	period := 100000
-	quota := int(serverCores * float64(period))
-	type hierarchy struct {
-		root, file, value string
+// cpuGroup is a cgroup holding one process, whose CPU time can be capped.
+type cpuGroup struct {
+	dir, file string
+	v2        bool
+}
+
+// set caps the group's CPU time at cores, or lifts the cap for cores <= 0.
+func (g *cpuGroup) set(cores float64) error {
+	const period = 100000
+	quota := fmt.Sprint(int(cores * period))
+	switch {
+	case cores <= 0 && g.v2:
+		quota = "max"
+	case cores <= 0:
+		quota = "-1"
 	}
-	for _, h := range []hierarchy{
-		{"/sys/fs/cgroup/cpu", "cpu.cfs_quota_us", fmt.Sprint(quota)},
-		{"/sys/fs/cgroup", "cpu.max", fmt.Sprintf("%d %d", quota, period)},
+	if g.v2 {
+		quota += fmt.Sprintf(" %d", period)
+	}
+	return os.WriteFile(filepath.Join(g.dir, g.file), []byte(quota), 0o644)
+}
+
+// release removes the group; its process must have ended.
+func (g *cpuGroup) release() {
+	if g != nil {
+		os.Remove(g.dir)
+	}
+}
+
+// cpuLimiter returns a function that moves a process into a new cgroup
+// of its own (cgroup v1 cpu controller, or v2), uncapped to begin with;
+// nil when this machine has no cgroup it may write.
+func cpuLimiter() func(pid int) (*cpuGroup, error) {
+	for _, h := range []cpuGroup{
+		{dir: "/sys/fs/cgroup/cpu", file: "cpu.cfs_quota_us"},
+		{dir: "/sys/fs/cgroup", file: "cpu.max", v2: true},
 	} {
-		probe := filepath.Join(h.root, fmt.Sprintf("policygraph-bench-%d-probe", os.Getpid()))
-		if err := os.Mkdir(probe, 0o755); err != nil {
+		probe := &cpuGroup{dir: filepath.Join(h.dir, fmt.Sprintf("policygraph-bench-%d-probe", os.Getpid())), file: h.file, v2: h.v2}
+		if err := os.Mkdir(probe.dir, 0o755); err != nil {
 			continue
 		}
-		err := os.WriteFile(filepath.Join(probe, h.file), []byte(h.value), 0o644)
-		os.Remove(probe)
+		err := probe.set(serverCores)
+		probe.release()
 		if err != nil {
 			continue
 		}
-		return func(pid int) (func(), error) {
-			dir, err := os.MkdirTemp(h.root, "policygraph-bench-")
+		return func(pid int) (*cpuGroup, error) {
+			dir, err := os.MkdirTemp(h.dir, "policygraph-bench-")
 			if err != nil {
 				return nil, err
 			}
-			release := func() { os.Remove(dir) }
-			if err := os.WriteFile(filepath.Join(dir, h.file), []byte(h.value), 0o644); err != nil {
-				return release, err
-			}
-			return release, os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(fmt.Sprint(pid)), 0o644)
+			g := &cpuGroup{dir: dir, file: h.file, v2: h.v2}
+			return g, os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(fmt.Sprint(pid)), 0o644)
 		}
 	}
 	return nil
@@ -393,18 +445,20 @@ func healthQuads(b *testing.B, base string) int64 {
 	return h.Quads
 }
 
-// peakRSS is the process's high-water resident set (VmHWM).
-func peakRSS(b *testing.B, pid int) int64 {
+// procStatus is a field of /proc/PID/status given in kB (VmRSS, VmHWM
+// the peak, RssAnon, RssFile), in bytes.
+func procStatus(b *testing.B, pid int, field string) int64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Fatal(err)
 	}
 	for line := range strings.SplitSeq(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			var kb int64
 			fmt.Sscan(rest, &kb)
 			return kb << 10
 		}
 	}
+	b.Fatalf("/proc/%d/status has no %s", pid, field)
 	return 0
 }
