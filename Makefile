@@ -15,8 +15,9 @@ fuzz:
 # prints one table; the raw results go to BENCH_OUT. PostgreSQL figures
 # use POLICYGRAPH_TEST_POSTGRES, or the local server .ci/postgres.sh sets
 # up (BENCH_POSTGRES=0 leaves them out). The serving figures use wrk,
-# installed from Debian's packages when missing. Size L takes about half
-# an hour.
+# installed from Debian's packages when missing. A failed benchmark does
+# not stop the others; make fails at the end. Size L takes about half an
+# hour.
 BENCH_SIZES ?= S,M,L
 BENCH_OUT ?= bench.txt
 BENCH_POSTGRES ?= 1
@@ -27,12 +28,14 @@ bench:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2; fi; \
 	if [ "$(BENCH_POSTGRES)" = 1 ] && [ -z "$$POLICYGRAPH_TEST_POSTGRES" ]; then \
 		export POLICYGRAPH_TEST_POSTGRES="$$(. .ci/postgres.sh; postgres_dsn)"; fi; \
-	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); \
-	{ go test ./server -run '^$$' -bench Questions -benchtime 10x -timeout 3h; \
-	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h; \
-	  go test ./cmd/policygraph -run '^$$' -bench 'Load|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h; \
-	} | tee $(BENCH_OUT) | grep -E '^(Benchmark|FAIL|ok|---)' >&2; \
-	go run ./cmd/benchtable < $(BENCH_OUT)
+	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); status=0; \
+	{ s=0; \
+	  go test ./server -run '^$$' -bench Questions -benchtime 10x -timeout 3h || s=1; \
+	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h || s=1; \
+	  go test ./cmd/policygraph -run '^$$' -bench 'Load$$|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h || s=1; \
+	  exit $$s; \
+	} | tee $(BENCH_OUT) | grep -E '^(Benchmark|FAIL|ok|---)' >&2 || status=1; \
+	go run ./cmd/benchtable < $(BENCH_OUT); exit $$status
 
 .PHONY: bench-extract
 # bench-extract measures extraction speed (docs/extraction.md).
