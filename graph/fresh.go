@@ -21,15 +21,23 @@ type viewCache struct {
 	build   sync.Mutex   // one build at a time
 	// building is set while a background build runs.
 	building atomic.Bool
-	// background builds run under ctx, stopped and waited for by Close.
-	ctx  context.Context
-	stop context.CancelFunc
-	bg   sync.WaitGroup
+	// Background builds run under ctx and are waited for by Close; mu
+	// keeps a build from starting once Close has begun.
+	ctx    context.Context
+	stop   context.CancelFunc
+	mu     sync.Mutex
+	closed bool
+	bg     sync.WaitGroup
 }
 
-// recheckEvery bounds how stale a View can be, beyond the time to build
-// the next one, when another process writes to a shared store.
-const recheckEvery = 250 * time.Millisecond
+const (
+	// recheckEvery bounds how stale a View can be, beyond the time to
+	// build the next one, when another process writes to a shared store.
+	recheckEvery = 250 * time.Millisecond
+	// checkTimeout bounds a reader's version check: the answers it
+	// guards are otherwise memory lookups, with no deadline of their own.
+	checkTimeout = 5 * time.Second
+)
 
 func (s *Store) invalidate() { s.views.checked.Store(0) }
 
@@ -41,24 +49,50 @@ func (s *Store) View(ctx context.Context) (*View, error) {
 	if cur != nil && time.Since(time.Unix(0, s.views.checked.Load())) < recheckEvery {
 		return cur, nil
 	}
-	ver, err := s.version(ctx)
+	if cur == nil {
+		return s.Fresh(ctx)
+	}
+	check, cancel := context.WithTimeout(ctx, checkTimeout)
+	ver, err := s.version(check)
+	cancel()
 	if err != nil {
 		return nil, err
 	}
-	if cur == nil {
-		return s.buildView(ctx)
-	}
-	if cur.Version != ver && s.views.building.CompareAndSwap(false, true) {
-		s.views.bg.Go(func() {
-			defer s.views.building.Store(false)
-			// A failed build leaves the current View; the next check retries.
-			s.buildView(s.views.ctx)
-		})
-	}
-	if cur.Version == ver {
-		s.views.checked.Store(time.Now().UnixNano())
+	// Checked either way: a build in progress (or one that failed) is not
+	// asked about again, nor retried, before recheckEvery has passed.
+	s.views.checked.Store(time.Now().UnixNano())
+	if cur.Version != ver {
+		s.buildInBackground()
 	}
 	return cur, nil
+}
+
+// buildInBackground starts a build of the next View unless one runs or
+// the store is closing. A build that fails leaves the current View, and
+// the next version check starts another.
+func (s *Store) buildInBackground() {
+	if !s.views.building.CompareAndSwap(false, true) {
+		return
+	}
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	if s.views.closed {
+		s.views.building.Store(false)
+		return
+	}
+	s.views.bg.Go(func() {
+		defer s.views.building.Store(false)
+		s.buildView(s.views.ctx)
+	})
+}
+
+// stopBuilds stops a background build and waits for it; none starts after.
+func (s *Store) stopBuilds() {
+	s.views.mu.Lock()
+	s.views.closed = true
+	s.views.mu.Unlock()
+	s.views.stop()
+	s.views.bg.Wait()
 }
 
 // Fresh returns a View of the store as it is now, building it if needed
@@ -68,27 +102,38 @@ func (s *Store) Fresh(ctx context.Context) (*View, error) { return s.buildView(c
 // buildView makes a View of the store as it is now current, unless a
 // build that ran meanwhile already did.
 func (s *Store) buildView(ctx context.Context) (*View, error) {
+	v, built, err := s.buildLocked(ctx)
+	if built {
+		// Reading every quad leaves garbage as large as the View, and the
+		// previous View becomes garbage once the requests using it end:
+		// hand the memory back to the system now rather than keep it
+		// resident until the heap grows into it.
+		debug.FreeOSMemory()
+	}
+	return v, err
+}
+
+func (s *Store) buildLocked(ctx context.Context) (v *View, built bool, err error) {
 	s.views.build.Lock()
 	defer s.views.build.Unlock()
 	ver, err := s.version(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if cur := s.views.current.Load(); cur != nil && cur.Version == ver {
 		s.views.checked.Store(time.Now().UnixNano())
-		return cur, nil
+		return cur, false, nil
 	}
 	// A write that lands while the quads are read could leave the View
 	// with parts of two versions; read again until the stamp held still.
-	var v *View
 	for {
 		v, err = s.BuildView(ctx, ver)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		after, err := s.version(ctx)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if after == ver {
 			break
@@ -97,9 +142,5 @@ func (s *Store) buildView(ctx context.Context) (*View, error) {
 	}
 	s.views.current.Store(v)
 	s.views.checked.Store(time.Now().UnixNano())
-	// Reading every quad leaves garbage as large as the View itself, and
-	// the previous View is garbage now too: hand it back to the system at
-	// once rather than keep it resident until the heap grows into it.
-	debug.FreeOSMemory()
-	return v, nil
+	return v, true, nil
 }

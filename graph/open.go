@@ -125,8 +125,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 // Close closes the store, once a View being built has stopped.
 func (s *Store) Close() error {
-	s.views.stop()
-	s.views.bg.Wait()
+	s.stopBuilds()
 	if s.sql != nil {
 		s.sql.Close()
 	}

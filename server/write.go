@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -117,7 +118,9 @@ func (s *Server) putPlan() gin.HandlerFunc {
 // writer's next question sees it; other readers keep the previous View
 // until then. The write stands either way: a failure is only logged.
 func (s *Server) refresh(c *gin.Context) {
-	if _, err := s.store.Fresh(c.Request.Context()); err != nil {
+	// Not cut short by the request's deadline: the write is done, and a
+	// build abandoned halfway would leave the writer reading the old View.
+	if _, err := s.store.Fresh(context.WithoutCancel(c.Request.Context())); err != nil {
 		s.log.Warn("view after write", "err", err)
 	}
 }
