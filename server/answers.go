@@ -82,22 +82,31 @@ func compress(body []byte) []byte {
 	return b.Bytes()
 }
 
-// acceptsGzip reports whether an Accept-Encoding header admits gzip.
+// acceptsGzip reports whether an Accept-Encoding header admits gzip: by
+// name, or by "*" when gzip is not named; "q=0" refuses (RFC 9110 12.5.3).
 func acceptsGzip(header string) bool {
+	star := false
 	for part := range strings.SplitSeq(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
-		coding = strings.TrimSpace(coding)
+		coding = strings.ToLower(strings.TrimSpace(coding))
 		if coding != "gzip" && coding != "*" {
 			continue
 		}
-		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
-			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
-				return false
+		ok := true
+		for p := range strings.SplitSeq(params, ";") {
+			name, value, _ := strings.Cut(p, "=")
+			if strings.EqualFold(strings.TrimSpace(name), "q") {
+				if q, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil && q == 0 {
+					ok = false
+				}
 			}
 		}
-		return true
+		if coding == "gzip" {
+			return ok
+		}
+		star = ok
 	}
-	return false
+	return star
 }
 
 // answers is an LRU of encoded answers bounded by count and by bytes.
@@ -221,7 +230,8 @@ func (s *Server) cached() gin.HandlerFunc {
 		a.gzippedLength = []string{strconv.Itoa(len(a.gzipped))}[:1:1]
 		for k, vs := range rec.Header() {
 			if !before[k] {
-				a.header[k] = vs
+				// Sent to every later hit: no spare capacity a later Add could write into.
+				a.header[k] = vs[:len(vs):len(vs)]
 			}
 		}
 		s.answers.Add(key, a)

@@ -115,6 +115,7 @@ func TestAnswerGzip(t *testing.T) {
 	for header, want := range map[string]bool{
 		"gzip": true, "deflate, gzip": true, "br;q=1.0, gzip;q=0.8": true, "*": true,
 		"": false, "identity": false, "gzip;q=0": false, "deflate": false, "x-gzip-not": false,
+		"GZIP": true, "gzip;Q=0": false, "*, gzip;q=0": false, "*;q=0, gzip": true, "gzip; q=0.000": false,
 	} {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
