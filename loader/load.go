@@ -79,11 +79,11 @@ func Load(dir string) (*Dataset, error) {
 	}
 	wg.Wait()
 	var errs Errors
-	c := newChecker(&errs)
-	c.check(files)
-	for _, fe := range fileErrs { // the checker reports through the files' decoders too
+	for _, fe := range fileErrs {
 		errs = append(errs, fe...)
 	}
+	c := newChecker(&errs)
+	c.check(files)
 	if len(errs) > 0 {
 		errs.sort()
 		return nil, errs
