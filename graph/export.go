@@ -35,10 +35,10 @@ func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 	return qs, nil
 }
 
-// allQuads lists the visible quads in the backend's order. One pass reads the quads and the meta graph
-// that says which labels are current: key-value backends have no label or
-// predicate index, so a separate read of the meta graph would be a second
-// scan of every quad.
+// allQuads lists the visible quads in the backend's order. One pass
+// reads the quads and the meta graph that says which labels are current:
+// key-value backends have no label or predicate index, so a separate read
+// of the meta graph would be a second scan of every quad.
 func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
 	s.rlock()
 	defer s.runlock()

@@ -128,10 +128,21 @@ func (v *View) Node(iri quad.IRI) *Node {
 	}
 	// Backends list quads in different orders; sorting fully makes the
 	// answer the same bytes on every backend.
-	slices.SortFunc(n.Properties, func(a, b Property) int {
-		return cmp.Or(cmp.Compare(a.Predicate, b.Predicate), cmp.Compare(a.Lang, b.Lang),
-			cmp.Compare(fmt.Sprint(a.Value), fmt.Sprint(b.Value)), cmp.Compare(a.Graph, b.Graph))
+	type keyed struct {
+		p    Property
+		text string // the value's text, made once for the sort
+	}
+	ks := make([]keyed, len(n.Properties))
+	for i, p := range n.Properties {
+		ks[i] = keyed{p, fmt.Sprint(p.Value)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.p.Predicate, b.p.Predicate), cmp.Compare(a.p.Lang, b.p.Lang),
+			cmp.Compare(a.text, b.text), cmp.Compare(a.p.Graph, b.p.Graph))
 	})
+	for i, k := range ks {
+		n.Properties[i] = k.p
+	}
 	for _, es := range [][]Edge{n.Out, n.In} {
 		slices.SortFunc(es, func(a, b Edge) int {
 			return cmp.Or(cmp.Compare(a.Predicate, b.Predicate), cmp.Compare(a.Node, b.Node), cmp.Compare(a.Graph, b.Graph))
