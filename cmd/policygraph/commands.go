@@ -131,6 +131,9 @@ func (e environment) load(ctx context.Context, args []string) error {
 	return e.apply(ctx, st, *data, ds, start)
 }
 
+// batchGOGC is the collector's setting while loading.
+const batchGOGC = 400
+
 // batchGC has the collector run less often while a dataset is read and
 // written, and returns how to go back. A load allocates all the time and
 // keeps what it parsed until it is written; at GOGC=400 a size-M load
@@ -140,7 +143,7 @@ func (e environment) batchGC() (restore func()) {
 	if e.getenv("GOGC") != "" {
 		return func() {}
 	}
-	old := debug.SetGCPercent(400)
+	old := debug.SetGCPercent(batchGOGC)
 	return func() { debug.SetGCPercent(old) }
 }
 
