@@ -75,6 +75,21 @@ func export(t *testing.T, st *Store) string {
 	return b.String()
 }
 
+// loadedCopy opens a new store of b, loads a copy of the real data
+// directory that the test may change, and returns the store, the copy and
+// the store's View.
+func loadedCopy(t *testing.T, b backend) (*Store, string, *View) {
+	t.Helper()
+	st := openStore(t, b.open(t))
+	dir := copyTree(t, dataDir)
+	apply(t, st, loadDir(t, dir))
+	v, err := st.View(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, dir, v
+}
+
 // copyTree copies the real data directory so a test may change it.
 func copyTree(t *testing.T, src string) string {
 	t.Helper()
@@ -198,13 +213,7 @@ func TestNode(t *testing.T) {
 	var first string
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			st := openStore(t, b.open(t))
-			dir := copyTree(t, dataDir)
-			apply(t, st, loadDir(t, dir))
-			v, err := st.View(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, dir, v := loadedCopy(t, b)
 			has := func(es []Edge, pred, node string, basis schema.Basis) bool {
 				for _, e := range es {
 					if e.Predicate == pred && e.Node == node && e.Basis == basis {
@@ -281,13 +290,7 @@ func TestViewAfterWrite(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			st := openStore(t, b.open(t))
-			dir := copyTree(t, dataDir)
-			apply(t, st, loadDir(t, dir))
-			before, err := st.View(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, dir, before := loadedCopy(t, b)
 			if err := os.Remove(filepath.Join(dir, "mentions", "three-plan-totals.yaml")); err != nil {
 				t.Fatal(err)
 			}
@@ -394,13 +397,7 @@ func TestAPIDocumentsSurviveReload(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			st := openStore(t, b.open(t))
-			dir := copyTree(t, dataDir)
-			apply(t, st, loadDir(t, dir))
-			v, err := st.View(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, dir, v := loadedCopy(t, b)
 			cat := viewCatalog{v, "plan/beijing-new-infrastructure-2020"}
 			src, err := os.ReadFile(filepath.Join(dir, "plans", "beijing-new-infrastructure-2020.yaml"))
 			if err != nil {
