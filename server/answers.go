@@ -22,9 +22,9 @@ import (
 // retires every kept answer.
 //
 // Answers are bounded in number and in bytes: the big answers (every city
-// of a national corpus with its measures, a few hundred KiB) are the ones
-// most worth keeping, so the limit per answer is generous and the total
-// is what keeps memory in check.
+// of a national corpus with its measures: 62 KB at size L, more for the
+// broadest questions) are the ones most worth keeping, so the limit per
+// answer is generous and the total is what keeps memory in check.
 const (
 	// DefaultAnswerCache is how many answers are kept at most.
 	DefaultAnswerCache = 1024
