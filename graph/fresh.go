@@ -19,15 +19,14 @@ type viewCache struct {
 	current atomic.Pointer[View]
 	checked atomic.Int64 // unix nanos of the last version check
 	build   sync.Mutex   // one build at a time
-	// building is set while a background build runs.
-	building atomic.Bool
-	// Background builds run under ctx and are waited for by Close; mu
-	// keeps a build from starting once Close has begun.
-	ctx    context.Context
-	stop   context.CancelFunc
-	mu     sync.Mutex
-	closed bool
-	bg     sync.WaitGroup
+	// Background builds run under ctx and are waited for by Close. mu
+	// guards building (one runs) and closed (none may start).
+	ctx      context.Context
+	stop     context.CancelFunc
+	mu       sync.Mutex
+	building bool
+	closed   bool
+	bg       sync.WaitGroup
 }
 
 const (
@@ -71,18 +70,17 @@ func (s *Store) View(ctx context.Context) (*View, error) {
 // the store is closing. A build that fails leaves the current View, and
 // the next version check starts another.
 func (s *Store) buildInBackground() {
-	if !s.views.building.CompareAndSwap(false, true) {
-		return
-	}
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
-	if s.views.closed {
-		s.views.building.Store(false)
+	if s.views.building || s.views.closed {
 		return
 	}
+	s.views.building = true
 	s.views.bg.Go(func() {
-		defer s.views.building.Store(false)
 		s.buildView(s.views.ctx)
+		s.views.mu.Lock()
+		s.views.building = false
+		s.views.mu.Unlock()
 	})
 }
 
