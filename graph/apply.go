@@ -38,7 +38,8 @@ func (r ApplyReport) Changed() bool {
 
 // DatasetHash is the hash of the data directory the store was last loaded
 // from, or "" for a store never loaded.
-func (s *Store) DatasetHash(ctx context.Context) (string, error) {
+func (s *Store) DatasetHash(ctx context.Context) (_ string, err error) {
+	defer func() { err = classify(err) }()
 	m, _, err := s.readDocMeta(ctx, schema.DatasetNode)
 	return m.hash, err
 }
@@ -50,7 +51,8 @@ func (s *Store) DatasetHash(ctx context.Context) (string, error) {
 // datasetHash is recorded so a later start can tell whether data changed.
 //
 // progress, when not nil, is told the running count of quads written.
-func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (ApplyReport, error) {
+func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (_ ApplyReport, err error) {
+	defer func() { err = classify(err) }()
 	s.writes.Lock()
 	defer s.writes.Unlock()
 	var rep ApplyReport

@@ -29,7 +29,7 @@ var ExportFormats = []string{NQuads, JSONLD}
 func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 	qs, err := s.allQuads(ctx)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	sortQuads(qs)
 	return qs, nil
@@ -134,7 +134,8 @@ func WriteQuads(w io.Writer, qs []quad.Quad, format string) error {
 
 // ImportNQuads adds the quads of an N-Quads stream (as Export writes it)
 // through the batched writer; it returns how many it read.
-func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (int, error) {
+func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (_ int, err error) {
+	defer func() { err = classify(err) }()
 	qr := nquads.NewReader(r, false)
 	defer qr.Close()
 	s.writes.Lock()

@@ -43,7 +43,8 @@ func (s *Store) invalidate() { s.views.checked.Store(0) }
 // View returns a View of the graph: the current one, while a newer one is
 // built in the background when the store changed. Only the first View of
 // a store is waited for. Writers that must read what they wrote use Fresh.
-func (s *Store) View(ctx context.Context) (*View, error) {
+func (s *Store) View(ctx context.Context) (_ *View, err error) {
+	defer func() { err = classify(err) }()
 	cur := s.views.current.Load()
 	if cur != nil && time.Since(time.Unix(0, s.views.checked.Load())) < recheckEvery {
 		return cur, nil
@@ -95,7 +96,10 @@ func (s *Store) stopBuilds() {
 
 // Fresh returns a View of the store as it is now, building it if needed
 // and waiting for it: after a write, its writer reads what it wrote.
-func (s *Store) Fresh(ctx context.Context) (*View, error) { return s.buildView(ctx) }
+func (s *Store) Fresh(ctx context.Context) (*View, error) {
+	v, err := s.buildView(ctx)
+	return v, classify(err)
+}
 
 // buildView makes a View of the store as it is now current, unless a
 // build that ran meanwhile already did.

@@ -57,7 +57,8 @@ func watchMemory(done <-chan struct{}, limit uint64, stop func()) {
 // as {"@id": …}, language-tagged strings as {"@value": …, "@language": …}.
 // The query stops when ctx is done: the JavaScript VM is interrupted and
 // the iterators cancelled, and the error wraps ctx.Err().
-func (s *Store) Query(ctx context.Context, language, src string, limit int) ([]any, bool, error) {
+func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ []any, _ bool, err error) {
+	defer func() { err = classify(err) }()
 	lang := query.GetLanguage(language)
 	if lang == nil {
 		return nil, false, &QueryError{fmt.Sprintf("unknown language %q: use gizmo or graphql", language)}

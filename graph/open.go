@@ -138,7 +138,7 @@ func (s *Store) Quads(ctx context.Context) (int64, error) {
 	defer s.runlock()
 	st, err := s.qs.Stats(ctx, true)
 	if err != nil {
-		return 0, fmt.Errorf("count quads: %w", err)
+		return 0, classify(fmt.Errorf("count quads: %w", err))
 	}
 	return st.Quads.Value, nil
 }

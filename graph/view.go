@@ -281,7 +281,7 @@ func (p props) evidence() Evidence {
 func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
 	qs, err := s.allQuads(ctx)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	return newView(qs, version), nil
 }

@@ -29,7 +29,8 @@ type PutResult struct {
 // document's version, or nothing is written and ErrStale returned.
 // Writers are serialised, so concurrent writes to one document end with
 // the last one.
-func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch string) (PutResult, error) {
+func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch string) (_ PutResult, err error) {
+	defer func() { err = classify(err) }()
 	s.writes.Lock()
 	defer s.writes.Unlock()
 	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(d.ID))
@@ -68,7 +69,8 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 }
 
 // DeleteDocument removes the document with graph id id in one transaction.
-func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) error {
+func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) (err error) {
+	defer func() { err = classify(err) }()
 	s.writes.Lock()
 	defer s.writes.Unlock()
 	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(id))
@@ -88,7 +90,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) error {
 // DocumentVersion is the stored version (content hash) of document id, or "".
 func (s *Store) DocumentVersion(ctx context.Context, id string) (string, error) {
 	m, _, err := s.readDocMeta(ctx, schema.GraphIRI(id))
-	return m.hash, err
+	return m.hash, classify(err)
 }
 
 // StoredSource is one document as it was written, for export to files.
@@ -101,7 +103,7 @@ type StoredSource struct {
 func (s *Store) Sources(ctx context.Context) ([]StoredSource, error) {
 	meta, err := s.readMeta(ctx)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	var out []StoredSource
 	for g, m := range meta {

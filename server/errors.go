@@ -2,15 +2,10 @@ package server
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
-	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -48,6 +43,7 @@ func notFound(suggestions []string, format string, args ...any) *apiError {
 func (s *Server) fail(c *gin.Context, err error) {
 	var ae *apiError
 	var qe *graph.QueryError
+	var conflict *graph.IDConflictError
 	switch {
 	case errors.As(err, &ae):
 	case errors.Is(err, context.DeadlineExceeded):
@@ -60,10 +56,15 @@ func (s *Server) fail(c *gin.Context, err error) {
 		ae = notFound(nil, "no such document")
 	case errors.As(err, &qe):
 		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
-	case unavailable(err):
+	case errors.Is(err, graph.ErrUnavailable):
 		c.Header("Retry-After", "2")
 		ae = &apiError{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: "the graph store cannot be reached; try again shortly"}
 		s.log.Warn("store unavailable", "path", c.Request.URL.Path, "err", err)
+	case errors.Is(err, graph.ErrNoSpace):
+		ae = &apiError{Status: http.StatusInsufficientStorage, Code: "no_space", Message: "the graph store has no disk space left for this write; nothing of it was kept, and it can be sent again once space is freed"}
+		s.log.Error("store out of space", "path", c.Request.URL.Path, "err", err)
+	case errors.As(err, &conflict):
+		ae = &apiError{Status: http.StatusConflict, Code: "id_conflict", Message: conflict.Error()}
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer.
 		ae = &apiError{Status: 499, Code: "canceled", Message: "request canceled"}
@@ -72,26 +73,6 @@ func (s *Server) fail(c *gin.Context, err error) {
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; the server log has the details"}
 	}
 	c.AbortWithStatusJSON(ae.Status, gin.H{"error": ae})
-}
-
-// unavailable reports whether err says the store's server cannot be
-// reached (PostgreSQL down or restarting), as opposed to a bad request:
-// database/sql reconnects by itself once it is back.
-func unavailable(err error) bool {
-	var ne *net.OpError
-	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return true
-	}
-	// Cayley's SQL layer flattens driver errors into strings: "sql query failed: EOF".
-	msg := err.Error()
-	for _, s := range []string{"connection refused", "failed: EOF", "database system is shutting down", "database system is starting up",
-		"terminating connection", "bad connection", "broken pipe", "connection reset", "the database system is in recovery mode"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // recovery turns a panic into a logged 500 without Go internals in the body.

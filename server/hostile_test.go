@@ -1,14 +1,9 @@
 package server
 
 import (
-	"database/sql/driver"
-	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -107,20 +102,4 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 		t.Errorf("first heavy request: %d", code)
 	}
 	decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/ask?q=which+cities+use+blockchain"), http.StatusOK)
-}
-
-func TestUnavailableIsRecognised(t *testing.T) {
-	for _, err := range []error{
-		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
-		fmt.Errorf("read graph: %w", driver.ErrBadConn),
-		errors.New("pq: the database system is shutting down"),
-		errors.New("read node: sql query failed: EOF\nquery: SELECT subject_hash FROM quads"),
-	} {
-		if !unavailable(err) {
-			t.Errorf("%v not taken as unavailable", err)
-		}
-	}
-	if unavailable(errors.New("unknown technology")) {
-		t.Error("an ordinary error taken as unavailable")
-	}
 }
