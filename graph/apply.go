@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,9 +54,17 @@ func (s *Store) DatasetHash(ctx context.Context) (_ string, err error) {
 // progress, when not nil, is told the running count of quads written.
 func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (_ ApplyReport, err error) {
 	defer func() { err = classify(err) }()
-	s.writes.Lock()
-	defer s.writes.Unlock()
 	var rep ApplyReport
+	for _, d := range docs {
+		if err := checkText(d); err != nil {
+			return rep, err
+		}
+	}
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
 	if progress == nil {
 		progress = func(int) {}
 	}
@@ -117,6 +126,10 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 			tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.ContentHash, old.hash))
 		}
 		tx.AddQuad(metaQuad(schema.DatasetNode, schema.ContentHash, datasetHash))
+		if len(meta) == 0 {
+			// A new store: no write before pending marks to sweep for.
+			tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
+		}
 		if err := s.bumpVersion(ctx, tx); err != nil {
 			return rep, fmt.Errorf("record dataset hash: %w", err)
 		}
@@ -126,11 +139,13 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 
 // bumpVersion adds a new version stamp to tx and applies it.
 func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction) error {
-	old, err := s.version(ctx)
+	olds, err := s.versions(ctx)
 	if err != nil {
 		return err
 	}
-	if old != "" {
+	// Every stamp goes: a store written by two processes before writes
+	// were serialised across them may hold several.
+	for _, old := range olds {
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
 	}
 	tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, newStamp()))
@@ -148,24 +163,36 @@ func newStamp() string {
 	return strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + hex.EncodeToString(b[:])
 }
 
-// version reads the store's current version stamp ("" before the first load).
+// version reads the store's current version stamp ("" before the first
+// load). Of several stamps (see bumpVersion) it names the greatest, so
+// that every process reads the same one.
 func (s *Store) version(ctx context.Context) (string, error) {
+	vs, err := s.versions(ctx)
+	if err != nil || len(vs) == 0 {
+		return "", err
+	}
+	return slices.Max(vs), nil
+}
+
+// versions lists the store's version stamps: one, or none before the first load.
+func (s *Store) versions(ctx context.Context) ([]string, error) {
 	s.rlock()
 	defer s.runlock()
 	ref, err := s.qs.ValueOf(schema.DatasetNode)
 	if err != nil || ref == nil {
-		return "", err
+		return nil, err
 	}
 	qs, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	var out []string
 	for _, q := range qs {
 		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
-			return text(q.Object), nil
+			out = append(out, text(q.Object))
 		}
 	}
-	return "", nil
+	return out, nil
 }
 
 func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
@@ -193,6 +220,23 @@ func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
 	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)}, m.label)
 }
 
+// pendingQuad marks label as a write in progress (see schema.Pending).
+func pendingQuad(label quad.IRI) quad.Quad {
+	return quad.Quad{Subject: schema.DatasetNode, Predicate: schema.Pending, Object: label, Label: schema.MetaGraph}
+}
+
+// addPending is the first transaction of a write: the document's quads
+// under a label nothing names yet, invisible to readers, and the mark
+// that they are a write in progress.
+func (s *Store) addPending(quads []quad.Quad, label quad.IRI) error {
+	add := graph.NewTransactionN(len(quads) + 1)
+	for _, q := range quads {
+		add.AddQuad(q)
+	}
+	add.AddQuad(pendingQuad(label))
+	return s.apply(add)
+}
+
 // stamped relabels d's quads with a label no write used before.
 func stamped(d *schema.Document) ([]quad.Quad, quad.IRI) {
 	label := schema.StampedGraphIRI(d.ID, newStamp())
@@ -213,6 +257,21 @@ func (s *Store) apply(tx *graph.Transaction) error {
 	if len(tx.Deltas) == 0 {
 		return nil
 	}
+	err := s.applyLocked(tx)
+	if err != nil && s.kv {
+		// After the engine's locks are released: reopen waits for readers,
+		// and a reader may be waiting for those locks.
+		if rerr := s.reopen(); rerr != nil {
+			return fmt.Errorf("%w (and then: %w)", err, rerr)
+		}
+	}
+	return err
+}
+
+func (s *Store) applyLocked(tx *graph.Transaction) error {
+	// Locks in the readers' order: handle, mem, queries.
+	s.handle.RLock()
+	defer s.handle.RUnlock()
 	if s.mem != nil {
 		s.mem.Lock()
 		defer s.mem.Unlock()
@@ -221,6 +280,11 @@ func (s *Store) apply(tx *graph.Transaction) error {
 		s.queries.Lock()
 		defer s.queries.Unlock()
 	}
+	if s.failApply != nil {
+		if err := s.failApply(tx); err != nil {
+			return err
+		}
+	}
 	pins := s.pins(tx)
 	if err := s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
 		return err
@@ -228,18 +292,22 @@ func (s *Store) apply(tx *graph.Transaction) error {
 	if pins == nil {
 		return nil
 	}
-	return s.qs.ApplyDeltas(pins.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+	// The write stands once its transaction is in: pins left behind by a
+	// failure here are invisible, and Repair removes them.
+	_ = s.qs.ApplyDeltas(pins.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
+	return nil
 }
 
 // pins works around a bug of Cayley's key-value backends (bolt, bbolt,
-// leveldb; cayleygraph/cayley#885): in a transaction that both adds and
-// removes quads, a node whose reference count ends where it began (as many
-// quads naming it go as come) is not looked up for the added quads, which
-// are then stored with that part missing. pins adds to tx one pin quad
-// (in a graph of its own, outside every view and export) for each such
-// node, so that every node an added quad names gains a reference, and
-// returns the transaction that removes the pins again afterwards, which
-// only removes and so is safe. Other backends need no pins.
+// leveldb; cayleygraph/cayley#885): a transaction resolves the nodes of
+// the quads it adds only among the nodes whose reference count it raises
+// on balance, so in a transaction that also removes quads, an added quad
+// that names a node losing as many references as it gains, or more, is
+// stored with that part missing. pins adds to tx, for each such node,
+// enough pin quads (in graphs of their own, outside every view and
+// export) that its count rises by one, and returns the transaction that
+// removes them again afterwards, which only removes and so is safe.
+// Other backends need no pins.
 func (s *Store) pins(tx *graph.Transaction) *graph.Transaction {
 	if !s.kv {
 		return nil
@@ -261,8 +329,11 @@ func (s *Store) pins(tx *graph.Transaction) *graph.Transaction {
 	}
 	unpin := graph.NewTransaction()
 	for v, n := range net {
-		if n == 0 && added[v] {
-			p := quad.Quad{Subject: schema.PinGraph, Predicate: schema.Pin, Object: v, Label: schema.PinGraph}
+		if n > 0 || !added[v] {
+			continue
+		}
+		for i := range 1 - n {
+			p := quad.Quad{Subject: schema.PinGraph, Predicate: schema.Pin, Object: v, Label: pinLabel(i)}
 			tx.AddQuad(p)
 			unpin.RemoveQuad(p)
 		}
@@ -271,6 +342,18 @@ func (s *Store) pins(tx *graph.Transaction) *graph.Transaction {
 		return nil
 	}
 	return unpin
+}
+
+// isPin reports whether q is a pin (see pins).
+func isPin(q quad.Quad) bool { return q.Subject == schema.PinGraph && q.Predicate == schema.Pin }
+
+// pinLabel is the graph of a node's i-th pin: a node losing k references
+// needs k+1 pins, and quads differing only in their graph are distinct.
+func pinLabel(i int) quad.IRI {
+	if i == 0 {
+		return schema.PinGraph
+	}
+	return quad.IRI(string(schema.PinGraph) + "/" + strconv.Itoa(i))
 }
 
 // replace swaps a stored document for d in one transaction: readers see
@@ -286,11 +369,7 @@ func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (a
 	// key-value backends lose quads that a transaction adds while it also
 	// removes others, so adding and removing are separate transactions.
 	quads, label := stamped(d)
-	add := graph.NewTransaction()
-	for _, q := range quads {
-		add.AddQuad(q)
-	}
-	if err := s.apply(add); err != nil {
+	if err := s.addPending(quads, label); err != nil {
 		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
 	}
 	// Then, in one transaction, the switch: the meta graph names the new
@@ -306,7 +385,9 @@ func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (a
 	for _, q := range metaQuads(d, label) {
 		tx.AddQuad(q)
 	}
+	tx.RemoveQuad(pendingQuad(label))
 	if err := s.bumpVersion(ctx, tx); err != nil {
+		s.discard(ctx, label)
 		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
 	}
 	return len(quads), len(have), nil

@@ -56,7 +56,7 @@ func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
 	visible := visibleIn(metaOf(metaQuads))
 	out := all[:0]
 	for _, q := range all {
-		if q.Label == schema.MetaGraph || q.Label == schema.PinGraph || !visible(q.Label) {
+		if q.Label == schema.MetaGraph || isPin(q) || !visible(q.Label) {
 			continue
 		}
 		if id, isGraph := schema.GraphID(q.Label); isGraph {
@@ -138,8 +138,11 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (_ int, err error
 	defer func() { err = classify(err) }()
 	qr := nquads.NewReader(r, false)
 	defer qr.Close()
-	s.writes.Lock()
-	defer s.writes.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	if s.mem != nil {
 		s.mem.Lock()
 	}
@@ -155,6 +158,11 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (_ int, err error
 		s.mem.Unlock()
 	}
 	if err != nil {
+		if s.kv {
+			if rerr := s.reopen(); rerr != nil {
+				err = fmt.Errorf("%w (and then: %w)", err, rerr)
+			}
+		}
 		return n, fmt.Errorf("import: after %d quads: %w", n, err)
 	}
 	if err := s.bumpVersion(ctx, graph.NewTransaction()); err != nil {

@@ -19,6 +19,7 @@ import (
 	_ "github.com/cayleygraph/cayley/graph/sql/cockroach"
 	_ "github.com/cayleygraph/cayley/graph/sql/postgres"
 	"github.com/cayleygraph/cayley/writer"
+	"github.com/cayleygraph/quad"
 )
 
 // Defaults for Config: an embedded bolt store in the working directory.
@@ -49,12 +50,25 @@ func Backends() []string {
 
 // Store is an open Cayley quad store.
 type Store struct {
-	qs      graph.QuadStore
+	qs graph.QuadStore
+	// handle guards qs itself: reads hold it shared, and a key-value
+	// store is closed and opened again under it after a failed write
+	// (see reopen).
+	handle  sync.RWMutex
 	backend string
 	path    string
 	views   viewCache
-	// writes serialises this process's writers: last write wins.
+	// writes serialises this process's writers: last write wins. Over
+	// PostgreSQL, writers of all processes are serialised as well (see
+	// lockWrites).
 	writes sync.Mutex
+	// orphans are labels of writes that failed after their first
+	// transaction and whose quads could not be removed at once: the next
+	// write removes them first.
+	orphans []quad.IRI
+	// failApply, in tests only, fails chosen transactions before the
+	// backend sees them.
+	failApply func(*graph.Transaction) error
 	// mem guards the memory store, which Cayley does not lock: reads take
 	// it shared, writes exclusively. Other backends have their own
 	// transactions, and a long query must not hold up writers there.
@@ -129,6 +143,8 @@ func (s *Store) Close() error {
 	if s.sql != nil {
 		s.sql.Close()
 	}
+	s.handle.Lock()
+	defer s.handle.Unlock()
 	return s.qs.Close()
 }
 
@@ -155,6 +171,7 @@ func (s *Store) batchWriter() (graph.BatchWriter, error) {
 }
 
 func (s *Store) rlock() {
+	s.handle.RLock()
 	if s.mem != nil {
 		s.mem.RLock()
 	}
@@ -164,4 +181,26 @@ func (s *Store) runlock() {
 	if s.mem != nil {
 		s.mem.RUnlock()
 	}
+	s.handle.RUnlock()
+}
+
+// reopen closes a key-value store and opens it again after a write
+// failed. Cayley's key-value backends cache node ids outside their
+// transactions (an LRU of IRIs, a bloom filter); a transaction that fails
+// is rolled back on disk, but the ids it gave new nodes stay cached and
+// are handed out again to other nodes, so every later write that names
+// those IRIs is stored pointing at the wrong nodes. Opening the store
+// again starts with empty caches.
+func (s *Store) reopen() error {
+	s.handle.Lock()
+	defer s.handle.Unlock()
+	if err := s.qs.Close(); err != nil {
+		return fmt.Errorf("close %s store after a failed write: %w", s.backend, err)
+	}
+	qs, err := graph.NewQuadStore(s.backend, s.path, nil)
+	if err != nil {
+		return fmt.Errorf("open %s store at %s again after a failed write: %w", s.backend, redact(s.path), err)
+	}
+	s.qs = qs
+	return nil
 }

@@ -27,18 +27,29 @@ type PutResult struct {
 // transaction with the new version stamp: readers see the old document or
 // the new one, never a mix. ifMatch, when not empty, must be the stored
 // document's version, or nothing is written and ErrStale returned.
-// Writers are serialised, so concurrent writes to one document end with
-// the last one.
+// Writers are serialised, across processes too, so concurrent writes to
+// one document end with the last one, and a document that defines an id
+// another document defines is refused with an IDConflictError. Nothing of
+// a write that fails stays visible, and its quads are removed.
 func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch string) (_ PutResult, err error) {
 	defer func() { err = classify(err) }()
-	s.writes.Lock()
-	defer s.writes.Unlock()
+	if err := checkText(d); err != nil {
+		return PutResult{}, err
+	}
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return PutResult{}, err
+	}
+	defer unlock()
 	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(d.ID))
 	if err != nil {
 		return PutResult{}, err
 	}
 	if ifMatch != "" && (!stored || old.hash != ifMatch) {
 		return PutResult{}, ErrStale
+	}
+	if err := s.checkClaims(ctx, d); err != nil {
+		return PutResult{}, err
 	}
 	res := PutResult{Created: !stored, Version: d.Hash}
 	if stored && old.hash == d.Hash && old.origin == d.Origin {
@@ -51,18 +62,16 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 	// A new document: its quads first, invisible until the meta graph names
 	// their label; then meta and version in one transaction.
 	quads, label := stamped(d)
-	add := graph.NewTransaction()
-	for _, q := range quads {
-		add.AddQuad(q)
-	}
-	if err := s.apply(add); err != nil {
+	if err := s.addPending(quads, label); err != nil {
 		return PutResult{}, fmt.Errorf("add %s: %w", d.ID, err)
 	}
 	tx := graph.NewTransaction()
 	for _, q := range metaQuads(d, label) {
 		tx.AddQuad(q)
 	}
+	tx.RemoveQuad(pendingQuad(label))
 	if err := s.bumpVersion(ctx, tx); err != nil {
+		s.discard(ctx, label)
 		return PutResult{}, fmt.Errorf("add %s: %w", d.ID, err)
 	}
 	return res, nil
@@ -71,8 +80,11 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 // DeleteDocument removes the document with graph id id in one transaction.
 func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) (err error) {
 	defer func() { err = classify(err) }()
-	s.writes.Lock()
-	defer s.writes.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	old, stored, err := s.readDocMeta(ctx, schema.GraphIRI(id))
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -43,6 +44,10 @@ func (d *decoder) posOf(ptr any) pos {
 // decodeFile parses src into out (a pointer to a struct). It reports false
 // when the file could not be parsed at all.
 func (d *decoder) decodeFile(src []byte, out any) bool {
+	if p, off, ok := invalidUTF8(src); ok {
+		d.errorf(p, "", "not valid UTF-8 at byte %d (0x%02x): save the file as UTF-8 (GBK, GB18030 or Big5 text must be converted first)", off, src[off])
+		return false
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		var ye yaml.Error
@@ -306,4 +311,24 @@ func describe(n ast.Node) string {
 		}
 		return n.Type().String()
 	}
+}
+
+// invalidUTF8 finds the first byte of src that is not UTF-8 and its line
+// and column (in characters). The YAML parser lets such bytes through in
+// comments and quoted text, and the store cannot keep them.
+func invalidUTF8(src []byte) (p pos, offset int, found bool) {
+	p = pos{1, 1}
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return p, i, true
+		}
+		if r == '\n' {
+			p = pos{p.line + 1, 1}
+		} else {
+			p.col++
+		}
+		i += n
+	}
+	return p, 0, false
 }

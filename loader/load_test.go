@@ -107,6 +107,11 @@ func TestLoadErrors(t *testing.T) {
 			want:  []string{"plans/plan-a.yaml:3:1: malformed YAML: ',' or ']' must be specified"},
 		},
 		{
+			name:  "not UTF-8 (a GBK comment)",
+			edits: map[string][2]string{plan: {"city: fuzhou", "city: fuzhou # \xb8\xa3\xd6\xdd"}},
+			want:  []string{"plans/plan-a.yaml:2:16: not valid UTF-8 at byte 26 (0xb8): save the file as UTF-8 (GBK, GB18030 or Big5 text must be converted first)"},
+		},
+		{
 			name:  "unknown key with suggestion",
 			edits: map[string][2]string{plan: {"published:", "publshed:"}},
 			want:  []string{`plans/plan-a.yaml:5:1: publshed: unknown key "publshed" (did you mean "published"?)`},

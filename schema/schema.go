@@ -231,6 +231,14 @@ var (
 	SourceText = pred("sourceText")
 	// Path is the data-directory-relative file a named graph was loaded from.
 	Path = pred("path")
+	// Pending links DatasetNode to the label of a write whose quads are
+	// stored but not yet named by the meta graph: set by the write's first
+	// transaction, cleared by its last, so a write cut short in between is
+	// found at the next start without a scan (meta graph).
+	Pending = pred("pendingWrite")
+	// Swept marks a store whose leftovers of writes made before Pending
+	// existed were swept once (meta graph, on DatasetNode).
+	Swept = pred("swept")
 )
 
 // TechnologyPredicate is the predicate linking a measure to a technology

@@ -63,6 +63,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.Is(err, graph.ErrNoSpace):
 		ae = &apiError{Status: http.StatusInsufficientStorage, Code: "no_space", Message: "the graph store has no disk space left for this write; nothing of it was kept, and it can be sent again once space is freed"}
 		s.log.Error("store out of space", "path", c.Request.URL.Path, "err", err)
+	case errors.Is(err, graph.ErrNotUTF8):
+		ae = badRequest("%s", err.Error())
 	case errors.As(err, &conflict):
 		ae = &apiError{Status: http.StatusConflict, Code: "id_conflict", Message: conflict.Error()}
 	case errors.Is(err, context.Canceled):

@@ -128,7 +128,22 @@ func (e environment) load(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := e.repair(ctx, st); err != nil {
+		return err
+	}
 	return e.apply(ctx, st, *data, ds, start)
+}
+
+// repair removes what writes that never committed left in st, and says so.
+func (e environment) repair(ctx context.Context, st *graph.Store) error {
+	rep, err := st.Repair(ctx)
+	if err != nil {
+		return fmt.Errorf("check the store for unfinished writes: %w", err)
+	}
+	if rep.Changed() {
+		fmt.Fprintf(e.stderr, "policygraph: the store held the remains of writes that never committed (a process killed or a disk full mid-write); %s\n", rep)
+	}
+	return nil
 }
 
 // batchGOGC is the collector's setting while loading.

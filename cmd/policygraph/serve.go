@@ -35,6 +35,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := e.repair(ctx, st); err != nil {
+		return err
+	}
 	if err := e.refresh(ctx, st, *data); err != nil {
 		return err
 	}

@@ -1,0 +1,168 @@
+package graph
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// ErrNotUTF8 is a document with text that is not valid UTF-8, which the
+// store cannot keep.
+var ErrNotUTF8 = errors.New("text is not valid UTF-8")
+
+// writeLockKey names the advisory lock that serialises the writers of all
+// processes sharing one PostgreSQL schema.
+const writeLockKey = `hashtext('policygraph.writes:' || current_schema())`
+
+// lockWrites makes the caller the only writer, and returns what ends that.
+// In one process s.writes is enough; over PostgreSQL, where several
+// servers share a graph, a session advisory lock held on a connection of
+// its own serialises the writers of every process: two writers of one
+// document can then neither both pass one If-Match nor both add a version
+// stamp, and each reads the meta graph as the other left it. If the
+// process dies, PostgreSQL ends the session and the lock with it.
+//
+// Before it returns, the leftovers of this process's earlier failed
+// writes are removed (see discard).
+func (s *Store) lockWrites(ctx context.Context) (unlock func(), err error) {
+	s.writes.Lock()
+	unlock = s.writes.Unlock
+	if s.sql != nil {
+		conn, err := s.sql.db.Conn(ctx)
+		if err != nil {
+			s.writes.Unlock()
+			return nil, fmt.Errorf("take the write lock: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+writeLockKey+`)`); err != nil {
+			conn.Close()
+			s.writes.Unlock()
+			return nil, fmt.Errorf("take the write lock: %w", err)
+		}
+		unlock = func() {
+			// Not the request's context: it may be over, and the lock must go.
+			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_, err := conn.ExecContext(c, `SELECT pg_advisory_unlock(`+writeLockKey+`)`)
+			cancel()
+			if err != nil {
+				// Closing the session is the other way to release it.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+			conn.Close()
+			s.writes.Unlock()
+		}
+	}
+	s.discardOrphans(ctx)
+	return unlock, nil
+}
+
+// discard removes the quads of a write that failed after its first
+// transaction stored them under label. They are invisible already; if
+// they cannot be removed now (the disk still full, the database gone), the
+// next write tries again, and Repair at the next start at the latest.
+func (s *Store) discard(ctx context.Context, label quad.IRI) {
+	if err := s.removeGraph(ctx, label); err != nil {
+		s.orphans = append(s.orphans, label)
+	}
+}
+
+func (s *Store) discardOrphans(ctx context.Context) {
+	left := s.orphans[:0]
+	for _, l := range s.orphans {
+		if err := s.removeGraph(ctx, l); err != nil {
+			left = append(left, l)
+		}
+	}
+	s.orphans = left
+}
+
+// removeGraph deletes every quad labelled label and its pending mark, in
+// one transaction that only removes (safe on Cayley's key-value backends).
+func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
+	have, err := s.graphQuads(ctx, label)
+	if err != nil {
+		return err
+	}
+	tx := graph.NewTransactionN(len(have) + 1)
+	for _, q := range have {
+		tx.RemoveQuad(q)
+	}
+	tx.RemoveQuad(pendingQuad(label))
+	return s.apply(tx)
+}
+
+// checkText refuses a document with text that is not UTF-8, before
+// anything is written: Cayley's stores fail on it part way through.
+func checkText(d *schema.Document) error {
+	if !utf8.Valid(d.Source) {
+		off := 0
+		for off < len(d.Source) {
+			r, n := utf8.DecodeRune(d.Source[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return fmt.Errorf("%s: %w at byte %d of its source", d.ID, ErrNotUTF8, off)
+	}
+	for _, q := range d.Quads {
+		for _, v := range []quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+			if v != nil && !utf8.ValidString(quad.StringOf(v)) {
+				return fmt.Errorf("%s: %w in %s", d.ID, ErrNotUTF8, quad.StringOf(q.Subject))
+			}
+		}
+	}
+	return nil
+}
+
+// checkClaims refuses a document that defines (gives a type to) a node
+// another stored document defines. The loader checks the same against a
+// View, but two writers racing each see a View without the other's
+// document; this runs under the write lock against the store itself.
+func (s *Store) checkClaims(ctx context.Context, d *schema.Document) error {
+	self := schema.GraphIRI(d.ID)
+	owners := map[quad.IRI]docMeta{}
+	for _, q := range d.Quads {
+		if q.Predicate != schema.TypeOf {
+			continue
+		}
+		have, err := s.subjectQuads(ctx, q.Subject)
+		if err != nil {
+			return err
+		}
+		for _, h := range have {
+			if h.Predicate != schema.TypeOf {
+				continue
+			}
+			id, isDoc := schema.GraphID(h.Label)
+			if !isDoc || schema.GraphIRI(id) == self || h.Label == schema.MetaGraph {
+				continue
+			}
+			g := schema.GraphIRI(id)
+			m, seen := owners[g]
+			if !seen {
+				if m, _, err = s.readDocMeta(ctx, g); err != nil {
+					return err
+				}
+				owners[g] = m
+			}
+			// Only a current document's quads claim an id: others are a
+			// failed write's leftovers.
+			if m.label == h.Label || m.label == "" && h.Label == g {
+				name := quad.StringOf(q.Subject)
+				if typ, nid, ok := schema.ParseIRI(q.Subject); ok {
+					name = string(typ) + "/" + nid
+				}
+				return &IDConflictError{ID: name, Owner: id}
+			}
+		}
+	}
+	return nil
+}
