@@ -269,16 +269,12 @@ func (s *Store) apply(tx *graph.Transaction) error {
 }
 
 func (s *Store) applyLocked(tx *graph.Transaction) error {
-	// Locks in the readers' order: handle, mem, queries.
+	// Locks in the readers' order: handle, then mem.
 	s.handle.RLock()
 	defer s.handle.RUnlock()
 	if s.mem != nil {
 		s.mem.Lock()
 		defer s.mem.Unlock()
-	}
-	if s.queries != nil {
-		s.queries.Lock()
-		defer s.queries.Unlock()
 	}
 	if s.failApply != nil {
 		if err := s.failApply(tx); err != nil {

@@ -72,14 +72,12 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ [
 	defer cancel(nil)
 	done := make(chan struct{})
 	defer close(done)
-	go watchMemory(done, MemoryLimit, func() { cancel(ErrQueryMemory) })
-	s.rlock()
-	defer s.runlock()
-	if s.queries != nil {
-		s.queries.RLock()
-		defer s.queries.RUnlock()
+	qs, err := s.queryStore(ctx)
+	if err != nil {
+		return nil, false, err
 	}
-	it, err := lang.Session(s.qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
+	go watchMemory(done, MemoryLimit, func() { cancel(ErrQueryMemory) })
+	it, err := lang.Session(qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, false, fmt.Errorf("query: %w", ctx.Err())

@@ -75,11 +75,8 @@ type Store struct {
 	mem *sync.RWMutex
 	// kv marks Cayley's key-value backends, whose mixed transactions need pins.
 	kv bool
-	// queries keeps Cayley's own query engines (Gizmo, GraphQL) and writes
-	// apart on key-value backends: their iterators read quads while a read
-	// transaction is open, and on bolt that deadlocks with a writer that
-	// must grow the file. Our own reads never nest and need no lock.
-	queries *sync.RWMutex
+	// engine is the copy Cayley's query languages run on (see engine).
+	engine engine
 	// sql reads values in bulk on PostgreSQL (see sqlValues); nil elsewhere.
 	sql *sqlValues
 }
@@ -127,7 +124,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		st.mem = &sync.RWMutex{}
 	case "bolt", "bbolt", "leveldb":
 		st.kv = true
-		st.queries = &sync.RWMutex{}
 	case "postgres":
 		if st.sql, err = openSQLValues(path); err != nil {
 			qs.Close()
