@@ -20,6 +20,21 @@ type docMeta struct {
 	hash, origin, path, source string
 	// label is what the document's quads are stored under.
 	label quad.IRI
+	// deleted is the file version of a document deleted through the API
+	// (see schema.Deleted); in deletedOf's records only.
+	deleted string
+}
+
+// deletedOf gathers the tombstones of the meta graph: per document graph
+// deleted through the API, the hash of the file version it had.
+func deletedOf(qs []quad.Quad) map[quad.IRI]string {
+	out := map[quad.IRI]string{}
+	for _, q := range qs {
+		if g, ok := q.Subject.(quad.IRI); ok && q.Predicate == schema.Deleted && q.Label == schema.MetaGraph {
+			out[g] = quad.ToString(q.Object)
+		}
+	}
+	return out
 }
 
 // ApplyReport says what Apply changed.
@@ -30,6 +45,10 @@ type ApplyReport struct {
 	// the API version stays (it is the newer word), until the file is
 	// brought up to date (policygraph export --format yaml).
 	Kept []string
+	// StillDeleted lists documents a file defines that were deleted
+	// through the API since that file was loaded: the deletion stands (it
+	// is the newer word) until the file changes.
+	StillDeleted []string
 }
 
 // Changed reports whether Apply wrote anything.
@@ -68,11 +87,12 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 	if progress == nil {
 		progress = func(int) {}
 	}
-	meta, err := s.readMeta(ctx)
+	meta, tombs, err := s.readMetaAndTombstones(ctx)
 	if err != nil {
 		return rep, err
 	}
 	var fresh []*schema.Document
+	var revived []quad.IRI // deleted through the API, their file changed since
 	want := map[quad.IRI]bool{}
 	for _, d := range docs {
 		g := schema.GraphIRI(d.ID)
@@ -92,7 +112,12 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 			rep.QuadsAdded += added
 			rep.QuadsRemoved += removed
 			progress(rep.QuadsAdded)
+		case tombs[g] != "" && tombs[g] == d.Hash:
+			rep.StillDeleted = append(rep.StillDeleted, d.ID)
 		default:
+			if tombs[g] != "" {
+				revived = append(revived, g)
+			}
 			fresh = append(fresh, d)
 		}
 	}
@@ -122,6 +147,9 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 	old := meta[schema.DatasetNode]
 	if old.hash != datasetHash || rep.Changed() {
 		tx := graph.NewTransaction()
+		for _, g := range revived {
+			tx.RemoveQuad(metaQuad(g, schema.Deleted, tombs[g]))
+		}
 		if old.hash != "" {
 			tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.ContentHash, old.hash))
 		}
@@ -223,18 +251,6 @@ func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
 // pendingQuad marks label as a write in progress (see schema.Pending).
 func pendingQuad(label quad.IRI) quad.Quad {
 	return quad.Quad{Subject: schema.DatasetNode, Predicate: schema.Pending, Object: label, Label: schema.MetaGraph}
-}
-
-// addPending is the first transaction of a write: the document's quads
-// under a label nothing names yet, invisible to readers, and the mark
-// that they are a write in progress.
-func (s *Store) addPending(quads []quad.Quad, label quad.IRI) error {
-	add := graph.NewTransactionN(len(quads) + 1)
-	for _, q := range quads {
-		add.AddQuad(q)
-	}
-	add.AddQuad(pendingQuad(label))
-	return s.apply(add)
 }
 
 // stamped relabels d's quads with a label no write used before.
@@ -353,60 +369,111 @@ func pinLabel(i int) quad.IRI {
 }
 
 // replace swaps a stored document for d in one transaction: readers see
-// either the old document or the new one. Only the difference is written.
+// either the old document or the new one.
 func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (added, removed int, err error) {
-	g := schema.GraphIRI(d.ID)
-	have, err := s.graphQuads(ctx, old.label)
-	if err != nil {
-		return 0, 0, err
-	}
-	// First the new quads under a label nothing points at yet: invisible
-	// to readers, who only see the labels the meta graph names. Cayley's
-	// key-value backends lose quads that a transaction adds while it also
-	// removes others, so adding and removing are separate transactions.
-	quads, label := stamped(d)
-	if err := s.addPending(quads, label); err != nil {
-		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
-	}
-	// Then, in one transaction, the switch: the meta graph names the new
-	// label, the old quads go, and the version stamp changes, so readers
-	// see the old document or the new one, never a mix.
-	tx := graph.NewTransaction()
-	for _, q := range have {
-		tx.RemoveQuad(q)
-	}
-	for _, q := range oldMetaQuads(g, old) {
-		tx.RemoveQuad(q)
-	}
-	for _, q := range metaQuads(d, label) {
-		tx.AddQuad(q)
-	}
-	tx.RemoveQuad(pendingQuad(label))
-	if err := s.bumpVersion(ctx, tx); err != nil {
-		s.discard(ctx, label)
-		return 0, 0, fmt.Errorf("replace %s: %w", d.ID, err)
-	}
-	return len(quads), len(have), nil
+	return s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
 }
 
 // remove deletes a document and its meta quads in one transaction.
 func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
-	g := schema.GraphIRI(id)
-	have, err := s.graphQuads(ctx, m.label)
-	if err != nil {
-		return 0, err
+	_, n, err := s.commit(ctx, nil, map[string]docMeta{id: m}, []string{id}, nil)
+	return n, err
+}
+
+// commit is one write of any number of documents, made visible at once:
+// puts are stored (replacing the stored documents old names), deletes
+// removed, and more, when not nil, adds its own changes to the switch.
+//
+// First the new quads go in under labels nothing points at yet, marked
+// pending: invisible to readers, who only see the labels the meta graph
+// names. Cayley's key-value backends lose quads that a transaction adds
+// while it also removes others, so adding and removing are separate
+// transactions. Then, in one transaction, the switch: the meta graph
+// names the new labels, the old quads go, the marks are cleared and the
+// version stamp changes, so readers see every document before the write
+// or every document after it, never a mix.
+func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
+	what := "write"
+	switch {
+	case len(puts) == 1 && len(deletes) == 0:
+		what = "replace " + puts[0].ID
+		if old[puts[0].ID].hash == "" {
+			what = "add " + puts[0].ID
+		}
+	case len(puts) == 0 && len(deletes) == 1:
+		what = "remove " + deletes[0]
+	}
+	labels := make([]quad.IRI, len(puts))
+	var fresh []quad.Quad
+	for i, d := range puts {
+		var quads []quad.Quad
+		quads, labels[i] = stamped(d)
+		fresh = append(fresh, quads...)
+		fresh = append(fresh, pendingQuad(labels[i]))
+		added += len(quads)
+	}
+	if len(fresh) > 0 {
+		if err := s.apply(txOf(fresh)); err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	tx := graph.NewTransaction()
-	for _, q := range have {
-		tx.RemoveQuad(q)
+	drop := func(id string) error {
+		m, ok := old[id]
+		if !ok {
+			return nil
+		}
+		if m.deleted != "" {
+			tx.RemoveQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, m.deleted))
+		}
+		if m.hash == "" {
+			return nil // not stored: at most a tombstone
+		}
+		have, err := s.graphQuads(ctx, m.label)
+		if err != nil {
+			return err
+		}
+		for _, q := range have {
+			tx.RemoveQuad(q)
+		}
+		for _, q := range oldMetaQuads(schema.GraphIRI(id), m) {
+			tx.RemoveQuad(q)
+		}
+		removed += len(have)
+		return nil
 	}
-	for _, q := range oldMetaQuads(g, m) {
-		tx.RemoveQuad(q)
+	for i, d := range puts {
+		if err := drop(d.ID); err != nil {
+			s.discardAll(ctx, labels)
+			return 0, 0, fmt.Errorf("%s: %w", what, err)
+		}
+		for _, q := range metaQuads(d, labels[i]) {
+			tx.AddQuad(q)
+		}
+		tx.RemoveQuad(pendingQuad(labels[i]))
+	}
+	for _, id := range deletes {
+		if err := drop(id); err != nil {
+			s.discardAll(ctx, labels)
+			return 0, 0, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if more != nil {
+		more(tx)
 	}
 	if err := s.bumpVersion(ctx, tx); err != nil {
-		return 0, fmt.Errorf("remove %s: %w", id, err)
+		s.discardAll(ctx, labels)
+		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}
-	return len(have), nil
+	return added, removed, nil
+}
+
+func txOf(qs []quad.Quad) *graph.Transaction {
+	tx := graph.NewTransactionN(len(qs))
+	for _, q := range qs {
+		tx.AddQuad(q)
+	}
+	return tx
 }
 
 // bulkAdd writes new documents in batches of about Cayley's default
@@ -468,20 +535,28 @@ func (s *Store) graphQuads(ctx context.Context, g quad.Value) ([]quad.Quad, erro
 // origin, path, source text and stored label. It holds every document's
 // source text, so per-document paths use readDocMeta instead.
 func (s *Store) readMeta(ctx context.Context) (map[quad.IRI]docMeta, error) {
-	qs, err := s.graphQuads(ctx, schema.MetaGraph)
-	if err != nil {
-		return nil, err
-	}
-	return metaOf(qs), nil
+	meta, _, err := s.readMetaAndTombstones(ctx)
+	return meta, err
 }
 
-// readDocMeta reads the meta graph's record of one document graph g.
+// readMetaAndTombstones is readMeta with deletedOf's tombstones.
+func (s *Store) readMetaAndTombstones(ctx context.Context) (map[quad.IRI]docMeta, map[quad.IRI]string, error) {
+	qs, err := s.graphQuads(ctx, schema.MetaGraph)
+	if err != nil {
+		return nil, nil, err
+	}
+	return metaOf(qs), deletedOf(qs), nil
+}
+
+// readDocMeta reads the meta graph's record of one document graph g, and
+// reports whether g is stored; a tombstone of g is in the record either way.
 func (s *Store) readDocMeta(ctx context.Context, g quad.IRI) (docMeta, bool, error) {
 	qs, err := s.subjectQuads(ctx, g)
 	if err != nil {
 		return docMeta{}, false, err
 	}
 	m, ok := metaOf(qs)[g]
+	m.deleted = deletedOf(qs)[g]
 	return m, ok, nil
 }
 
@@ -503,6 +578,7 @@ func (s *Store) subjectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, er
 // metaOf gathers meta-graph quads into one record per document graph.
 func metaOf(qs []quad.Quad) map[quad.IRI]docMeta {
 	meta := map[quad.IRI]docMeta{}
+	recorded := map[quad.IRI]bool{} // with more than a tombstone
 	for _, q := range qs {
 		g, ok := q.Subject.(quad.IRI)
 		if !ok || q.Label != schema.MetaGraph {
@@ -521,10 +597,20 @@ func metaOf(qs []quad.Quad) map[quad.IRI]docMeta {
 			m.source = v
 		case schema.StoredAs:
 			m.label, _ = q.Object.(quad.IRI)
+		case schema.Deleted:
+			m.deleted = v
+		}
+		if q.Predicate != schema.Deleted {
+			recorded[g] = true
 		}
 		meta[g] = m
 	}
 	for g, m := range meta {
+		if !recorded[g] {
+			// Only a tombstone: not stored (see deletedOf).
+			delete(meta, g)
+			continue
+		}
 		if m.label == "" {
 			m.label = g // stored before labels were stamped
 			meta[g] = m

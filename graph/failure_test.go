@@ -165,7 +165,7 @@ func TestFailedWriteThenWrite(t *testing.T) {
 					_, err := s.PutDocument(ctx, racePlan(t, v, "after-failure-plan", "after-failure-measure", "stored whole"), "")
 					return err
 				},
-				func(s *Store) error { return s.DeleteDocument(ctx, "plan/fuzhou-new-infrastructure-measures-2020", "") },
+				func(s *Store) error { return s.DeleteDocument(ctx, "plan/after-failure-plan", "", nil) },
 			} {
 				if err := w(st); err != nil {
 					t.Fatalf("write %d after the failures: %v", i, err)
@@ -274,4 +274,14 @@ func TestIDsAreUniqueUnderRace(t *testing.T) {
 			}
 		})
 	}
+}
+
+// racePlanSource is plan id parsed from src against v.
+func racePlanSource(t testing.TB, v *View, id, src string) *schema.Document {
+	t.Helper()
+	doc, err := loader.ParsePlan("test", []byte(src), id, viewCatalog{v, "plan/" + id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -85,3 +85,9 @@ func TestRepair(t *testing.T) {
 		})
 	}
 }
+
+// addPending does what the first transaction of a write does, and stops:
+// a write cut short, as SIGKILL leaves it.
+func (s *Store) addPending(quads []quad.Quad, label quad.IRI) error {
+	return s.apply(txOf(append(quads, pendingQuad(label))))
+}

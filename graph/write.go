@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -55,30 +58,56 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 	if stored && old.hash == d.Hash && old.origin == d.Origin {
 		return res, nil
 	}
-	if stored {
-		_, _, err = s.replace(ctx, d, old)
-		return res, err
-	}
-	// A new document: its quads first, invisible until the meta graph names
-	// their label; then meta and version in one transaction.
-	quads, label := stamped(d)
-	if err := s.addPending(quads, label); err != nil {
-		return PutResult{}, fmt.Errorf("add %s: %w", d.ID, err)
-	}
-	tx := graph.NewTransaction()
-	for _, q := range metaQuads(d, label) {
-		tx.AddQuad(q)
-	}
-	tx.RemoveQuad(pendingQuad(label))
-	if err := s.bumpVersion(ctx, tx); err != nil {
-		s.discard(ctx, label)
-		return PutResult{}, fmt.Errorf("add %s: %w", d.ID, err)
-	}
-	return res, nil
+	_, _, err = s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
+	return res, err
 }
 
-// DeleteDocument removes the document with graph id id in one transaction.
-func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) (err error) {
+// Referrer is a link from another current document to a node of a
+// document being deleted.
+type Referrer struct {
+	Document  string // graph id of the referring document, e.g. "plan/beijing-…"
+	Node      string // the referring node, e.g. "plan/beijing-…"
+	Predicate string // the link, e.g. ns#specialPlanOf
+	Target    string // the node referred to, e.g. "plan/beijing-blockchain-2020"
+	// Relation marks links between plans ("related" in a plan file),
+	// which ?cascade=relations may remove.
+	Relation bool
+	// Source and Path are the referring document as written, for a
+	// cascade that edits it.
+	Source []byte
+	Path   string
+}
+
+// ReferencedError is a delete refused because other documents refer to
+// nodes of the document.
+type ReferencedError struct {
+	ID        string // graph id of the document
+	Referrers []Referrer
+}
+
+func (e *ReferencedError) Error() string {
+	docs := []string{}
+	for _, r := range e.Referrers {
+		if !slices.Contains(docs, r.Document) {
+			docs = append(docs, r.Document)
+		}
+	}
+	return fmt.Sprintf("%s is referred to by %s: delete or edit those first, or delete with cascade", e.ID, strings.Join(docs, ", "))
+}
+
+// Cascade turns the referrers of a document being deleted into the
+// edited versions of the referring documents (one per document), or
+// refuses with an error.
+type Cascade func([]Referrer) ([]*schema.Document, error)
+
+// DeleteDocument removes the document with graph id id in one
+// transaction. A document other documents refer to is not deleted: the
+// error is a ReferencedError, unless cascade is not nil and returns the
+// referring documents edited, which are then stored in the same
+// transaction. A document that came from a file is remembered as deleted,
+// so that loading the data directory again does not bring it back until
+// its file changes.
+func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade Cascade) (err error) {
 	defer func() { err = classify(err) }()
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
@@ -95,8 +124,111 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string) (err err
 	if ifMatch != "" && old.hash != ifMatch {
 		return ErrStale
 	}
-	_, err = s.remove(ctx, id, old)
+	refs, err := s.referrers(ctx, id, old)
+	if err != nil {
+		return err
+	}
+	metas := map[string]docMeta{id: old}
+	var edits []*schema.Document
+	if len(refs) > 0 {
+		if cascade == nil {
+			return &ReferencedError{ID: id, Referrers: refs}
+		}
+		if edits, err = cascade(refs); err != nil {
+			return err
+		}
+		for _, d := range edits {
+			if err := checkText(d); err != nil {
+				return err
+			}
+			m, ok, err := s.readDocMeta(ctx, schema.GraphIRI(d.ID))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("cascade: %s is not stored", d.ID)
+			}
+			metas[d.ID] = m
+		}
+	}
+	tombstone := func(tx *graph.Transaction) {
+		if old.origin == schema.FromFile {
+			tx.AddQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, old.hash))
+		}
+	}
+	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone)
 	return err
+}
+
+// referrers lists the links from other current documents to the nodes
+// document id defines.
+func (s *Store) referrers(ctx context.Context, id string, m docMeta) ([]Referrer, error) {
+	have, err := s.graphQuads(ctx, m.label)
+	if err != nil {
+		return nil, err
+	}
+	owners := map[quad.IRI]docMeta{}
+	var out []Referrer
+	for _, q := range have {
+		if q.Predicate != schema.TypeOf {
+			continue
+		}
+		in, err := s.objectQuads(ctx, q.Subject)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range in {
+			rid, isDoc := schema.GraphID(r.Label)
+			if !isDoc || rid == id || r.Label == schema.MetaGraph || isPin(r) {
+				continue
+			}
+			g := schema.GraphIRI(rid)
+			om, seen := owners[g]
+			if !seen {
+				if om, _, err = s.readDocMeta(ctx, g); err != nil {
+					return nil, err
+				}
+				owners[g] = om
+			}
+			if om.label != r.Label {
+				continue // a failed write's leftovers
+			}
+			_, isRelation := schema.RelationOfPredicate(r.Predicate)
+			pred, _ := r.Predicate.(quad.IRI)
+			out = append(out, Referrer{Document: rid, Node: nodeName(r.Subject), Predicate: string(pred),
+				Target: nodeName(q.Subject), Relation: isRelation, Source: []byte(om.source), Path: om.path})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Document != out[j].Document {
+			return out[i].Document < out[j].Document
+		}
+		return out[i].Node+out[i].Predicate+out[i].Target < out[j].Node+out[j].Predicate+out[j].Target
+	})
+	return out, nil
+}
+
+// nodeName is a node's type/id, or its IRI when it is not one of ours.
+func nodeName(v quad.Value) string {
+	if t, id, ok := schema.ParseIRI(v); ok {
+		return string(t) + "/" + id
+	}
+	return quad.StringOf(v)
+}
+
+// objectQuads lists the quads with object v.
+func (s *Store) objectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
+	ref, err := s.qs.ValueOf(v)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Object, ref))
+	if err != nil {
+		return nil, fmt.Errorf("read links to %s: %w", v, err)
+	}
+	return out, nil
 }
 
 // DocumentVersion is the stored version (content hash) of document id, or "".

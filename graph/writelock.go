@@ -73,6 +73,12 @@ func (s *Store) discard(ctx context.Context, label quad.IRI) {
 	}
 }
 
+func (s *Store) discardAll(ctx context.Context, labels []quad.IRI) {
+	for _, l := range labels {
+		s.discard(ctx, l)
+	}
+}
+
 func (s *Store) discardOrphans(ctx context.Context) {
 	left := s.orphans[:0]
 	for _, l := range s.orphans {

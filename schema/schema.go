@@ -236,6 +236,10 @@ var (
 	// transaction, cleared by its last, so a write cut short in between is
 	// found at the next start without a scan (meta graph).
 	Pending = pred("pendingWrite")
+	// Deleted records, on a document graph deleted through the API, the
+	// content hash of the file version it had, so that reloading the data
+	// directory does not bring it back until that file changes (meta graph).
+	Deleted = pred("deletedVersion")
 	// Swept marks a store whose leftovers of writes made before Pending
 	// existed were swept once (meta graph, on DatasetNode).
 	Swept = pred("swept")

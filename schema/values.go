@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/cayleygraph/quad"
+
 // Basis says who makes a measure→technology link.
 type Basis string
 
@@ -62,6 +64,16 @@ func RelationPredicate(r Relation) Predicate {
 		return SpecialPlanOf
 	}
 	return CompanionOf
+}
+
+// RelationOfPredicate is the inverse of RelationPredicate.
+func RelationOfPredicate(p quad.Value) (Relation, bool) {
+	for _, r := range Relations {
+		if RelationPredicate(r) == p {
+			return r, true
+		}
+	}
+	return "", false
 }
 
 // Languages are the language tags names and aliases carry.

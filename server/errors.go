@@ -22,6 +22,17 @@ type apiError struct {
 	Forms []string `json:"forms,omitempty"`
 	// Errors lists every problem of an uploaded document, on 422.
 	Errors []fieldError `json:"errors,omitempty"`
+	// Referrers lists the links that keep a document from being deleted, on 409.
+	Referrers []referrer `json:"referrers,omitempty"`
+}
+
+// referrer is one link from another document, as a 409 lists it.
+type referrer struct {
+	Document  string `json:"document"`
+	Node      string `json:"node"`
+	Predicate string `json:"predicate"`
+	Target    string `json:"target"`
+	Relation  bool   `json:"relation"`
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -44,6 +55,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var ae *apiError
 	var qe *graph.QueryError
 	var conflict *graph.IDConflictError
+	var referenced *graph.ReferencedError
 	switch {
 	case errors.As(err, &ae):
 	case errors.Is(err, context.DeadlineExceeded):
@@ -65,6 +77,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.log.Error("store out of space", "path", c.Request.URL.Path, "err", err)
 	case errors.Is(err, graph.ErrNotUTF8):
 		ae = badRequest("%s", err.Error())
+	case errors.As(err, &referenced):
+		ae = &apiError{Status: http.StatusConflict, Code: "referenced", Message: referenced.Error() + " (?cascade=relations removes related entries)"}
+		for _, r := range referenced.Referrers {
+			ae.Referrers = append(ae.Referrers, referrer{Document: r.Document, Node: r.Node, Predicate: r.Predicate, Target: r.Target, Relation: r.Relation})
+		}
 	case errors.As(err, &conflict):
 		ae = &apiError{Status: http.StatusConflict, Code: "id_conflict", Message: conflict.Error()}
 	case errors.Is(err, context.Canceled):

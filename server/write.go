@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -133,7 +134,21 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, ifMatch(c)); err != nil {
+		var cascade graph.Cascade
+		switch mode := c.Query("cascade"); mode {
+		case "":
+		case "relations":
+			v, err := s.view(c)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			cascade = cascadeRelations(v, id)
+		default:
+			s.fail(c, badRequest("bad cascade %q: the one cascade is \"relations\" (removes the related entries that name the plan from the plans that list it)", mode))
+			return
+		}
+		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, ifMatch(c), cascade); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -168,5 +183,49 @@ func (s *Server) plan() gin.HandlerFunc {
 		}
 		c.Header("ETag", `"`+ver+`"`)
 		c.JSON(http.StatusOK, gin.H{"plan": p, "version": ver})
+	}
+}
+
+// cascadeRelations edits the plans whose related entries name plan id,
+// removing those entries, so that the plan can be deleted with them in one
+// transaction. Any other reference (a mention count scoped to the plan)
+// still refuses the delete: removing it would change what the count says.
+func cascadeRelations(v *graph.View, id string) graph.Cascade {
+	return func(refs []graph.Referrer) ([]*schema.Document, error) {
+		var blocking []graph.Referrer
+		byDoc := map[string]graph.Referrer{}
+		var order []string
+		for _, r := range refs {
+			if !r.Relation {
+				blocking = append(blocking, r)
+				continue
+			}
+			if _, seen := byDoc[r.Document]; !seen {
+				order = append(order, r.Document)
+			}
+			byDoc[r.Document] = r
+		}
+		if len(blocking) > 0 {
+			return nil, &graph.ReferencedError{ID: "plan/" + id, Referrers: blocking}
+		}
+		var out []*schema.Document
+		for _, docID := range order {
+			r := byDoc[docID]
+			planID, ok := strings.CutPrefix(docID, "plan/")
+			if !ok {
+				return nil, &graph.ReferencedError{ID: "plan/" + id, Referrers: []graph.Referrer{r}}
+			}
+			src, err := loader.RemoveRelated(r.Source, id)
+			if err != nil {
+				return nil, &apiError{Status: http.StatusConflict, Code: "referenced", Message: fmt.Sprintf("%s refers to plan %q: %v", docID, id, err)}
+			}
+			doc, err := loader.ParsePlan(r.Path, src, planID, catalog{v, docID})
+			if err != nil {
+				return nil, fmt.Errorf("cascade: %s without its related entry for %s: %w", docID, id, err)
+			}
+			doc.Path = r.Path
+			out = append(out, doc)
+		}
+		return out, nil
 	}
 }

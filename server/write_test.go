@@ -1,15 +1,21 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loader"
 )
 
 const token = "s3cret-token"
@@ -235,5 +241,117 @@ func TestConcurrentWriters(t *testing.T) {
 	n := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total
 	if n != 3 && n != 4 {
 		t.Errorf("%d measures: not one whole version", n)
+	}
+}
+
+// TestDeleteReferenced: a plan other documents refer to is a 409 that
+// lists them; ?cascade=relations removes the related entries in the same
+// write, and the stored documents still validate.
+func TestDeleteReferenced(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	e := decode[struct {
+		Error struct {
+			Code      string `json:"code"`
+			Referrers []struct {
+				Document, Node, Predicate, Target string
+				Relation                          bool
+			} `json:"referrers"`
+		} `json:"error"`
+	}](t, do(t, s, http.MethodDelete, "/v1/plans/fuzhou-new-infrastructure-measures-2020", nil, auth(nil)), http.StatusConflict)
+	if e.Error.Code != "referenced" || len(e.Error.Referrers) != 3 {
+		t.Errorf("409 %+v", e.Error)
+	}
+	// The cascade cannot remove a measure's support or a count's scope.
+	decode[errorBody](t, do(t, s, http.MethodDelete, "/v1/plans/fuzhou-new-infrastructure-measures-2020?cascade=relations", nil, auth(nil)), http.StatusConflict)
+	decode[errorBody](t, do(t, s, http.MethodDelete, "/v1/plans/beijing-blockchain-2020?cascade=everything", nil, auth(nil)), http.StatusBadRequest)
+
+	body := "id: relates-2021\ncity: beijing\nissuer: beijing-government\ntitle: {en: Related}\nrelated:\n" +
+		"  - {plan: beijing-blockchain-2020, relation: special-plan}\nsource: interchain-pulse-2020-06\n"
+	decode[map[string]any](t, do(t, s, http.MethodPut, "/v1/plans/relates-2021", []byte(body), auth(nil)), http.StatusCreated)
+	decode[errorBody](t, do(t, s, http.MethodDelete, "/v1/plans/beijing-blockchain-2020", nil, auth(nil)), http.StatusConflict)
+	decode[map[string]any](t, do(t, s, http.MethodDelete, "/v1/plans/beijing-blockchain-2020?cascade=relations", nil, auth(nil)), http.StatusOK)
+	validStored(t, s)
+	p := decode[struct {
+		Plan graph.Plan `json:"plan"`
+	}](t, get(t, s, "/v1/plans/relates-2021"), http.StatusOK)
+	if len(p.Plan.Related) != 0 {
+		t.Errorf("after the cascade the plan still relates to %v", p.Plan.Related)
+	}
+}
+
+// validStored writes every stored document back as its file, as
+// export --format yaml does, and checks that the directory validates.
+func validStored(t *testing.T, s *Server) {
+	t.Helper()
+	docs, err := s.store.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, d := range docs {
+		path := filepath.Join(dir, filepath.FromSlash(d.Path))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, d.Source, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := loader.Load(dir); err != nil {
+		t.Errorf("the stored documents do not validate:\n%v", err)
+	}
+}
+
+// TestWritesKeepTheGraphValid is a property test of issue 13: random
+// sequences of PUT and DELETE, with and without cascade, never leave a
+// reference dangling — after every step the stored documents, written
+// back as files, validate.
+func TestWritesKeepTheGraphValid(t *testing.T) {
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			s, ds := newTestServer(t, Config{WriteToken: token})
+			r := rand.New(rand.NewPCG(seed, 17))
+			plans := []string{}
+			for _, g := range ds.Graphs {
+				if id, ok := strings.CutPrefix(g.ID, "plan/"); ok {
+					plans = append(plans, id)
+				}
+			}
+			pool := []string{"gen-a", "gen-b", "gen-c", "gen-d"}
+			ok := map[int]bool{http.StatusOK: true, http.StatusCreated: true}
+			for step := range 40 {
+				var w *httptest.ResponseRecorder
+				var what string
+				switch r.IntN(3) {
+				case 0, 1: // a plan of the pool, related to any plan
+					id := pool[r.IntN(len(pool))]
+					body := fmt.Sprintf("id: %s\ncity: fuzhou\nissuer: fuzhou-government\ntitle: {en: Step %d}\nsource: interchain-pulse-2020-06\n", id, step)
+					if other := append(plans, pool...)[r.IntN(len(plans)+len(pool))]; other != id {
+						body += fmt.Sprintf("related:\n  - {plan: %s, relation: companion}\n", other)
+					}
+					what = "PUT " + id
+					w = do(t, s, http.MethodPut, "/v1/plans/"+id, []byte(body), auth(nil))
+					if !ok[w.Code] && w.Code != http.StatusUnprocessableEntity {
+						t.Fatalf("step %d %s: %d %s", step, what, w.Code, w.Body)
+					}
+				default:
+					id := append(plans, pool...)[r.IntN(len(plans)+len(pool))]
+					target := "/v1/plans/" + id
+					if r.IntN(2) == 0 {
+						target += "?cascade=relations"
+					}
+					what = "DELETE " + target
+					w = do(t, s, http.MethodDelete, target, nil, auth(nil))
+					if !ok[w.Code] && w.Code != http.StatusConflict && w.Code != http.StatusNotFound {
+						t.Fatalf("step %d %s: %d %s", step, what, w.Code, w.Body)
+					}
+				}
+				t.Logf("step %d: %s → %d", step, what, w.Code)
+				validStored(t, s)
+				if t.Failed() {
+					t.Fatalf("after step %d (%s)", step, what)
+				}
+			}
+		})
 	}
 }

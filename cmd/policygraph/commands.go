@@ -173,6 +173,10 @@ func (e environment) apply(ctx context.Context, st *graph.Store, dir string, ds 
 	fmt.Fprintf(e.stdout, "loaded %s: %d documents, %d measures, %d quads in %.2fs (%d files: %d added, %d replaced, %d removed, %d unchanged)\n",
 		dir, ds.Documents, ds.Measures, ds.Quads(), time.Since(start).Seconds(),
 		len(ds.Graphs), len(rep.Added), len(rep.Replaced), len(rep.Removed), len(rep.Unchanged))
+	for _, id := range rep.StillDeleted {
+		fmt.Fprintf(e.stderr, "policygraph: %s is in %s but was deleted through the API after that file was loaded; it stays deleted "+
+			"(the newer word) until its file changes — remove the file, or edit it to bring the plan back\n", id, dir)
+	}
 	for _, id := range rep.Kept {
 		fmt.Fprintf(e.stderr, "policygraph: %s is in %s and was also written through the API; keeping the API version, "+
 			"which is newer than the file was when last loaded (policygraph export --format yaml --out %s brings the file up to date)\n",

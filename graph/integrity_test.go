@@ -1,0 +1,135 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// TestDeleteKeepsReferencesWhole: a plan other documents refer to is not
+// deleted (issue 13: the companion kept listing a deleted plan), and a
+// cascade stores the edited referrers in the same write.
+func TestDeleteKeepsReferencesWhole(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st, _, v := loadedCopy(t, b)
+			before := export(t, st)
+			// Fuzhou's companion plan refers to the measures document three
+			// ways: the related entry, a measure supported by one of its
+			// measures, and a mention count scoped to it. These are the three
+			// errors validate reported after the delete went through.
+			const measures = "plan/fuzhou-new-infrastructure-measures-2020"
+			err := st.DeleteDocument(ctx, measures, "", nil)
+			var re *ReferencedError
+			if !errors.As(err, &re) {
+				t.Fatalf("delete of a referenced plan: %v", err)
+			}
+			var got []string
+			for _, r := range re.Referrers {
+				got = append(got, fmt.Sprintf("%s %s %s %s %v", r.Document, r.Node, r.Predicate, r.Target, r.Relation))
+			}
+			want := []string{
+				"plan/fuzhou-new-infrastructure-2020 measure/fuzhou-enterprise-support-claim " + string(schema.SupportedBy) + " measure/fuzhou-blockchain-enterprise-subsidy false",
+				"plan/fuzhou-new-infrastructure-2020 mention/fuzhou-blockchain-mentions " + string(schema.ScopeDocument) + " " + measures + " false",
+				"plan/fuzhou-new-infrastructure-2020 plan/fuzhou-new-infrastructure-2020 " + string(schema.CompanionOf) + " " + measures + " true",
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("referrers:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if export(t, st) != before {
+				t.Error("a refused delete changed the graph")
+			}
+			// A plan only related to another: the cascade stores it without
+			// its related entry, and the other plan is gone, at once.
+			src := "id: relates-to-blockchain\ncity: beijing\nissuer: beijing-government\ntitle: {en: Related}\n" +
+				"related:\n  - {plan: beijing-blockchain-2020, relation: special-plan}\nsource: interchain-pulse-2020-06\n"
+			if _, err := st.PutDocument(ctx, racePlanSource(t, v, "relates-to-blockchain", src), ""); err != nil {
+				t.Fatal(err)
+			}
+			edited := strings.Replace(src, "related:\n  - {plan: beijing-blockchain-2020, relation: special-plan}\n", "", 1)
+			cascade := func(refs []Referrer) ([]*schema.Document, error) {
+				if len(refs) != 1 || string(refs[0].Source) != src || !refs[0].Relation {
+					t.Errorf("cascade given %+v", refs)
+				}
+				return []*schema.Document{racePlanSource(t, v, "relates-to-blockchain", edited)}, nil
+			}
+			if err := st.DeleteDocument(ctx, "plan/beijing-blockchain-2020", "", cascade); err != nil {
+				t.Fatal(err)
+			}
+			out := export(t, st)
+			if strings.Contains(out, "beijing-blockchain-2020") {
+				t.Error("the deleted plan is still named")
+			}
+			if !strings.Contains(out, "<https://policygraph.org/id/plan/relates-to-blockchain> <https://policygraph.org/ns#title>") {
+				t.Error("the edited referrer is gone")
+			}
+			// A mention count scoped to a plan is no relation: a cascade
+			// must refuse it, and the store stays as it was.
+			err = st.DeleteDocument(ctx, "plan/beijing-new-infrastructure-2020", "", nil)
+			if !errors.As(err, &re) {
+				t.Fatalf("delete of a plan a count is scoped to: %v", err)
+			}
+			relations, others := 0, 0
+			for _, r := range re.Referrers {
+				if r.Relation {
+					relations++
+				} else {
+					others++
+				}
+			}
+			// Its special plan was deleted above: only the counts are left.
+			if relations != 0 || others != 5 {
+				t.Errorf("beijing's plan has %d relations and %d other referrers, want 0 and the 5 counts", relations, others)
+			}
+		})
+	}
+}
+
+// TestDeletedStaysDeleted: a file's document deleted through the API is
+// not brought back by the next load of the data directory (issue 13),
+// until its file changes.
+func TestDeletedStaysDeleted(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st, dir, _ := loadedCopy(t, b)
+			const id = "plan/beijing-blockchain-2020"
+			if err := st.DeleteDocument(ctx, id, "", nil); err != nil {
+				t.Fatal(err)
+			}
+			// Another file changes, so the directory is loaded again.
+			totals := filepath.Join(dir, "mentions", "three-plan-totals.yaml")
+			src, _ := os.ReadFile(totals)
+			if err := os.WriteFile(totals, []byte(strings.Replace(string(src), "count: 37", "count: 38", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep := apply(t, st, loadDir(t, dir))
+			if len(rep.StillDeleted) != 1 || rep.StillDeleted[0] != id || len(rep.Added) != 0 {
+				t.Errorf("reload after the delete: %+v", rep)
+			}
+			if strings.Contains(export(t, st), "beijing-blockchain-2020> <") {
+				t.Error("the deleted plan came back")
+			}
+			// Its file changes: the file is the newer word now.
+			path := filepath.Join(dir, "plans", "beijing-blockchain-2020.yaml")
+			src, _ = os.ReadFile(path)
+			if err := os.WriteFile(path, append(src, []byte("# edited after the delete\n")...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep = apply(t, st, loadDir(t, dir))
+			if len(rep.Added) != 1 || rep.Added[0] != id {
+				t.Errorf("reload after the file changed: %+v", rep)
+			}
+			if m, ok, err := st.readDocMeta(ctx, schema.GraphIRI(id)); err != nil || !ok || m.deleted != "" {
+				t.Errorf("after the file came back: %+v %v %v", m, ok, err)
+			}
+		})
+	}
+}
