@@ -3,54 +3,287 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/cayleygraph/cayley/graph"
-	"github.com/cayleygraph/cayley/graph/memstore"
+	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
 )
 
 // errReadOnly is what a query language gets if it tries to write.
 var errReadOnly = errors.New("queries cannot change the graph")
 
-// engine is the store Cayley's query languages run on: an in-memory copy
-// of one View's quads. Gizmo and GraphQL then read exactly the committed
-// version the typed endpoints answer from, with every document whole:
-// never a document half replaced, never the leftovers of a write that
-// failed or was killed, never the meta graph. They also no longer hold
+// viewStore is Cayley's QuadStore interface over one View, read only:
+// the store Gizmo and GraphQL run on. They then read exactly the
+// committed version the typed endpoints answer from, with every document
+// whole — never a document half replaced, never the leftovers of a write
+// that failed or was killed, never the meta graph — and hold nothing of
 // the store while they run, so a long query delays no write and, on
-// PostgreSQL, costs no round trip per quad. The copy is made on the first
-// query of each version.
-type engine struct {
-	mu      sync.Mutex
-	version string
-	qs      graph.QuadStore
+// PostgreSQL, costs no round trip per quad.
+//
+// It copies nothing: a value is its own reference, a quad its position in
+// the View. The View indexes quads by subject and by node object; the
+// indexes by predicate, by graph and by literal object are made on the
+// first query of a version that needs one.
+type viewStore struct {
+	v *View
+
+	once                sync.Once
+	byPred, byLabel, by map[quad.Value][]int32 // by: literal objects
 }
 
-// readOnly refuses writes to an engine copy.
-type readOnly struct{ *memstore.QuadStore }
+// valueRef is a value as Cayley's reference to it.
+type valueRef struct{ v quad.Value }
 
-func (readOnly) ApplyDeltas([]graph.Delta, graph.IgnoreOpts) error { return errReadOnly }
-func (readOnly) NewQuadWriter() (quad.WriteCloser, error)          { return nil, errReadOnly }
+func (r valueRef) Key() any { return r.v }
 
-// queryStore is the engine copy of the current View.
+// quadRef is a quad as its position in the View.
+type quadRef int32
+
+func (r quadRef) Key() any { return int32(r) }
+
+// queryStore is the query store of the current View.
 func (s *Store) queryStore(ctx context.Context) (graph.QuadStore, error) {
 	v, err := s.View(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e := &s.engine
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.qs != nil && e.version == v.Version {
-		return e.qs, nil
-	}
-	e.qs = nil // the old copy goes before the new one is made
-	quads := make([]quad.Quad, len(v.quads))
-	for i := range v.quads {
-		quads[i] = v.quad(int32(i))
-	}
-	qs := memstore.New(quads...)
-	e.qs, e.version = readOnly{qs}, v.Version
-	return e.qs, nil
+	v.engineOnce.Do(func() { v.engine = &viewStore{v: v} })
+	return v.engine, nil
 }
+
+func (s *viewStore) index() {
+	s.once.Do(func() {
+		s.byPred, s.byLabel, s.by = map[quad.Value][]int32{}, map[quad.Value][]int32{}, map[quad.Value][]int32{}
+		for i, r := range s.v.quads {
+			p, o, l := s.v.values[r[1]], s.v.values[r[2]], s.v.values[r[3]]
+			s.byPred[p] = append(s.byPred[p], int32(i))
+			s.byLabel[l] = append(s.byLabel[l], int32(i))
+			if !isNode(o) {
+				s.by[o] = append(s.by[o], int32(i))
+			}
+		}
+	})
+}
+
+// quads lists the positions of the quads with v in direction d.
+func (s *viewStore) quads(d quad.Direction, v quad.Value) []int32 {
+	switch d {
+	case quad.Subject:
+		return s.v.out[v]
+	case quad.Object:
+		if isNode(v) {
+			return s.v.in[v]
+		}
+		s.index()
+		return s.by[v]
+	case quad.Predicate:
+		s.index()
+		return s.byPred[v]
+	case quad.Label:
+		s.index()
+		return s.byLabel[v]
+	}
+	return nil
+}
+
+func (s *viewStore) ValueOf(v quad.Value) (graph.Ref, error) {
+	if v == nil {
+		return nil, nil
+	}
+	v = canonical(v)
+	for _, d := range quad.Directions {
+		if len(s.quads(d, v)) > 0 {
+			return valueRef{v}, nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *viewStore) NameOf(r graph.Ref) (quad.Value, error) {
+	if vr, ok := r.(valueRef); ok {
+		return vr.v, nil
+	}
+	return nil, nil
+}
+
+func (s *viewStore) Quad(r graph.Ref) (quad.Quad, error) {
+	i, ok := r.(quadRef)
+	if !ok || int(i) >= len(s.v.quads) {
+		return quad.Quad{}, fmt.Errorf("no quad %v", r)
+	}
+	return s.v.quad(int32(i)), nil
+}
+
+func (s *viewStore) QuadIterator(d quad.Direction, r graph.Ref) iterator.Shape {
+	vr, ok := r.(valueRef)
+	if !ok {
+		return iterator.NewNull()
+	}
+	return &positions{list: s.quads(d, vr.v)}
+}
+
+func (s *viewStore) QuadIteratorSize(_ context.Context, d quad.Direction, r graph.Ref) (refs.Size, error) {
+	vr, ok := r.(valueRef)
+	if !ok {
+		return refs.Size{Exact: true}, nil
+	}
+	return refs.Size{Value: int64(len(s.quads(d, vr.v))), Exact: true}, nil
+}
+
+func (s *viewStore) QuadDirection(r graph.Ref, d quad.Direction) (graph.Ref, error) {
+	i, ok := r.(quadRef)
+	if !ok || int(i) >= len(s.v.quads) {
+		return nil, nil
+	}
+	var at int
+	switch d {
+	case quad.Subject:
+		at = 0
+	case quad.Predicate:
+		at = 1
+	case quad.Object:
+		at = 2
+	case quad.Label:
+		at = 3
+	default:
+		return nil, nil
+	}
+	return valueRef{s.v.values[s.v.quads[i][at]]}, nil
+}
+
+func (s *viewStore) Stats(context.Context, bool) (graph.Stats, error) {
+	return graph.Stats{
+		Nodes: refs.Size{Value: int64(len(s.v.values)), Exact: true},
+		Quads: refs.Size{Value: int64(len(s.v.quads)), Exact: true},
+	}, nil
+}
+
+func (s *viewStore) NodesAllIterator() iterator.Shape {
+	all := make([]graph.Ref, len(s.v.values))
+	for i, v := range s.v.values {
+		all[i] = valueRef{v}
+	}
+	return iterator.NewFixed(all...)
+}
+
+func (s *viewStore) QuadsAllIterator() iterator.Shape { return &positions{all: len(s.v.quads)} }
+
+func (s *viewStore) ApplyDeltas([]graph.Delta, graph.IgnoreOpts) error { return errReadOnly }
+func (s *viewStore) NewQuadWriter() (quad.WriteCloser, error)          { return nil, errReadOnly }
+func (s *viewStore) Close() error                                      { return nil }
+
+// positions is an iterator over quads of the View: those at list, or the
+// first all of them.
+type positions struct {
+	list []int32
+	all  int
+}
+
+func (p *positions) size() int {
+	if p.list != nil {
+		return len(p.list)
+	}
+	return p.all
+}
+
+func (p *positions) at(i int) quadRef {
+	if p.list != nil {
+		return quadRef(p.list[i])
+	}
+	return quadRef(i)
+}
+
+func (p *positions) String() string { return fmt.Sprintf("ViewQuads(%d)", p.size()) }
+
+func (p *positions) Iterate() iterator.Scanner { return &positionsNext{p: p, i: -1} }
+
+func (p *positions) Lookup() iterator.Index {
+	c := &positionsContains{p: p}
+	if p.list != nil && len(p.list) > 16 {
+		c.set = make(map[int32]bool, len(p.list))
+		for _, i := range p.list {
+			c.set[i] = true
+		}
+	}
+	return c
+}
+
+func (p *positions) Stats(context.Context) (iterator.Costs, error) {
+	return iterator.Costs{ContainsCost: 1, NextCost: 1, Size: refs.Size{Value: int64(p.size()), Exact: true}}, nil
+}
+
+func (p *positions) Optimize(context.Context) (iterator.Shape, bool) {
+	if p.size() == 0 {
+		return iterator.NewNull(), true
+	}
+	return p, false
+}
+
+func (p *positions) SubIterators() []iterator.Shape { return nil }
+
+type positionsNext struct {
+	p *positions
+	i int
+}
+
+func (it *positionsNext) Next(ctx context.Context) bool {
+	if it.i+1 >= it.p.size() || (it.i%1024 == 0 && ctx.Err() != nil) {
+		it.i = it.p.size()
+		return false
+	}
+	it.i++
+	return true
+}
+
+func (it *positionsNext) Result() graph.Ref {
+	if it.i < 0 || it.i >= it.p.size() {
+		return nil
+	}
+	return it.p.at(it.i)
+}
+
+func (it *positionsNext) NextPath(context.Context) bool   { return false }
+func (it *positionsNext) TagResults(map[string]graph.Ref) {}
+func (it *positionsNext) Err() error                      { return nil }
+func (it *positionsNext) Close() error                    { return nil }
+func (it *positionsNext) String() string                  { return it.p.String() }
+
+type positionsContains struct {
+	p      *positions
+	set    map[int32]bool
+	result graph.Ref
+}
+
+func (it *positionsContains) Contains(_ context.Context, r graph.Ref) bool {
+	i, ok := r.(quadRef)
+	found := false
+	switch {
+	case !ok:
+	case it.p.list == nil:
+		found = int(i) >= 0 && int(i) < it.p.all
+	case it.set != nil:
+		found = it.set[int32(i)]
+	default:
+		for _, x := range it.p.list {
+			if x == int32(i) {
+				found = true
+				break
+			}
+		}
+	}
+	it.result = nil
+	if found {
+		it.result = r
+	}
+	return found
+}
+
+func (it *positionsContains) Result() graph.Ref               { return it.result }
+func (it *positionsContains) NextPath(context.Context) bool   { return false }
+func (it *positionsContains) TagResults(map[string]graph.Ref) {}
+func (it *positionsContains) Err() error                      { return nil }
+func (it *positionsContains) Close() error                    { return nil }
+func (it *positionsContains) String() string                  { return it.p.String() }

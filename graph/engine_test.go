@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/memstore"
+	"github.com/cayleygraph/cayley/query"
+	"github.com/cayleygraph/quad"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
 )
@@ -111,4 +117,73 @@ func genRace(id string, n int) string {
 		src += fmt.Sprintf("  - id: %s-%d-%d\n    kind: action\n    title: Measure %d\n    technologies: [{id: blockchain, basis: explicit}]\n    evidence: {section: s, summary: Measure %d.}\n", id, n, m, m, m)
 	}
 	return src
+}
+
+// TestViewStoreAnswersAsCayleysOwn: Gizmo and GraphQL over the View give
+// the answers Cayley's own memory store gives over the same quads.
+func TestViewStoreAnswersAsCayleysOwn(t *testing.T) {
+	ctx := context.Background()
+	st, _, v := loadedCopy(t, backend{"memory", func(*testing.T) Config { return Config{Backend: "memory"} }})
+	quads := make([]quad.Quad, len(v.quads))
+	for i := range v.quads {
+		quads[i] = v.quad(int32(i))
+	}
+	ref := memstore.New(quads...)
+	tech, dom := schema.Technology.IRI("blockchain"), schema.Domain.IRI("finance")
+	queries := []struct{ lang, src string }{
+		{"gizmo", fmt.Sprintf(`g.V("%s").In("%s").Has("%s", "%s").Out("%s").Unique().All()`, tech, schema.UsesTechnology, schema.AppliesTo, dom, schema.InCity)},
+		{"gizmo", fmt.Sprintf(`g.V("%s").Out().All()`, schema.City.IRI("fuzhou"))},
+		{"gizmo", fmt.Sprintf(`g.V("%s").In().Tag("x").Out("%s").All()`, schema.City.IRI("beijing"), schema.Title)},
+		{"gizmo", fmt.Sprintf(`g.V().Has("%s", "%s").Count()`, schema.TypeOf, schema.Measure.ClassIRI())},
+		{"gizmo", fmt.Sprintf(`g.V().Has("%s", "action").Count()`, schema.Kind)},
+		{"gizmo", `g.V().Count()`},
+		{"gizmo", fmt.Sprintf(`g.V("%s").Both().Both().Unique().Count()`, tech)},
+		{"gizmo", fmt.Sprintf(`g.V("%s").LabelContext("%s").In().All()`, tech, schema.GraphIRI("plan/fuzhou-new-infrastructure-2020"))},
+		{"gizmo", fmt.Sprintf(`g.V("%s").In("%s").Except(g.V("%s").In("%s")).Count()`, tech, schema.UsesTechnology, dom, schema.AppliesTo)},
+		{"graphql", fmt.Sprintf(`{ nodes(id: "%s") { id name: <%s> @opt } }`, tech, schema.Name)},
+	}
+	for _, q := range queries {
+		got, _, err := st.Query(ctx, q.lang, q.src, 100000)
+		if err != nil {
+			t.Errorf("%s: %v", q.src, err)
+			continue
+		}
+		want, err := runOn(ctx, ref, q.lang, q.src)
+		if err != nil {
+			t.Fatalf("%s on Cayley's store: %v", q.src, err)
+		}
+		if g, w := sortedJSON(got), sortedJSON(want); g != w {
+			t.Errorf("%s\n got  %s\n want %s", q.src, g, w)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: no answer to compare", q.src)
+		}
+	}
+}
+
+func runOn(ctx context.Context, qs graph.QuadStore, language, src string) ([]any, error) {
+	col := query.JSONLD
+	if language == "graphql" {
+		col = query.JSON
+	}
+	it, err := query.GetLanguage(language).Session(qs).Execute(ctx, src, query.Options{Collation: col, Limit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []any
+	for it.Next(ctx) {
+		out = append(out, it.Result())
+	}
+	return out, it.Err()
+}
+
+func sortedJSON(rows []any) string {
+	s := make([]string, len(rows))
+	for i, r := range rows {
+		b, _ := json.Marshal(r)
+		s[i] = string(b)
+	}
+	sort.Strings(s)
+	return strings.Join(s, "\n")
 }

@@ -75,8 +75,6 @@ type Store struct {
 	mem *sync.RWMutex
 	// kv marks Cayley's key-value backends, whose mixed transactions need pins.
 	kv bool
-	// engine is the copy Cayley's query languages run on (see engine).
-	engine engine
 	// sql reads values in bulk on PostgreSQL (see sqlValues); nil elsewhere.
 	sql *sqlValues
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cayleygraph/quad"
 
@@ -46,6 +47,11 @@ type View struct {
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
 	byCity       map[string][]*Measure
+
+	// engine is the View as Cayley's query languages read it (see
+	// viewStore), made on the first query.
+	engineOnce sync.Once
+	engine     *viewStore
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
