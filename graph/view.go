@@ -46,6 +46,11 @@ type View struct {
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
 	byCity       map[string][]*Measure
+
+	// concepts and places are the technology hierarchy (Broader) and the
+	// jurisdiction hierarchy (Within): a question about one includes
+	// everything under it.
+	concepts, places hierarchy
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
@@ -54,6 +59,8 @@ type Entity struct {
 	Type    schema.Type         `json:"type"`
 	Names   map[string]string   `json:"names"`
 	Aliases map[string][]string `json:"aliases,omitempty"`
+	// Broader is a technology concept's broader concept ("" at the top).
+	Broader string `json:"broader,omitempty"`
 }
 
 // Name is the entity's name in lang, falling back to English and then the id.
@@ -67,12 +74,16 @@ func (e *Entity) Name(lang string) string {
 	return e.ID
 }
 
-// City is a city with its administrative code and plans.
+// City is a jurisdiction (the nation, a province, a municipality or a
+// city) with its administrative code, the jurisdiction it lies within,
+// and its own plans.
 type City struct {
 	Entity
-	Code     string   `json:"code"`
-	Province string   `json:"province"`
-	Plans    []string `json:"plans"`
+	Level    schema.Level `json:"level"`
+	Code     string       `json:"code"`
+	Province string       `json:"province"`
+	Parent   string       `json:"parent,omitempty"`
+	Plans    []string     `json:"plans"`
 }
 
 // Evidence is where a fact comes from.
@@ -358,11 +369,15 @@ func newView(qs []quad.Quad, version string) *View {
 		var rec any
 		switch t {
 		case schema.City:
-			c := &City{Entity: p.entity(t, id), Code: p.str(schema.Code), Province: p.id(schema.InProvince), Plans: p.ids(schema.HasPlan)}
+			c := &City{Entity: p.entity(t, id), Level: schema.Level(p.str(schema.LevelOf)), Code: p.str(schema.Code),
+				Province: p.id(schema.InProvince), Parent: p.id(schema.Within), Plans: p.ids(schema.HasPlan)}
 			v.Cities = append(v.Cities, c)
 			rec = c
 		case schema.Province, schema.Technology, schema.Domain, schema.Organization:
 			e := p.entity(t, id)
+			if t == schema.Technology {
+				e.Broader = p.id(schema.Broader)
+			}
 			switch t {
 			case schema.Province:
 				v.Provinces = append(v.Provinces, &e)
@@ -471,6 +486,13 @@ func newView(qs []quad.Quad, version string) *View {
 				in.Measure, in.Plan = m.ID, m.Plan
 			}
 		}
+	}
+	v.concepts, v.places = hierarchy{}, hierarchy{}
+	for _, t := range v.Technologies {
+		v.concepts.add(t.ID, t.Broader)
+	}
+	for _, c := range v.Cities {
+		v.places.add(c.ID, c.Parent)
 	}
 	v.names = newNameIndex(v)
 	return v

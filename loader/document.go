@@ -49,11 +49,17 @@ type ProvinceDef struct {
 	Aliases Aliases `yaml:"aliases,omitempty"`
 }
 
-// CityDef is a city with its GB/T 2260 code and province.
+// CityDef is a jurisdiction that issues plans (kept in the cities section,
+// whatever its level): the nation, a province, a municipality or a city,
+// with its GB/T 2260 code, the province-level division it lies in and the
+// jurisdiction directly above it. Only the nation has no code, province
+// or parent.
 type CityDef struct {
 	ID       string  `yaml:"id" pg:"required"`
-	Code     string  `yaml:"code" pg:"required"`
-	Province string  `yaml:"province" pg:"required"`
+	Level    string  `yaml:"level" pg:"required"`
+	Code     string  `yaml:"code,omitempty"`
+	Province string  `yaml:"province,omitempty"`
+	Parent   string  `yaml:"parent,omitempty"`
 	Names    Names   `yaml:"names" pg:"required"`
 	Aliases  Aliases `yaml:"aliases,omitempty"`
 }

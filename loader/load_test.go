@@ -189,22 +189,52 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name:  "alias taken by another entity",
 			edits: map[string][2]string{vocab: {"names: {en: Finance, zh: 金融, ja: 金融}", "names: {en: Finance, zh: 金融, ja: 金融}\n  - id: banking\n    names: {en: Banking, zh: 金融, ja: 銀行}"}},
-			want:  []string{`vocabulary/terms.yaml:25:26: domains[1].names.zh: "金融" is already a name of domain "finance"`},
+			want:  []string{`vocabulary/terms.yaml:36:26: domains[1].names.zh: "金融" is already a name of domain "finance"`},
 		},
 		{
 			name:  "unknown broader concept",
 			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: blockchain\n    broader: new-tech\n"}},
-			want:  []string{`vocabulary/terms.yaml:19:14: technologies[0].broader: unknown technology "new-tech"`},
+			want:  []string{`vocabulary/terms.yaml:30:14: technologies[0].broader: unknown technology "new-tech"`},
 		},
 		{
 			name:  "cycle of broader concepts",
 			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: ledger\n    broader: blockchain\n    names: {en: Ledger, zh: 账本, ja: 台帳}\n  - id: blockchain\n    broader: ledger\n"}},
-			want:  []string{`vocabulary/terms.yaml:22:14: technologies[1].broader: broader concepts form a cycle: blockchain → ledger → blockchain`},
+			want:  []string{`vocabulary/terms.yaml:33:14: technologies[1].broader: broader concepts form a cycle: blockchain → ledger → blockchain`},
 		},
 		{
 			name:  "a domain with a broader concept",
 			edits: map[string][2]string{vocab: {"  - id: finance\n", "  - id: finance\n    broader: blockchain\n"}},
-			want:  []string{`vocabulary/terms.yaml:23:14: domains[0].broader: domains have no hierarchy: only technologies take a broader concept`},
+			want:  []string{`vocabulary/terms.yaml:34:14: domains[0].broader: domains have no hierarchy: only technologies take a broader concept`},
+		},
+		{
+			name:  "unknown level",
+			edits: map[string][2]string{vocab: {"    level: city\n", "    level: town\n"}},
+			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: unknown level "town": use one of nation, province, municipality, city`},
+		},
+		{
+			name:  "empty level",
+			edits: map[string][2]string{vocab: {"    level: city\n", "    level: \"\"\n"}},
+			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: empty level: use one of nation, province, municipality, city`},
+		},
+		{
+			name:  "a city without a parent",
+			edits: map[string][2]string{vocab: {"    parent: fujian\n", ""}},
+			want:  []string{`vocabulary/terms.yaml:22:5: cities[2].parent: a jurisdiction of level "city" needs a parent`},
+		},
+		{
+			name:  "a parent of the wrong level",
+			edits: map[string][2]string{vocab: {"    parent: fujian\n", "    parent: china\n"}},
+			want:  []string{`vocabulary/terms.yaml:26:13: cities[2].parent: a jurisdiction of level city lies within one of level province, but "china" is of level nation`},
+		},
+		{
+			name:  "a code outside the parent's",
+			edits: map[string][2]string{vocab: {`code: "350100"`, `code: "440300"`}},
+			want:  []string{`vocabulary/terms.yaml:24:11: cities[2].code: code 440300 does not lie in the code 350000 of its parent "fujian"`},
+		},
+		{
+			name:  "the nation with a parent",
+			edits: map[string][2]string{vocab: {"    level: nation\n", "    level: nation\n    parent: fujian\n"}},
+			want:  []string{`vocabulary/terms.yaml:21:13: cities[1].parent: the nation has no parent`},
 		},
 		{
 			name: "several errors at once",

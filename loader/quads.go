@@ -87,7 +87,13 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		e.names(n, schema.Name, c.Names)
 		e.aliases(n, c.Aliases)
 		e.str(n, schema.Code, c.Code)
-		e.add(n, schema.InProvince, schema.Province.IRI(c.Province))
+		e.str(n, schema.LevelOf, c.Level)
+		if c.Province != "" {
+			e.add(n, schema.InProvince, schema.Province.IRI(c.Province))
+		}
+		if c.Parent != "" {
+			e.add(n, schema.Within, schema.City.IRI(c.Parent))
+		}
 	}
 	for _, t := range v.Technologies {
 		n := e.node(schema.Technology, t.ID)

@@ -25,9 +25,12 @@ type Type string
 
 // The node types.
 const (
-	// City is a city that publishes plans, with its GB/T 2260 code.
+	// City is a jurisdiction that issues plans, at any Level: the nation, a
+	// province, a municipality or a city, with its GB/T 2260 code and the
+	// jurisdiction above it. The type keeps the short name "city" that the
+	// API's parameters and ids have always used.
 	City Type = "city"
-	// Province is the province-level unit a city belongs to.
+	// Province is the province-level division a jurisdiction lies in.
 	Province Type = "province"
 	// Plan is one policy document (an action plan, a measures document).
 	Plan Type = "plan"
@@ -119,8 +122,13 @@ var (
 	Alias = pred("alias")
 	// Code is an identifier from an outside standard (GB/T 2260 for cities).
 	Code = pred("code")
-	// InProvince links a city to its province-level parent.
+	// InProvince links a jurisdiction to the province-level division it lies in.
 	InProvince = pred("inProvince")
+	// LevelOf is a jurisdiction's level (a string: one of Levels).
+	LevelOf = pred("level")
+	// Within links a jurisdiction to the one directly above it (a city to
+	// its province, a province or municipality to the nation).
+	Within = pred("within")
 	// Broader links a technology concept to the one concept directly above
 	// it (5g to communication-network-infrastructure to
 	// information-infrastructure). It is SKOS's broader, so that the

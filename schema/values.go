@@ -64,5 +64,23 @@ func RelationPredicate(r Relation) Predicate {
 	return CompanionOf
 }
 
+// Level is how high a jurisdiction stands.
+type Level string
+
+const (
+	// Nation is the country (the NDRC's plans are national).
+	Nation Level = "nation"
+	// ProvinceLevel is a province or autonomous region.
+	ProvinceLevel Level = "province"
+	// Municipality is a municipality directly under the central government
+	// (直辖市: Beijing, Shanghai, Tianjin, Chongqing), province-level itself.
+	Municipality Level = "municipality"
+	// CityLevel is a prefecture-level city (or a sub-provincial one).
+	CityLevel Level = "city"
+)
+
+// Levels lists every level, highest first.
+var Levels = []Level{Nation, ProvinceLevel, Municipality, CityLevel}
+
 // Languages are the language tags names and aliases carry.
 var Languages = []string{"en", "zh", "zh-Hant", "ja"}

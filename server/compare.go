@@ -15,6 +15,7 @@ var cellColumns = []column[graph.Cell]{
 	{"city", func(x graph.Cell) string { return x.City }},
 	{"basis", func(x graph.Cell) string { return string(x.Basis) }},
 	{"measures", func(x graph.Cell) string { return list(x.Measures) }},
+	{"matched", func(x graph.Cell) string { return list(x.Matched) }},
 }
 
 // compare answers the domains × cities matrix for one technology: as JSON
@@ -65,6 +66,7 @@ func (s *Server) compare() gin.HandlerFunc {
 			return
 		}
 		mx := v.Compare(cities, tech, b)
+		coverageFields(c, mx.Coverage)
 		if asCSV {
 			writeCSV(c, mx.Cells, cellColumns)
 			return

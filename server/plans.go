@@ -40,8 +40,12 @@ var planColumns = []column[*graph.Plan]{
 
 // plans lists the plan documents, optionally of one city.
 func (s *Server) plans() gin.HandlerFunc {
-	return rowsHandler(s, planColumns, func(c *gin.Context, v *graph.View) ([]*graph.Plan, error) {
+	return withCoverage(s, planColumns, func(c *gin.Context, v *graph.View) ([]*graph.Plan, []graph.CoverageNote, error) {
 		city, err := entity(c, v, "city", schema.City)
-		return v.PlansOf(city), err
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := v.PlansOf(city)
+		return rows, v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }
