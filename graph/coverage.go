@@ -14,8 +14,9 @@ const (
 	// NoPlans: the graph holds no plan of the jurisdiction (or of one
 	// within it), so an empty answer says nothing about its policy.
 	NoPlans = "no_plans"
-	// MentionsOnly: the jurisdiction's documents are counted naming the
-	// technology, but no measure of the graph links it there.
+	// MentionsOnly: a mention count of the technology (above zero) covers
+	// the jurisdiction or its documents, but no measure of the graph links
+	// it there.
 	MentionsOnly = "mentions_only"
 )
 
@@ -53,6 +54,9 @@ func (v *View) Coverage(f MeasureFilter, answered []string) []CoverageNote {
 	// Which jurisdictions each count covers, kept to those asked about.
 	counted := map[string][]string{}
 	for _, m := range v.MentionsOf(f.Technology, f.City) {
+		if m.Count == 0 {
+			continue // a count of none is the graph saying the documents do not name it
+		}
 		covered := map[string]bool{}
 		for _, c := range m.Cities {
 			covered[c] = true
@@ -79,7 +83,7 @@ func (v *View) Coverage(f MeasureFilter, answered []string) []CoverageNote {
 			what += " applied to " + f.Domain
 		}
 		out = append(out, CoverageNote{City: c, Status: MentionsOnly, Mentions: ms, Note: fmt.Sprintf(
-			"no measure of %s in the graph links %s, although mention counts record its documents naming it (%s): its plans speak of it without a measure recorded here",
+			"no measure of %s in the graph links %s, although mention counts whose scope includes it record the technology (%s): its documents may speak of it without a measure recorded here",
 			v.placeName(c), what, strings.Join(ms, ", "))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].City < out[j].City })

@@ -152,6 +152,10 @@ func TestCoverage(t *testing.T) {
 	if notes := v.Coverage(MeasureFilter{City: "fuzhou", Technology: "uhv"}, nil); len(notes) != 0 {
 		t.Errorf("fuzhou, uhv: %+v", notes)
 	}
+	// Shanghai's plan is counted naming blockchain zero times: no note.
+	if notes := v.Coverage(MeasureFilter{Technology: "blockchain", Basis: "explicit"}, []string{"beijing", "fuzhou"}); len(notes) != 0 {
+		t.Errorf("a count of zero made a note: %+v", notes)
+	}
 	if notes := v.Coverage(MeasureFilter{City: "fujian"}, nil); len(notes) != 0 {
 		t.Errorf("fujian has Fuzhou's plans: %+v", notes)
 	}

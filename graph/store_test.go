@@ -384,7 +384,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(v.Plans) != 5 || len(v.Cities) != 14 {
+			if len(v.Plans) != 7 || len(v.Cities) != 14 {
 				t.Errorf("view of the imported graph: %d plans, %d cities", len(v.Plans), len(v.Cities))
 			}
 			// Backends list quads in different orders; the records built

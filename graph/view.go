@@ -108,6 +108,8 @@ type Plan struct {
 	City        string            `json:"city"`
 	Titles      map[string]string `json:"titles"`
 	Issuer      string            `json:"issuer"`
+	Number      string            `json:"document_number,omitempty"`
+	Signed      string            `json:"signed,omitempty"`
 	Adopted     string            `json:"adopted,omitempty"`
 	Published   string            `json:"published,omitempty"`
 	Reviewed    string            `json:"reviewed,omitempty"`
@@ -180,6 +182,7 @@ type Source struct {
 	Written  string `json:"written,omitempty"`
 	Language string `json:"language,omitempty"`
 	Location string `json:"location,omitempty"`
+	Address  string `json:"address,omitempty"`
 	Note     string `json:"note,omitempty"`
 }
 
@@ -391,7 +394,7 @@ func newView(qs []quad.Quad, version string) *View {
 			rec = &e
 		case schema.Source:
 			src := &Source{Entity: p.entity(t, id), Author: p.str(schema.Author), Written: p.str(schema.Written),
-				Language: p.str(schema.Language), Location: p.str(schema.Location), Note: p.str(schema.Note)}
+				Language: p.str(schema.Language), Location: p.str(schema.Location), Address: p.str(schema.Address), Note: p.str(schema.Note)}
 			v.Sources = append(v.Sources, src)
 			rec = src
 		case schema.Scope:
@@ -401,7 +404,7 @@ func newView(qs []quad.Quad, version string) *View {
 			rec = sc
 		case schema.Plan:
 			pl := &Plan{ID: id, Titles: p.langs(schema.Title), Issuer: p.id(schema.IssuedBy),
-				Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
+				Number: p.str(schema.DocumentNumber), Signed: p.str(schema.Signed), Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
 				Evidence: p.evidence(), Measures: p.ids(schema.HasMeasure), Related: []Relation{}}
 			pl.PeriodStart, _ = p.int(schema.PeriodStart)
 			pl.PeriodEnd, _ = p.int(schema.PeriodEnd)

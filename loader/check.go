@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -273,6 +274,11 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 	for i := range v.Sources {
 		s := &v.Sources[i]
 		c.checkNames(f, schema.Source, s.ID, s.Names, nil, fmt.Sprintf("sources[%d]", i), []string{"en"})
+		if s.Address != "" {
+			if u, err := url.Parse(s.Address); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				c.errorf(f, &s.Address, fmt.Sprintf("sources[%d].address", i), "bad address %q: write the page's http or https address", s.Address)
+			}
+		}
 	}
 	for i := range v.Organizations {
 		o := &v.Organizations[i]
@@ -430,6 +436,7 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 	if p.Title != nil && len(p.Title) == 0 {
 		c.errorf(f, &p.Title, "title", "a plan needs a title in at least one language")
 	}
+	c.date(f, &p.Signed, "signed")
 	c.date(f, &p.Adopted, "adopted")
 	c.date(f, &p.Published, "published")
 	c.date(f, &p.Reviewed, "reviewed")

@@ -31,7 +31,9 @@ type SourceDef struct {
 	Written  string `yaml:"written,omitempty"`
 	Language string `yaml:"language,omitempty"`
 	Location string `yaml:"location,omitempty"`
-	Note     string `yaml:"note,omitempty"`
+	// Address is the http(s) address of the source as published.
+	Address string `yaml:"address,omitempty"`
+	Note    string `yaml:"note,omitempty"`
 }
 
 // OrganizationDef is an issuer of documents.
@@ -115,10 +117,15 @@ type Related struct {
 
 // PlanFile is one policy document with its measures and mention counts.
 type PlanFile struct {
-	ID        string       `yaml:"id" pg:"required"`
-	City      string       `yaml:"city" pg:"required"`
-	Issuer    string       `yaml:"issuer" pg:"required"`
-	Title     Names        `yaml:"title" pg:"required"`
+	ID   string `yaml:"id" pg:"required"`
+	City string `yaml:"city" pg:"required"`
+	// Issuer is the issuing body; absent when the source does not say.
+	Issuer string `yaml:"issuer,omitempty"`
+	Title  Names  `yaml:"title" pg:"required"`
+	// DocumentNumber is the issuing number (发文字号) the document bears.
+	DocumentNumber string `yaml:"document_number,omitempty"`
+	// Signed is the date the document bears (成文日期).
+	Signed    string       `yaml:"signed,omitempty"`
 	Adopted   string       `yaml:"adopted,omitempty"`
 	Published string       `yaml:"published,omitempty"`
 	Reviewed  string       `yaml:"reviewed,omitempty"`

@@ -140,8 +140,8 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name:  "missing required key",
-			edits: map[string][2]string{plan: {"issuer: city-government\n", ""}},
-			want:  []string{`plans/plan-a.yaml:1:1: missing required key "issuer"`},
+			edits: map[string][2]string{plan: {"city: fuzhou\n", ""}},
+			want:  []string{`plans/plan-a.yaml:1:1: missing required key "city"`},
 		},
 		{
 			name:  "unknown technology with suggestion",
@@ -205,6 +205,16 @@ func TestLoadErrors(t *testing.T) {
 			name:  "a domain with a broader concept",
 			edits: map[string][2]string{vocab: {"  - id: finance\n", "  - id: finance\n    broader: blockchain\n"}},
 			want:  []string{`vocabulary/terms.yaml:34:14: domains[0].broader: domains have no hierarchy: only technologies take a broader concept`},
+		},
+		{
+			name:  "a source address that is no web address",
+			edits: map[string][2]string{vocab: {"    names: {en: An article}\n", "    names: {en: An article}\n    address: ftp://example.org/a\n"}},
+			want:  []string{`vocabulary/terms.yaml:5:14: sources[0].address: bad address "ftp://example.org/a": write the page's http or https address`},
+		},
+		{
+			name:  "bad signing date",
+			edits: map[string][2]string{plan: {"published: 2020-06-02", "signed: 2020-02-30\npublished: 2020-06-02"}},
+			want:  []string{`plans/plan-a.yaml:5:9: signed: bad date "2020-02-30": write YYYY-MM-DD with a real month and day`},
 		},
 		{
 			name:  "unknown level",

@@ -141,6 +141,10 @@ var (
 	Title = pred("title")
 	// IssuedBy links a document to the organization that issued it.
 	IssuedBy = pred("issuedBy")
+	// DocumentNumber is a document's issuing number (发文字号, e.g. 沪府〔2020〕27号).
+	DocumentNumber = pred("documentNumber")
+	// Signed is the date (xsd:date) a document bears (成文日期).
+	Signed = pred("signed")
 	// Adopted is the date (xsd:date) a plan was passed by a meeting.
 	Adopted = pred("adopted")
 	// Published is the date (xsd:date) a plan was made public.
@@ -224,6 +228,9 @@ var (
 	Written = pred("written")
 	// Location is where a copy of a source is kept (a path or URL string).
 	Location = pred("location")
+	// Address is the web address (an IRI) of a source as published, so
+	// that a reader can open the original.
+	Address = pred("address")
 
 	// DefinedBy links a scope to the organization that defined it.
 	DefinedBy = pred("definedBy")

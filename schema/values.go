@@ -38,10 +38,12 @@ const (
 	Comparison MeasureKind = "comparison"
 	// Draft is a measure proposed by extraction, to be reviewed.
 	Draft MeasureKind = "draft"
+	// Goal is a target a plan sets (what it will have built by when).
+	Goal MeasureKind = "goal"
 )
 
 // MeasureKinds lists every measure kind.
-var MeasureKinds = []MeasureKind{Action, Comparison, Draft}
+var MeasureKinds = []MeasureKind{Action, Comparison, Draft, Goal}
 
 // Relation is how one plan relates to another.
 type Relation string

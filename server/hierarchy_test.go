@@ -177,3 +177,40 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestPlanFacts: the facts a real plan's page states reach the API: its
+// number, signing and publication dates and the address of its source;
+// an issuer the source does not name stays empty.
+func TestPlanFacts(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	res := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city="+url.QueryEscape("浙江省")), http.StatusOK)
+	if res.Total != 1 {
+		t.Fatalf("plans in zhejiang: %+v", res.Rows)
+	}
+	p := res.Rows[0]
+	if p.ID != "shaoxing-new-infrastructure-2020" || p.City != "shaoxing" || p.Number != "绍政办发〔2020〕48号" || p.Signed != "2020-12-25" || p.Published != "2020-12-30" || p.Issuer != "shaoxing-government-office" {
+		t.Errorf("shaoxing's plan: %+v", p)
+	}
+	if p.Evidence.Offset == nil || p.Evidence.OffsetEnd == nil || *p.Evidence.OffsetEnd <= *p.Evidence.Offset {
+		t.Errorf("evidence without a passage: %+v", p.Evidence)
+	}
+	nation := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city=china"), http.StatusOK)
+	var national *graph.Plan
+	for i, r := range nation.Rows {
+		if r.City == "china" {
+			national = &nation.Rows[i]
+		}
+	}
+	if national == nil || national.Issuer != "" || national.PeriodStart != 2021 || national.PeriodEnd != 2025 {
+		t.Errorf("the national plan: %+v", national)
+	}
+	w := get(t, s, "/v1/plans?city=shaoxing&format=csv")
+	recs := parseCSV(t, w)
+	if n := len(recs[0]); recs[0][n-2] != "document_number" || recs[1][n-2] != "绍政办发〔2020〕48号" || recs[1][n-1] != "2020-12-25" {
+		t.Errorf("plans CSV: %v", recs)
+	}
+	node := mustJSON(t, decode[map[string]any](t, get(t, s, "/v1/nodes/source/"+p.Evidence.Source), http.StatusOK))
+	if !strings.Contains(node, "http://www.sx.gov.cn/") {
+		t.Errorf("the source's node has no address: %s", node)
+	}
+}

@@ -36,6 +36,8 @@ var planColumns = []column[*graph.Plan]{
 	}},
 	{"measures", func(p *graph.Plan) string { return list(p.Measures) }},
 	{"source", func(p *graph.Plan) string { return p.Evidence.Source }},
+	{"document_number", func(p *graph.Plan) string { return p.Number }},
+	{"signed", func(p *graph.Plan) string { return p.Signed }},
 }
 
 // plans lists the plan documents, optionally of one city.

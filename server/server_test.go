@@ -203,8 +203,8 @@ func TestPlans(t *testing.T) {
 		t.Errorf("Shanghai's plan: %+v", sh.Rows)
 	}
 	all := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
-	if all.Total != 5 {
-		t.Errorf("%d plans, want 5", all.Total)
+	if all.Total != 7 {
+		t.Errorf("%d plans, want 7", all.Total)
 	}
 }
 
