@@ -51,8 +51,12 @@ func (s *Server) compare() gin.HandlerFunc {
 				cities = append(cities, id)
 			}
 		} else {
+			// Every jurisdiction with plans of its own: a nation or province
+			// column would repeat its cities' measures.
 			for _, city := range v.Cities {
-				cities = append(cities, city.ID)
+				if len(city.Plans) > 0 {
+					cities = append(cities, city.ID)
+				}
 			}
 		}
 		b, err := basis(c)

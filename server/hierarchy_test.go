@@ -214,3 +214,13 @@ func TestPlanFacts(t *testing.T) {
 		t.Errorf("the source's node has no address: %s", node)
 	}
 }
+
+// TestCompareDefaultColumns: without cities, compare has one column per
+// jurisdiction with plans of its own, not one per level above them.
+func TestCompareDefaultColumns(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	mx := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
+	if !slices.Equal(mx.Cities, []string{"beijing", "china", "fuzhou", "shanghai", "shaoxing"}) {
+		t.Errorf("columns %v", mx.Cities)
+	}
+}
