@@ -8,7 +8,10 @@ import (
 )
 
 // MeasureFilter selects measures; empty fields select everything. Ids are
-// resolved ids, not names.
+// resolved ids, not names. Technology is a concept and selects every
+// concept under it (information-infrastructure selects 5g, data-center,
+// …); City is a jurisdiction and selects every jurisdiction within it
+// (fujian selects fuzhou).
 type MeasureFilter struct {
 	City, Plan, Technology, Domain string
 	// Basis keeps only measures whose link to Technology (or to any
@@ -16,64 +19,113 @@ type MeasureFilter struct {
 	Basis schema.Basis
 }
 
+// measureQuery is a MeasureFilter with its concept and jurisdiction expanded.
+type measureQuery struct {
+	MeasureFilter
+	techs, places map[string]bool // nil: any
+}
+
+func (v *View) compile(f MeasureFilter) measureQuery {
+	return measureQuery{MeasureFilter: f, techs: v.concepts.set(f.Technology), places: v.places.set(f.City)}
+}
+
 // basisRank orders bases strongest first.
 func basisRank(b schema.Basis) int { return slices.Index(schema.Bases, b) }
 
-// matchBasis is the strongest basis of m's technology links that pass f,
-// and whether any does. With neither a technology nor a basis in f, a
+// match is the strongest basis of m's technology links that pass q, the
+// concepts of those links (sorted; nil when q names no technology), and
+// whether any link passes. With neither a technology nor a basis in q, a
 // measure without technologies passes with basis "".
-func (f MeasureFilter) matchBasis(m *Measure) (schema.Basis, bool) {
+func (q measureQuery) match(m *Measure) (schema.Basis, []string, bool) {
 	var best schema.Basis
+	var matched []string
 	found := false
 	for _, t := range m.Technologies {
-		if f.Technology != "" && t.Technology != f.Technology {
+		if q.techs != nil && !q.techs[t.Technology] {
 			continue
 		}
-		if f.Basis != "" && t.Basis != f.Basis {
+		if q.Basis != "" && t.Basis != q.Basis {
 			continue
 		}
 		if !found || basisRank(t.Basis) < basisRank(best) {
 			best = t.Basis
 		}
+		if q.techs != nil && !slices.Contains(matched, t.Technology) {
+			matched = append(matched, t.Technology)
+		}
 		found = true
 	}
-	if !found && f.Technology == "" && f.Basis == "" {
-		return "", true
+	if !found && q.techs == nil && q.Basis == "" {
+		return "", nil, true
 	}
-	return best, found
+	sort.Strings(matched)
+	return best, matched, found
+}
+
+// MeasureRow is a measure answering a filter, with the concepts of its
+// links that the filter's technology matched.
+type MeasureRow struct {
+	*Measure
+	// Matched are the concepts under the asked technology that the
+	// measure links (["data-center"] for information-infrastructure);
+	// absent when no technology was asked.
+	Matched []string `json:"matched,omitempty"`
 }
 
 // FindMeasures lists the measures that pass f, sorted by id.
-func (v *View) FindMeasures(f MeasureFilter) []*Measure {
-	// Start from the smallest index that applies.
-	cands := v.Measures
-	for _, ix := range []struct {
-		key string
-		m   map[string][]*Measure
-	}{{f.Technology, v.byTechnology}, {f.Domain, v.byDomain}, {f.City, v.byCity}} {
-		if ix.key != "" && len(ix.m[ix.key]) < len(cands) {
-			cands = ix.m[ix.key]
-		}
-	}
-	out := []*Measure{}
-	seen := map[*Measure]bool{}
-	for _, m := range cands {
-		if seen[m] {
-			continue
-		}
-		seen[m] = true
-		if f.City != "" && m.City != f.City || f.Plan != "" && m.Plan != f.Plan {
+func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
+	q := v.compile(f)
+	out := []MeasureRow{}
+	for _, m := range v.candidates(q) {
+		if q.places != nil && !q.places[m.City] || f.Plan != "" && m.Plan != f.Plan {
 			continue
 		}
 		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) {
 			continue
 		}
-		if _, ok := f.matchBasis(m); !ok {
+		_, matched, ok := q.match(m)
+		if !ok {
 			continue
 		}
-		out = append(out, m)
+		out = append(out, MeasureRow{Measure: m, Matched: matched})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// candidates are the measures that may pass q, each once: those of the
+// smallest index that applies. The filters themselves are applied after.
+func (v *View) candidates(q measureQuery) []*Measure {
+	union := func(ix map[string][]*Measure, keys map[string]bool) []*Measure {
+		out := []*Measure{}
+		for k := range keys {
+			out = append(out, ix[k]...)
+		}
+		return out
+	}
+	cands := v.Measures
+	pick := func(c []*Measure) {
+		if len(c) < len(cands) {
+			cands = c
+		}
+	}
+	if q.techs != nil {
+		pick(union(v.byTechnology, q.techs))
+	}
+	if q.places != nil {
+		pick(union(v.byCity, q.places))
+	}
+	if q.Domain != "" {
+		pick(v.byDomain[q.Domain])
+	}
+	seen := make(map[*Measure]bool, len(cands))
+	out := make([]*Measure, 0, len(cands))
+	for _, m := range cands {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
@@ -84,14 +136,18 @@ type CityRow struct {
 	Basis    schema.Basis `json:"basis"`
 	Plans    []string     `json:"plans"`
 	Measures []string     `json:"measures"`
+	// Matched are the concepts under the asked technology that the
+	// city's measures link; absent when no technology was asked.
+	Matched []string `json:"matched,omitempty"`
 }
 
 // CitiesWith lists, per city, the measures that pass f; a row's basis is the
 // strongest basis among them (explicit if any link is explicit).
 func (v *View) CitiesWith(f MeasureFilter) []CityRow {
+	q := v.compile(f)
 	rows := map[string]*CityRow{}
 	for _, m := range v.FindMeasures(f) {
-		b, _ := f.matchBasis(m)
+		b, _, _ := q.match(m.Measure)
 		r := rows[m.City]
 		if r == nil {
 			name := m.City
@@ -108,36 +164,47 @@ func (v *View) CitiesWith(f MeasureFilter) []CityRow {
 			r.Plans = append(r.Plans, m.Plan)
 		}
 		r.Measures = append(r.Measures, m.ID)
+		for _, t := range m.Matched {
+			if !slices.Contains(r.Matched, t) {
+				r.Matched = append(r.Matched, t)
+			}
+		}
 	}
 	out := make([]CityRow, 0, len(rows))
 	for _, r := range rows {
 		sort.Strings(r.Plans)
+		sort.Strings(r.Matched)
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].City < out[j].City })
 	return out
 }
 
-// PlansOf lists the plans of city (all plans when city is ""), by id.
+// PlansOf lists the plans of city and of every jurisdiction within it
+// (all plans when city is ""), by id.
 func (v *View) PlansOf(city string) []*Plan {
+	places := v.places.set(city)
 	out := []*Plan{}
 	for _, p := range v.Plans {
-		if city == "" || p.City == city {
+		if places == nil || places[p.City] {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// MentionsOf lists the mention counts of technology (any when "") whose
-// scope covers city (any when ""): the city itself or one of its documents.
+// MentionsOf lists the mention counts of technology or a concept under it
+// (any when "") whose scope covers city or a jurisdiction within it (any
+// when ""): the jurisdiction itself or one of its documents. A count's
+// technology field says which concept it counts.
 func (v *View) MentionsOf(technology, city string) []*Mention {
+	techs, places := v.concepts.set(technology), v.places.set(city)
 	out := []*Mention{}
 	for _, m := range v.Mentions {
-		if technology != "" && m.Technology != technology {
+		if techs != nil && !techs[m.Technology] {
 			continue
 		}
-		if city != "" && !v.mentionCovers(m, city) {
+		if places != nil && !v.mentionCovers(m, places) {
 			continue
 		}
 		out = append(out, m)
@@ -145,23 +212,28 @@ func (v *View) MentionsOf(technology, city string) []*Mention {
 	return out
 }
 
-func (v *View) mentionCovers(m *Mention, city string) bool {
-	if slices.Contains(m.Cities, city) {
-		return true
+func (v *View) mentionCovers(m *Mention, places map[string]bool) bool {
+	for _, c := range m.Cities {
+		if places[c] {
+			return true
+		}
 	}
 	for _, d := range m.Documents {
-		if p := v.Plan(d); p != nil && p.City == city {
+		if p := v.Plan(d); p != nil && places[p.City] {
 			return true
 		}
 	}
 	return false
 }
 
-// SupportOf lists the support instruments for technology in city ("" for any).
+// SupportOf lists the support instruments for technology or a concept
+// under it, in city or a jurisdiction within it ("" for any). An
+// instrument's technology field says which concept it concerns.
 func (v *View) SupportOf(technology, city string) []*Instrument {
+	techs, places := v.concepts.set(technology), v.places.set(city)
 	out := []*Instrument{}
 	for _, in := range v.Instruments {
-		if (technology == "" || in.Technology == technology) && (city == "" || in.City == city) {
+		if (techs == nil || techs[in.Technology]) && (places == nil || places[in.City]) {
 			out = append(out, in)
 		}
 	}
@@ -174,6 +246,9 @@ type Cell struct {
 	City     string       `json:"city"`
 	Basis    schema.Basis `json:"basis"` // "" when no measure links them
 	Measures []string     `json:"measures"`
+	// Matched are the concepts under the compared technology that the
+	// cell's measures link.
+	Matched []string `json:"matched,omitempty"`
 }
 
 // Matrix compares cities on one technology, domain by domain.
@@ -182,18 +257,22 @@ type Matrix struct {
 	Cities     []string `json:"cities"`
 	Domains    []string `json:"domains"`
 	Cells      []Cell   `json:"cells"` // domain-major: Domains[i] × Cities[j] at i*len(Cities)+j
+	// Coverage notes the cities whose empty column is a gap in the graph.
+	Coverage []CoverageNote `json:"coverage,omitempty"`
 }
 
-// Compare builds the domains × cities matrix for technology; domains are
-// those linked in at least one of the cities, in id order.
+// Compare builds the domains × cities matrix for technology (and the
+// concepts under it); domains are those linked in at least one of the
+// cities, in id order. A city column covers the jurisdictions within it.
 func (v *View) Compare(cities []string, technology string, basis schema.Basis) Matrix {
 	mx := Matrix{Technology: technology, Cities: cities, Domains: []string{}, Cells: []Cell{}}
 	cell := map[[2]string]*Cell{}
 	domains := map[string]bool{}
 	for _, c := range cities {
 		f := MeasureFilter{City: c, Technology: technology, Basis: basis}
+		q := v.compile(f)
 		for _, m := range v.FindMeasures(f) {
-			b, _ := f.matchBasis(m)
+			b, _, _ := q.match(m.Measure)
 			for _, d := range m.Domains {
 				domains[d] = true
 				k := [2]string{d, c}
@@ -206,8 +285,21 @@ func (v *View) Compare(cities []string, technology string, basis schema.Basis) M
 					x.Basis = b
 				}
 				x.Measures = append(x.Measures, m.ID)
+				for _, t := range m.Matched {
+					if !slices.Contains(x.Matched, t) {
+						x.Matched = append(x.Matched, t)
+					}
+				}
 			}
 		}
+	}
+	for _, c := range cities {
+		f := MeasureFilter{City: c, Technology: technology, Basis: basis}
+		var answered []string
+		for _, m := range v.FindMeasures(f) {
+			answered = append(answered, m.City)
+		}
+		mx.Coverage = append(mx.Coverage, v.Coverage(f, answered)...)
 	}
 	for d := range domains {
 		mx.Domains = append(mx.Domains, d)
@@ -216,6 +308,7 @@ func (v *View) Compare(cities []string, technology string, basis schema.Basis) M
 	for _, d := range mx.Domains {
 		for _, c := range cities {
 			if x := cell[[2]string{d, c}]; x != nil {
+				sort.Strings(x.Matched)
 				mx.Cells = append(mx.Cells, *x)
 			} else {
 				mx.Cells = append(mx.Cells, Cell{Domain: d, City: c, Measures: []string{}})

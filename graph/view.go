@@ -52,6 +52,11 @@ type View struct {
 	// viewStore), made on the first query.
 	engineOnce sync.Once
 	engine     *viewStore
+
+	// concepts and places are the technology hierarchy (Broader) and the
+	// jurisdiction hierarchy (Within): a question about one includes
+	// everything under it.
+	concepts, places hierarchy
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
@@ -60,6 +65,8 @@ type Entity struct {
 	Type    schema.Type         `json:"type"`
 	Names   map[string]string   `json:"names"`
 	Aliases map[string][]string `json:"aliases,omitempty"`
+	// Broader is a technology concept's broader concept ("" at the top).
+	Broader string `json:"broader,omitempty"`
 }
 
 // Name is the entity's name in lang, falling back to English and then the id.
@@ -73,12 +80,16 @@ func (e *Entity) Name(lang string) string {
 	return e.ID
 }
 
-// City is a city with its administrative code and plans.
+// City is a jurisdiction (the nation, a province, a municipality or a
+// city) with its administrative code, the jurisdiction it lies within,
+// and its own plans.
 type City struct {
 	Entity
-	Code     string   `json:"code"`
-	Province string   `json:"province"`
-	Plans    []string `json:"plans"`
+	Level    schema.Level `json:"level"`
+	Code     string       `json:"code"`
+	Province string       `json:"province"`
+	Parent   string       `json:"parent,omitempty"`
+	Plans    []string     `json:"plans"`
 }
 
 // Evidence is where a fact comes from.
@@ -103,6 +114,8 @@ type Plan struct {
 	City        string            `json:"city"`
 	Titles      map[string]string `json:"titles"`
 	Issuer      string            `json:"issuer"`
+	Number      string            `json:"document_number,omitempty"`
+	Signed      string            `json:"signed,omitempty"`
 	Adopted     string            `json:"adopted,omitempty"`
 	Published   string            `json:"published,omitempty"`
 	Reviewed    string            `json:"reviewed,omitempty"`
@@ -175,6 +188,7 @@ type Source struct {
 	Written  string `json:"written,omitempty"`
 	Language string `json:"language,omitempty"`
 	Location string `json:"location,omitempty"`
+	Address  string `json:"address,omitempty"`
 	Note     string `json:"note,omitempty"`
 }
 
@@ -364,11 +378,15 @@ func newView(qs []quad.Quad, version string) *View {
 		var rec any
 		switch t {
 		case schema.City:
-			c := &City{Entity: p.entity(t, id), Code: p.str(schema.Code), Province: p.id(schema.InProvince), Plans: p.ids(schema.HasPlan)}
+			c := &City{Entity: p.entity(t, id), Level: schema.Level(p.str(schema.LevelOf)), Code: p.str(schema.Code),
+				Province: p.id(schema.InProvince), Parent: p.id(schema.Within), Plans: p.ids(schema.HasPlan)}
 			v.Cities = append(v.Cities, c)
 			rec = c
 		case schema.Province, schema.Technology, schema.Domain, schema.Organization:
 			e := p.entity(t, id)
+			if t == schema.Technology {
+				e.Broader = p.id(schema.Broader)
+			}
 			switch t {
 			case schema.Province:
 				v.Provinces = append(v.Provinces, &e)
@@ -382,7 +400,7 @@ func newView(qs []quad.Quad, version string) *View {
 			rec = &e
 		case schema.Source:
 			src := &Source{Entity: p.entity(t, id), Author: p.str(schema.Author), Written: p.str(schema.Written),
-				Language: p.str(schema.Language), Location: p.str(schema.Location), Note: p.str(schema.Note)}
+				Language: p.str(schema.Language), Location: p.str(schema.Location), Address: p.str(schema.Address), Note: p.str(schema.Note)}
 			v.Sources = append(v.Sources, src)
 			rec = src
 		case schema.Scope:
@@ -392,7 +410,7 @@ func newView(qs []quad.Quad, version string) *View {
 			rec = sc
 		case schema.Plan:
 			pl := &Plan{ID: id, Titles: p.langs(schema.Title), Issuer: p.id(schema.IssuedBy),
-				Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
+				Number: p.str(schema.DocumentNumber), Signed: p.str(schema.Signed), Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
 				Evidence: p.evidence(), Measures: p.ids(schema.HasMeasure), Related: []Relation{}}
 			pl.PeriodStart, _ = p.int(schema.PeriodStart)
 			pl.PeriodEnd, _ = p.int(schema.PeriodEnd)
@@ -477,6 +495,13 @@ func newView(qs []quad.Quad, version string) *View {
 				in.Measure, in.Plan = m.ID, m.Plan
 			}
 		}
+	}
+	v.concepts, v.places = hierarchy{}, hierarchy{}
+	for _, t := range v.Technologies {
+		v.concepts.add(t.ID, t.Broader)
+	}
+	for _, c := range v.Cities {
+		v.places.add(c.ID, c.Parent)
 	}
 	v.names = newNameIndex(v)
 	return v

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -31,10 +32,32 @@ type checker struct {
 	// names maps a type and a lower-cased name or alias to the id owning it,
 	// so that two entities of one type never share a name a reader could type.
 	names map[schema.Type]map[string]string
+	// broader is each technology's broader concept, checked for cycles
+	// once every vocabulary file is read.
+	broader map[string]broaderRef
+	// jurisdictions and parents are every jurisdiction and those with a
+	// parent, checked against each other once every file is read.
+	jurisdictions map[string]*CityDef
+	parents       map[string]parentRef
+}
+
+// parentRef is where a jurisdiction names its parent.
+type parentRef struct {
+	file  *file
+	def   *CityDef
+	field string
+}
+
+// broaderRef is where a technology names its broader concept.
+type broaderRef struct {
+	file  *file
+	id    *string
+	field string
 }
 
 func newChecker(errs *Errors) *checker {
-	c := &checker{errs: errs, ids: map[schema.Type]map[string]definition{}, names: map[schema.Type]map[string]string{}}
+	c := &checker{errs: errs, ids: map[schema.Type]map[string]definition{}, names: map[schema.Type]map[string]string{}, broader: map[string]broaderRef{},
+		jurisdictions: map[string]*CityDef{}, parents: map[string]parentRef{}}
 	for _, t := range schema.Types {
 		c.ids[t] = map[string]definition{}
 		c.names[t] = map[string]string{}
@@ -62,6 +85,35 @@ func (c *checker) check(files []*file) {
 			c.ref(f, schema.Source, &f.ments.Source, "source")
 		}
 	}
+	c.checkHierarchy()
+	c.checkParents()
+}
+
+// checkHierarchy refuses a cycle of broader concepts: a query for a
+// concept includes everything narrower, which a cycle makes endless. Each
+// cycle is reported once, at the member whose id sorts first.
+func (c *checker) checkHierarchy() {
+	for _, id := range sortedKeys(c.broader) {
+		seen := map[string]bool{id: true}
+		path := []string{id}
+		for at := *c.broader[id].id; ; at = *c.broader[at].id {
+			path = append(path, at)
+			if at == id {
+				if slices.Min(path) == id {
+					r := c.broader[id]
+					c.errorf(r.file, r.id, r.field, "broader concepts form a cycle: %s", strings.Join(path, " → "))
+				}
+				break
+			}
+			if seen[at] {
+				break // a cycle further up, reported at its own member
+			}
+			seen[at] = true
+			if _, ok := c.broader[at]; !ok {
+				break // a top concept
+			}
+		}
+	}
 }
 
 // define records every id a file defines.
@@ -80,6 +132,7 @@ func (c *checker) define(f *file) {
 		}
 		for i := range v.Cities {
 			c.def(f, schema.City, &v.Cities[i].ID, fmt.Sprintf("cities[%d].id", i))
+			c.jurisdictions[v.Cities[i].ID] = &v.Cities[i]
 		}
 		for i := range v.Technologies {
 			c.def(f, schema.Technology, &v.Technologies[i].ID, fmt.Sprintf("technologies[%d].id", i))
@@ -221,6 +274,11 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 	for i := range v.Sources {
 		s := &v.Sources[i]
 		c.checkNames(f, schema.Source, s.ID, s.Names, nil, fmt.Sprintf("sources[%d]", i), []string{"en"})
+		if s.Address != "" {
+			if u, err := url.Parse(s.Address); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				c.errorf(f, &s.Address, fmt.Sprintf("sources[%d].address", i), "bad address %q: write the page's http or https address", s.Address)
+			}
+		}
 	}
 	for i := range v.Organizations {
 		o := &v.Organizations[i]
@@ -236,16 +294,24 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 		ct := &v.Cities[i]
 		fi := fmt.Sprintf("cities[%d]", i)
 		c.checkNames(f, schema.City, ct.ID, ct.Names, ct.Aliases, fi, requiredLanguages)
-		c.code(f, &ct.Code, fi+".code")
-		c.ref(f, schema.Province, &ct.Province, fi+".province")
+		c.checkJurisdiction(f, ct, fi)
 	}
 	for i := range v.Technologies {
 		t := &v.Technologies[i]
-		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fmt.Sprintf("technologies[%d]", i), requiredLanguages)
+		fi := fmt.Sprintf("technologies[%d]", i)
+		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fi, requiredLanguages)
+		if t.Broader != "" {
+			c.ref(f, schema.Technology, &t.Broader, fi+".broader")
+			c.broader[t.ID] = broaderRef{f, &t.Broader, fi + ".broader"}
+		}
 	}
 	for i := range v.Domains {
 		d := &v.Domains[i]
-		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fmt.Sprintf("domains[%d]", i), requiredLanguages)
+		fi := fmt.Sprintf("domains[%d]", i)
+		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fi, requiredLanguages)
+		if d.Broader != "" {
+			c.errorf(f, &d.Broader, fi+".broader", "domains have no hierarchy: only technologies take a broader concept")
+		}
 	}
 	for i := range v.Scopes {
 		s := &v.Scopes[i]
@@ -261,6 +327,75 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 			}
 		}
 		c.evidence(f, &s.Evidence, fi+".evidence", "")
+	}
+}
+
+// checkJurisdiction checks a jurisdiction's level, code, province and
+// parent: below the nation each needs all three, and the parent is a
+// jurisdiction of a higher level. Cycles cannot arise: a parent's level is
+// always strictly higher.
+func (c *checker) checkJurisdiction(f *file, ct *CityDef, fi string) {
+	if _, written := f.dec.at[&ct.Level]; written && ct.Level == "" {
+		c.errorf(f, &ct.Level, fi+".level", "empty level: use one of %s", strings.Join(strs(schema.Levels), ", "))
+	}
+	c.oneOf(f, &ct.Level, fi+".level", "level", strs(schema.Levels))
+	if !slices.Contains(schema.Levels, schema.Level(ct.Level)) {
+		return // what the rest needs is the level, already reported
+	}
+	if schema.Level(ct.Level) == schema.Nation {
+		for _, x := range []struct {
+			v    *string
+			name string
+		}{{&ct.Province, "province"}, {&ct.Parent, "parent"}} {
+			if *x.v != "" {
+				c.errorf(f, x.v, fi+"."+x.name, "the nation has no %s", x.name)
+			}
+		}
+		if ct.Code != "" {
+			c.code(f, &ct.Code, fi+".code")
+		}
+		return
+	}
+	for _, x := range []struct {
+		v    *string
+		name string
+	}{{&ct.Code, "code"}, {&ct.Province, "province"}, {&ct.Parent, "parent"}} {
+		if *x.v == "" {
+			c.errorf(f, ct, fi+"."+x.name, "a jurisdiction of level %q needs a %s", ct.Level, x.name)
+		}
+	}
+	if ct.Code != "" {
+		c.code(f, &ct.Code, fi+".code")
+	}
+	c.ref(f, schema.Province, &ct.Province, fi+".province")
+	c.ref(f, schema.City, &ct.Parent, fi+".parent")
+	c.parents[ct.ID] = parentRef{f, ct, fi}
+}
+
+// parentLevel is the level of the jurisdiction directly above one of
+// each level: provinces and municipalities lie in the nation, cities in a
+// province.
+var parentLevel = map[schema.Level]schema.Level{
+	schema.ProvinceLevel: schema.Nation, schema.Municipality: schema.Nation, schema.CityLevel: schema.ProvinceLevel,
+}
+
+// checkParents checks, once every jurisdiction is known, that each parent
+// has the level above its child's and that a child's code lies in its
+// parent's (GB/T 2260 codes share the province's first two digits).
+func (c *checker) checkParents() {
+	for _, id := range sortedKeys(c.parents) {
+		r := c.parents[id]
+		up, ok := c.jurisdictions[r.def.Parent]
+		if !ok {
+			continue // unknown, already reported
+		}
+		if want, known := parentLevel[schema.Level(r.def.Level)]; known && schema.Level(up.Level) != want {
+			c.errorf(r.file, &r.def.Parent, r.field+".parent", "a jurisdiction of level %s lies within one of level %s, but %q is of level %s", r.def.Level, want, up.ID, up.Level)
+			continue
+		}
+		if up.Code != "" && len(r.def.Code) == 6 && len(up.Code) == 6 && r.def.Code[:2] != up.Code[:2] {
+			c.errorf(r.file, &r.def.Code, r.field+".code", "code %s does not lie in the code %s of its parent %q", r.def.Code, up.Code, up.ID)
+		}
 	}
 }
 
@@ -301,6 +436,7 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 	if p.Title != nil && len(p.Title) == 0 {
 		c.errorf(f, &p.Title, "title", "a plan needs a title in at least one language")
 	}
+	c.date(f, &p.Signed, "signed")
 	c.date(f, &p.Adopted, "adopted")
 	c.date(f, &p.Published, "published")
 	c.date(f, &p.Reviewed, "reviewed")

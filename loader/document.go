@@ -31,7 +31,9 @@ type SourceDef struct {
 	Written  string `yaml:"written,omitempty"`
 	Language string `yaml:"language,omitempty"`
 	Location string `yaml:"location,omitempty"`
-	Note     string `yaml:"note,omitempty"`
+	// Address is the http(s) address of the source as published.
+	Address string `yaml:"address,omitempty"`
+	Note    string `yaml:"note,omitempty"`
 }
 
 // OrganizationDef is an issuer of documents.
@@ -49,18 +51,27 @@ type ProvinceDef struct {
 	Aliases Aliases `yaml:"aliases,omitempty"`
 }
 
-// CityDef is a city with its GB/T 2260 code and province.
+// CityDef is a jurisdiction that issues plans (kept in the cities section,
+// whatever its level): the nation, a province, a municipality or a city,
+// with its GB/T 2260 code, the province-level division it lies in and the
+// jurisdiction directly above it. Only the nation has no code, province
+// or parent.
 type CityDef struct {
 	ID       string  `yaml:"id" pg:"required"`
-	Code     string  `yaml:"code" pg:"required"`
-	Province string  `yaml:"province" pg:"required"`
+	Level    string  `yaml:"level" pg:"required"`
+	Code     string  `yaml:"code,omitempty"`
+	Province string  `yaml:"province,omitempty"`
+	Parent   string  `yaml:"parent,omitempty"`
 	Names    Names   `yaml:"names" pg:"required"`
 	Aliases  Aliases `yaml:"aliases,omitempty"`
 }
 
 // TermDef is a technology or a domain.
 type TermDef struct {
-	ID      string  `yaml:"id" pg:"required"`
+	ID string `yaml:"id" pg:"required"`
+	// Broader is the technology concept directly above this one (only
+	// technologies have a hierarchy; a top category has none).
+	Broader string  `yaml:"broader,omitempty"`
 	Names   Names   `yaml:"names" pg:"required"`
 	Aliases Aliases `yaml:"aliases,omitempty"`
 }
@@ -106,10 +117,15 @@ type Related struct {
 
 // PlanFile is one policy document with its measures and mention counts.
 type PlanFile struct {
-	ID        string       `yaml:"id" pg:"required"`
-	City      string       `yaml:"city" pg:"required"`
-	Issuer    string       `yaml:"issuer" pg:"required"`
-	Title     Names        `yaml:"title" pg:"required"`
+	ID   string `yaml:"id" pg:"required"`
+	City string `yaml:"city" pg:"required"`
+	// Issuer is the issuing body; absent when the source does not say.
+	Issuer string `yaml:"issuer,omitempty"`
+	Title  Names  `yaml:"title" pg:"required"`
+	// DocumentNumber is the issuing number (发文字号) the document bears.
+	DocumentNumber string `yaml:"document_number,omitempty"`
+	// Signed is the date the document bears (成文日期).
+	Signed    string       `yaml:"signed,omitempty"`
 	Adopted   string       `yaml:"adopted,omitempty"`
 	Published string       `yaml:"published,omitempty"`
 	Reviewed  string       `yaml:"reviewed,omitempty"`

@@ -93,6 +93,33 @@ func TestLoadValid(t *testing.T) {
 	}
 }
 
+// TestLoadBroader checks that a technology's broader concept becomes one
+// quad of the vocabulary's graph.
+func TestLoadBroader(t *testing.T) {
+	dir := copyMini(t, map[string][2]string{"vocabulary/terms.yaml": {"  - id: blockchain\n",
+		"  - id: new-technology-infrastructure\n    names: {en: New technology infrastructure, zh: 新技术基础设施, ja: 新技術インフラ}\n  - id: blockchain\n    broader: new-technology-infrastructure\n"}})
+	ds, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := quad.Quad{Subject: schema.Technology.IRI("blockchain"), Predicate: schema.Broader,
+		Object: schema.Technology.IRI("new-technology-infrastructure"), Label: schema.GraphIRI("vocabulary/terms")}
+	n := 0
+	for _, g := range ds.Graphs {
+		for _, q := range g.Quads {
+			if q.Predicate == schema.Broader {
+				n++
+				if q != want {
+					t.Errorf("got %v, want %v", q, want)
+				}
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d broader quads, want 1", n)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	const plan = "plans/plan-a.yaml"
 	const vocab = "vocabulary/terms.yaml"
@@ -118,8 +145,8 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name:  "missing required key",
-			edits: map[string][2]string{plan: {"issuer: city-government\n", ""}},
-			want:  []string{`plans/plan-a.yaml:1:1: missing required key "issuer"`},
+			edits: map[string][2]string{plan: {"city: fuzhou\n", ""}},
+			want:  []string{`plans/plan-a.yaml:1:1: missing required key "city"`},
 		},
 		{
 			name:  "unknown technology with suggestion",
@@ -167,7 +194,62 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name:  "alias taken by another entity",
 			edits: map[string][2]string{vocab: {"names: {en: Finance, zh: 金融, ja: 金融}", "names: {en: Finance, zh: 金融, ja: 金融}\n  - id: banking\n    names: {en: Banking, zh: 金融, ja: 銀行}"}},
-			want:  []string{`vocabulary/terms.yaml:25:26: domains[1].names.zh: "金融" is already a name of domain "finance"`},
+			want:  []string{`vocabulary/terms.yaml:36:26: domains[1].names.zh: "金融" is already a name of domain "finance"`},
+		},
+		{
+			name:  "unknown broader concept",
+			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: blockchain\n    broader: new-tech\n"}},
+			want:  []string{`vocabulary/terms.yaml:30:14: technologies[0].broader: unknown technology "new-tech"`},
+		},
+		{
+			name:  "cycle of broader concepts",
+			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: ledger\n    broader: blockchain\n    names: {en: Ledger, zh: 账本, ja: 台帳}\n  - id: blockchain\n    broader: ledger\n"}},
+			want:  []string{`vocabulary/terms.yaml:33:14: technologies[1].broader: broader concepts form a cycle: blockchain → ledger → blockchain`},
+		},
+		{
+			name:  "a domain with a broader concept",
+			edits: map[string][2]string{vocab: {"  - id: finance\n", "  - id: finance\n    broader: blockchain\n"}},
+			want:  []string{`vocabulary/terms.yaml:34:14: domains[0].broader: domains have no hierarchy: only technologies take a broader concept`},
+		},
+		{
+			name:  "a source address that is no web address",
+			edits: map[string][2]string{vocab: {"    names: {en: An article}\n", "    names: {en: An article}\n    address: ftp://example.org/a\n"}},
+			want:  []string{`vocabulary/terms.yaml:5:14: sources[0].address: bad address "ftp://example.org/a": write the page's http or https address`},
+		},
+		{
+			name:  "bad signing date",
+			edits: map[string][2]string{plan: {"published: 2020-06-02", "signed: 2020-02-30\npublished: 2020-06-02"}},
+			want:  []string{`plans/plan-a.yaml:5:9: signed: bad date "2020-02-30": write YYYY-MM-DD with a real month and day`},
+		},
+		{
+			name:  "unknown level",
+			edits: map[string][2]string{vocab: {"    level: city\n", "    level: town\n"}},
+			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: unknown level "town": use one of nation, province, municipality, city`},
+		},
+		{
+			name:  "empty level",
+			edits: map[string][2]string{vocab: {"    level: city\n", "    level: \"\"\n"}},
+			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: empty level: use one of nation, province, municipality, city`},
+		},
+		{
+			name:  "a city without a parent",
+			edits: map[string][2]string{vocab: {"    parent: fujian\n", ""}},
+			want:  []string{`vocabulary/terms.yaml:22:5: cities[2].parent: a jurisdiction of level "city" needs a parent`},
+		},
+		{
+			name:  "a parent of the wrong level",
+			edits: map[string][2]string{vocab: {"    parent: fujian\n", "    parent: china\n"}},
+			want:  []string{`vocabulary/terms.yaml:26:13: cities[2].parent: a jurisdiction of level city lies within one of level province, but "china" is of level nation`},
+		},
+		{
+			name:  "a code outside the parent's",
+			edits: map[string][2]string{vocab: {`code: "350100"`, `code: "440300"`}},
+			want:  []string{`vocabulary/terms.yaml:24:11: cities[2].code: code 440300 does not lie in the code 350000 of its parent "fujian"`},
+		},
+		{
+			name:  "the nation with a parent",
+			edits: map[string][2]string{vocab: {"    level: nation\n", "    level: nation\n    parent: fujian\n"}},
+			want:  []string{`vocabulary/terms.yaml:21:13: cities[1].parent: the nation has no parent`},
 		},
 		{
 			name: "several errors at once",

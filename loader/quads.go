@@ -69,6 +69,9 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		e.str(n, schema.Written, s.Written)
 		e.str(n, schema.Language, s.Language)
 		e.str(n, schema.Location, s.Location)
+		if s.Address != "" {
+			e.add(n, schema.Address, quad.IRI(s.Address))
+		}
 		e.str(n, schema.Note, s.Note)
 	}
 	for _, o := range v.Organizations {
@@ -87,12 +90,21 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		e.names(n, schema.Name, c.Names)
 		e.aliases(n, c.Aliases)
 		e.str(n, schema.Code, c.Code)
-		e.add(n, schema.InProvince, schema.Province.IRI(c.Province))
+		e.str(n, schema.LevelOf, c.Level)
+		if c.Province != "" {
+			e.add(n, schema.InProvince, schema.Province.IRI(c.Province))
+		}
+		if c.Parent != "" {
+			e.add(n, schema.Within, schema.City.IRI(c.Parent))
+		}
 	}
 	for _, t := range v.Technologies {
 		n := e.node(schema.Technology, t.ID)
 		e.names(n, schema.Name, t.Names)
 		e.aliases(n, t.Aliases)
+		if t.Broader != "" {
+			e.add(n, schema.Broader, schema.Technology.IRI(t.Broader))
+		}
 	}
 	for _, d := range v.Domains {
 		n := e.node(schema.Domain, d.ID)
@@ -119,11 +131,14 @@ func (e *emitter) plan(p *PlanFile) {
 	city := schema.City.IRI(p.City)
 	e.add(city, schema.HasPlan, n)
 	e.names(n, schema.Title, p.Title)
-	e.add(n, schema.IssuedBy, schema.Organization.IRI(p.Issuer))
+	if p.Issuer != "" {
+		e.add(n, schema.IssuedBy, schema.Organization.IRI(p.Issuer))
+	}
+	e.str(n, schema.DocumentNumber, p.DocumentNumber)
 	for _, d := range []struct {
 		p schema.Predicate
 		v string
-	}{{schema.Adopted, p.Adopted}, {schema.Published, p.Published}, {schema.Reviewed, p.Reviewed}} {
+	}{{schema.Signed, p.Signed}, {schema.Adopted, p.Adopted}, {schema.Published, p.Published}, {schema.Reviewed, p.Reviewed}} {
 		if d.v != "" {
 			e.add(n, d.p, schema.DateValue(d.v))
 		}

@@ -15,6 +15,7 @@ const (
 	idBase    = Base + "id/"
 	graphBase = Base + "graph/"
 	rdfType   = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	skosBase  = "http://www.w3.org/2004/02/skos/core#"
 	xsdDate   = "http://www.w3.org/2001/XMLSchema#date"
 )
 
@@ -24,16 +25,21 @@ type Type string
 
 // The node types.
 const (
-	// City is a city that publishes plans, with its GB/T 2260 code.
+	// City is a jurisdiction that issues plans, at any Level: the nation, a
+	// province, a municipality or a city, with its GB/T 2260 code and the
+	// jurisdiction above it. The type keeps the short name "city" that the
+	// API's parameters and ids have always used.
 	City Type = "city"
-	// Province is the province-level unit a city belongs to.
+	// Province is the province-level division a jurisdiction lies in.
 	Province Type = "province"
 	// Plan is one policy document (an action plan, a measures document).
 	Plan Type = "plan"
 	// Measure is one action item of a plan, or a claim a source makes
 	// about a city's plan.
 	Measure Type = "measure"
-	// Technology is one of the technologies in the NDRC scope.
+	// Technology is a concept of new infrastructure: one of the NDRC's three
+	// categories, a sub-category, or a technology a plan names. Concepts
+	// form one hierarchy through Broader.
 	Technology Type = "technology"
 	// Domain is a field a technology is applied to (finance, medical, …).
 	Domain Type = "domain"
@@ -116,8 +122,18 @@ var (
 	Alias = pred("alias")
 	// Code is an identifier from an outside standard (GB/T 2260 for cities).
 	Code = pred("code")
-	// InProvince links a city to its province-level parent.
+	// InProvince links a jurisdiction to the province-level division it lies in.
 	InProvince = pred("inProvince")
+	// LevelOf is a jurisdiction's level (a string: one of Levels).
+	LevelOf = pred("level")
+	// Within links a jurisdiction to the one directly above it (a city to
+	// its province, a province or municipality to the nation).
+	Within = pred("within")
+	// Broader links a technology concept to the one concept directly above
+	// it (5g to communication-network-infrastructure to
+	// information-infrastructure). It is SKOS's broader, so that the
+	// hierarchy reads as a SKOS concept scheme in any export.
+	Broader = quad.IRI(skosBase + "broader")
 
 	// HasPlan links a city to a plan it published.
 	HasPlan = pred("hasPlan")
@@ -125,6 +141,10 @@ var (
 	Title = pred("title")
 	// IssuedBy links a document to the organization that issued it.
 	IssuedBy = pred("issuedBy")
+	// DocumentNumber is a document's issuing number (发文字号, e.g. 沪府〔2020〕27号).
+	DocumentNumber = pred("documentNumber")
+	// Signed is the date (xsd:date) a document bears (成文日期).
+	Signed = pred("signed")
 	// Adopted is the date (xsd:date) a plan was passed by a meeting.
 	Adopted = pred("adopted")
 	// Published is the date (xsd:date) a plan was made public.
@@ -208,6 +228,9 @@ var (
 	Written = pred("written")
 	// Location is where a copy of a source is kept (a path or URL string).
 	Location = pred("location")
+	// Address is the web address (an IRI) of a source as published, so
+	// that a reader can open the original.
+	Address = pred("address")
 
 	// DefinedBy links a scope to the organization that defined it.
 	DefinedBy = pred("definedBy")

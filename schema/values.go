@@ -40,10 +40,12 @@ const (
 	Comparison MeasureKind = "comparison"
 	// Draft is a measure proposed by extraction, to be reviewed.
 	Draft MeasureKind = "draft"
+	// Goal is a target a plan sets (what it will have built by when).
+	Goal MeasureKind = "goal"
 )
 
 // MeasureKinds lists every measure kind.
-var MeasureKinds = []MeasureKind{Action, Comparison, Draft}
+var MeasureKinds = []MeasureKind{Action, Comparison, Draft, Goal}
 
 // Relation is how one plan relates to another.
 type Relation string
@@ -75,6 +77,24 @@ func RelationOfPredicate(p quad.Value) (Relation, bool) {
 	}
 	return "", false
 }
+
+// Level is how high a jurisdiction stands.
+type Level string
+
+const (
+	// Nation is the country (the NDRC's plans are national).
+	Nation Level = "nation"
+	// ProvinceLevel is a province or autonomous region.
+	ProvinceLevel Level = "province"
+	// Municipality is a municipality directly under the central government
+	// (直辖市: Beijing, Shanghai, Tianjin, Chongqing), province-level itself.
+	Municipality Level = "municipality"
+	// CityLevel is a prefecture-level city (or a sub-provincial one).
+	CityLevel Level = "city"
+)
+
+// Levels lists every level, highest first.
+var Levels = []Level{Nation, ProvinceLevel, Municipality, CityLevel}
 
 // Languages are the language tags names and aliases carry.
 var Languages = []string{"en", "zh", "zh-Hant", "ja"}

@@ -191,14 +191,31 @@ func (s *Server) ask() gin.HandlerFunc {
 		extra := gin.H{"question": q, "interpretation": in}
 		c.Header("X-Interpretation", in.Query)
 		p := in.Params
+		// The same coverage notes as the endpoint's, beside the rows.
+		cover := func(f graph.MeasureFilter, answered []string) {
+			for k, x := range coverageFields(c, v.Coverage(f, answered)) {
+				extra[k] = x
+			}
+		}
 		switch in.Endpoint {
 		case "/v1/cities":
-			tableWith(s, c, v.CitiesWith(graph.MeasureFilter{Technology: p["technology"], Domain: p["domain"]}), cityColumns, extra)
+			f := graph.MeasureFilter{Technology: p["technology"], Domain: p["domain"]}
+			rows := v.CitiesWith(f)
+			var answered []string
+			for _, r := range rows {
+				answered = append(answered, r.City)
+			}
+			cover(f, answered)
+			tableWith(s, c, rows, cityColumns, extra)
 		case "/v1/measures":
-			tableWith(s, c, v.FindMeasures(graph.MeasureFilter{City: p["city"], Technology: p["technology"]}), measureColumns, extra)
+			f := graph.MeasureFilter{City: p["city"], Technology: p["technology"]}
+			rows := v.FindMeasures(f)
+			cover(f, measureCities(rows))
+			tableWith(s, c, rows, measureColumns, extra)
 		case "/v1/mentions":
 			tableWith(s, c, v.MentionsOf(p["technology"], p["city"]), mentionColumns, extra)
 		case "/v1/plans":
+			cover(graph.MeasureFilter{City: p["city"]}, nil)
 			tableWith(s, c, v.PlansOf(p["city"]), planColumns, extra)
 		case "/v1/support":
 			tableWith(s, c, v.SupportOf(p["technology"], p["city"]), supportColumns, extra)

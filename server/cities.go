@@ -35,12 +35,21 @@ var cityColumns = []column[graph.CityRow]{
 	{"basis", func(r graph.CityRow) string { return string(r.Basis) }},
 	{"plans", func(r graph.CityRow) string { return list(r.Plans) }},
 	{"measures", func(r graph.CityRow) string { return list(r.Measures) }},
+	{"matched", func(r graph.CityRow) string { return list(r.Matched) }},
 }
 
 // cities answers which cities have a measure linking a technology (and a domain).
 func (s *Server) cities() gin.HandlerFunc {
-	return rowsHandler(s, cityColumns, func(c *gin.Context, v *graph.View) ([]graph.CityRow, error) {
+	return withCoverage(s, cityColumns, func(c *gin.Context, v *graph.View) ([]graph.CityRow, []graph.CoverageNote, error) {
 		f, err := measureFilter(c, v)
-		return v.CitiesWith(f), err
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := v.CitiesWith(f)
+		answered := make([]string, len(rows))
+		for i, r := range rows {
+			answered[i] = r.City
+		}
+		return rows, v.Coverage(f, answered), nil
 	})
 }

@@ -15,6 +15,7 @@ var cellColumns = []column[graph.Cell]{
 	{"city", func(x graph.Cell) string { return x.City }},
 	{"basis", func(x graph.Cell) string { return string(x.Basis) }},
 	{"measures", func(x graph.Cell) string { return list(x.Measures) }},
+	{"matched", func(x graph.Cell) string { return list(x.Matched) }},
 }
 
 // compare answers the domains × cities matrix for one technology: as JSON
@@ -50,8 +51,12 @@ func (s *Server) compare() gin.HandlerFunc {
 				cities = append(cities, id)
 			}
 		} else {
+			// Every jurisdiction with plans of its own: a nation or province
+			// column would repeat its cities' measures.
 			for _, city := range v.Cities {
-				cities = append(cities, city.ID)
+				if len(city.Plans) > 0 {
+					cities = append(cities, city.ID)
+				}
 			}
 		}
 		b, err := basis(c)
@@ -65,6 +70,7 @@ func (s *Server) compare() gin.HandlerFunc {
 			return
 		}
 		mx := v.Compare(cities, tech, b)
+		coverageFields(c, mx.Coverage)
 		if asCSV {
 			writeCSV(c, mx.Cells, cellColumns)
 			return

@@ -8,32 +8,37 @@ import (
 	"github.com/policygraph/policygraph/graph"
 )
 
-var measureColumns = []column[*graph.Measure]{
-	{"id", func(m *graph.Measure) string { return m.ID }},
-	{"title", func(m *graph.Measure) string { return m.Title }},
-	{"kind", func(m *graph.Measure) string { return m.Kind }},
-	{"city", func(m *graph.Measure) string { return m.City }},
-	{"plan", func(m *graph.Measure) string { return m.Plan }},
-	{"technologies", func(m *graph.Measure) string {
+var measureColumns = []column[graph.MeasureRow]{
+	{"id", func(m graph.MeasureRow) string { return m.ID }},
+	{"title", func(m graph.MeasureRow) string { return m.Title }},
+	{"kind", func(m graph.MeasureRow) string { return m.Kind }},
+	{"city", func(m graph.MeasureRow) string { return m.City }},
+	{"plan", func(m graph.MeasureRow) string { return m.Plan }},
+	{"technologies", func(m graph.MeasureRow) string {
 		parts := make([]string, len(m.Technologies))
 		for i, t := range m.Technologies {
 			parts[i] = t.Technology + ":" + string(t.Basis)
 		}
 		return strings.Join(parts, ";")
 	}},
-	{"domains", func(m *graph.Measure) string { return list(m.Domains) }},
-	{"supported_by", func(m *graph.Measure) string { return list(m.SupportedBy) }},
-	{"support", func(m *graph.Measure) string { return list(m.Support) }},
-	{"context", func(m *graph.Measure) string { return m.Context }},
-	{"source", func(m *graph.Measure) string { return m.Evidence.Source }},
-	{"section", func(m *graph.Measure) string { return m.Evidence.Section }},
-	{"summary", func(m *graph.Measure) string { return m.Evidence.Summary }},
+	{"domains", func(m graph.MeasureRow) string { return list(m.Domains) }},
+	{"supported_by", func(m graph.MeasureRow) string { return list(m.SupportedBy) }},
+	{"support", func(m graph.MeasureRow) string { return list(m.Support) }},
+	{"context", func(m graph.MeasureRow) string { return m.Context }},
+	{"source", func(m graph.MeasureRow) string { return m.Evidence.Source }},
+	{"section", func(m graph.MeasureRow) string { return m.Evidence.Section }},
+	{"summary", func(m graph.MeasureRow) string { return m.Evidence.Summary }},
+	{"matched", func(m graph.MeasureRow) string { return list(m.Matched) }},
 }
 
 // measures lists measures by city, plan, technology, domain and basis.
 func (s *Server) measures() gin.HandlerFunc {
-	return rowsHandler(s, measureColumns, func(c *gin.Context, v *graph.View) ([]*graph.Measure, error) {
+	return withCoverage(s, measureColumns, func(c *gin.Context, v *graph.View) ([]graph.MeasureRow, []graph.CoverageNote, error) {
 		f, err := measureFilter(c, v)
-		return v.FindMeasures(f), err
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := v.FindMeasures(f)
+		return rows, v.Coverage(f, measureCities(rows)), nil
 	})
 }

@@ -25,9 +25,12 @@ var mentionColumns = []column[*graph.Mention]{
 
 // mentions lists recorded mention counts by technology and city.
 func (s *Server) mentions() gin.HandlerFunc {
-	return rowsHandler(s, mentionColumns, func(c *gin.Context, v *graph.View) ([]*graph.Mention, error) {
+	return withCoverage(s, mentionColumns, func(c *gin.Context, v *graph.View) ([]*graph.Mention, []graph.CoverageNote, error) {
 		tech, city, err := techAndCity(c, v)
-		return v.MentionsOf(tech, city), err
+		if err != nil {
+			return nil, nil, err
+		}
+		return v.MentionsOf(tech, city), v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }
 

@@ -94,7 +94,7 @@ func TestPostgresOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ds, err := loader.Load("../data")
+	ds, err := loader.Load(testData)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,12 +36,18 @@ var planColumns = []column[*graph.Plan]{
 	}},
 	{"measures", func(p *graph.Plan) string { return list(p.Measures) }},
 	{"source", func(p *graph.Plan) string { return p.Evidence.Source }},
+	{"document_number", func(p *graph.Plan) string { return p.Number }},
+	{"signed", func(p *graph.Plan) string { return p.Signed }},
 }
 
 // plans lists the plan documents, optionally of one city.
 func (s *Server) plans() gin.HandlerFunc {
-	return rowsHandler(s, planColumns, func(c *gin.Context, v *graph.View) ([]*graph.Plan, error) {
+	return withCoverage(s, planColumns, func(c *gin.Context, v *graph.View) ([]*graph.Plan, []graph.CoverageNote, error) {
 		city, err := entity(c, v, "city", schema.City)
-		return v.PlansOf(city), err
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := v.PlansOf(city)
+		return rows, v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }

@@ -39,8 +39,13 @@ var supportColumns = []column[*graph.Instrument]{
 
 // support lists support instruments by technology and city.
 func (s *Server) support() gin.HandlerFunc {
-	return rowsHandler(s, supportColumns, func(c *gin.Context, v *graph.View) ([]*graph.Instrument, error) {
+	return withCoverage(s, supportColumns, func(c *gin.Context, v *graph.View) ([]*graph.Instrument, []graph.CoverageNote, error) {
 		tech, city, err := techAndCity(c, v)
-		return v.SupportOf(tech, city), err
+		if err != nil {
+			return nil, nil, err
+		}
+		// Only "no plans" applies: a support instrument is rarer than a
+		// measure, and a mention count says nothing of one.
+		return v.SupportOf(tech, city), v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }

@@ -35,7 +35,7 @@ func TestLoadWithWriter(t *testing.T) {
 		conns = n
 	}
 	bin := buildBinary(t)
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", "../../data",
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", "../../testdata/data",
 		"--dbpath", filepath.Join(t.TempDir(), "pg.db"), "--write-token", "t")
 	cmd.Stderr = io.Discard
 	base := startAndWait(t, cmd)

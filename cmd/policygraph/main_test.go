@@ -29,7 +29,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, s
 func copyData(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
-	if err := os.CopyFS(dst, os.DirFS("../../data")); err != nil {
+	if err := os.CopyFS(dst, os.DirFS("../../testdata/data")); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -46,7 +46,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"validate", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"validate", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"export", "--db", "memory", "--format", "rdfxml"}, 2, `unknown --format "rdfxml"`},
-		{[]string{"load", "--data", "../../data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
+		{[]string{"load", "--data", "../../testdata/data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
 		{[]string{"serve", "--query-timeout", "0s"}, 2, "--query-timeout must be positive"},
 		{[]string{"validate", "--data", "/nonexistent"}, 1, "no such file"},
 	}
@@ -69,12 +69,12 @@ func TestUsage(t *testing.T) {
 func TestValidateLoadExport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pg.db")
 	env := map[string]string{"POLICYGRAPH_DB": "bolt", "POLICYGRAPH_DBPATH": db}
-	status, out, stderr := runCLI(t, env, "validate", "--data", "../../data")
+	status, out, stderr := runCLI(t, env, "validate", "--data", "../../testdata/data")
 	if status != 0 || !strings.Contains(out, "is valid: ") {
 		t.Fatalf("validate: %d %q %q", status, out, stderr)
 	}
-	status, out, stderr = runCLI(t, env, "load", "--data", "../../data")
-	if status != 0 || !strings.Contains(out, "5 documents") {
+	status, out, stderr = runCLI(t, env, "load", "--data", "../../testdata/data")
+	if status != 0 || !strings.Contains(out, "7 documents") {
 		t.Fatalf("load: %d %q %q", status, out, stderr)
 	}
 	// Not a terminal: one summary line, no progress line.
@@ -130,7 +130,7 @@ func TestServeBinary(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", "../../data", "--dbpath", filepath.Join(dir, "pg.db"))
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", "../../testdata/data", "--dbpath", filepath.Join(dir, "pg.db"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -204,11 +204,11 @@ func TestServeBinary(t *testing.T) {
 
 func TestExtractCommand(t *testing.T) {
 	file := "../../loader/extract/testdata/plan_zh.txt"
-	status, out, stderr := runCLI(t, nil, "extract", file, "--data", "../../data", "--city", "fuzhou", "--plan", "fz-draft")
+	status, out, stderr := runCLI(t, nil, "extract", file, "--data", "../../testdata/data", "--city", "fuzhou", "--plan", "fz-draft")
 	if status != 0 || !strings.Contains(out, "city: fuzhou") || !strings.Contains(out, "basis: extracted") || !strings.Contains(out, "technology: blockchain\n    count: 4") {
 		t.Errorf("extract: status %d, stderr %q\n%s", status, stderr, out)
 	}
-	status, out, _ = runCLI(t, nil, "extract", "--format", "json", "--data", "../../data", file, file)
+	status, out, _ = runCLI(t, nil, "extract", "--format", "json", "--data", "../../testdata/data", file, file)
 	var drafts []map[string]any
 	if status != 0 || json.Unmarshal([]byte(out), &drafts) != nil || len(drafts) != 2 {
 		t.Errorf("two files as JSON: status %d\n%s", status, out)
@@ -218,7 +218,7 @@ func TestExtractCommand(t *testing.T) {
 			t.Errorf("%v: status %d, want 2", bad, status)
 		}
 	}
-	if status, _, stderr := runCLI(t, nil, "extract", "--data", "../../data", "/nonexistent.txt"); status != 1 || !strings.Contains(stderr, "no such file") {
+	if status, _, stderr := runCLI(t, nil, "extract", "--data", "../../testdata/data", "/nonexistent.txt"); status != 1 || !strings.Contains(stderr, "no such file") {
 		t.Errorf("missing file: %d %q", status, stderr)
 	}
 }
@@ -226,7 +226,7 @@ func TestExtractCommand(t *testing.T) {
 func TestQueryAsk(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pg.db")
 	env := map[string]string{"POLICYGRAPH_DBPATH": db}
-	if status, _, stderr := runCLI(t, env, "load", "--data", "../../data"); status != 0 {
+	if status, _, stderr := runCLI(t, env, "load", "--data", "../../testdata/data"); status != 0 {
 		t.Fatalf("load: %s", stderr)
 	}
 	status, out, stderr := runCLI(t, env, "ask", "which cities apply blockchain to finance?")
@@ -261,13 +261,13 @@ func TestQueryAsk(t *testing.T) {
 func TestExportYAMLRoundTrip(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pg.db")
 	env := map[string]string{"POLICYGRAPH_DBPATH": db}
-	if status, _, stderr := runCLI(t, env, "load", "--data", "../../data"); status != 0 {
+	if status, _, stderr := runCLI(t, env, "load", "--data", "../../testdata/data"); status != 0 {
 		t.Fatal(stderr)
 	}
 	_, before, _ := runCLI(t, env, "export")
 	out := filepath.Join(t.TempDir(), "data")
 	status, msg, stderr := runCLI(t, env, "export", "--format", "yaml", "--out", out)
-	if status != 0 || !strings.Contains(msg, "wrote 11 files") {
+	if status != 0 || !strings.Contains(msg, "wrote 13 files") {
 		t.Fatalf("export yaml: %d %q %q", status, msg, stderr)
 	}
 	env2 := map[string]string{"POLICYGRAPH_DBPATH": filepath.Join(t.TempDir(), "pg2.db")}
