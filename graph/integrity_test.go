@@ -64,7 +64,7 @@ func TestDeleteKeepsReferencesWhole(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := export(t, st)
-			if strings.Contains(out, "beijing-blockchain-2020") {
+			if strings.Contains(out, "plan/beijing-blockchain-2020>") {
 				t.Error("the deleted plan is still named")
 			}
 			if !strings.Contains(out, "<https://policygraph.org/id/plan/relates-to-blockchain> <https://policygraph.org/ns#title>") {
