@@ -56,6 +56,6 @@ func BenchmarkExtract(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
 	for range b.N {
-		Extract(lx, text, nil, Options{Plan: "bench"})
+		Extract(lx, PlainDoc(text), Options{Plan: "bench"})
 	}
 }

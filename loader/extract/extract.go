@@ -2,9 +2,9 @@ package extract
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/loader"
@@ -15,7 +15,7 @@ import (
 // researcher to fill in before the draft validates.
 type Options struct {
 	City, Plan, Source string
-	// Lang is zh, ja, en or auto (detect from the text).
+	// Lang is zh, ja, en or auto (detect sentence by sentence).
 	Lang string
 	// File is the name the evidence refers to.
 	File string
@@ -24,16 +24,73 @@ type Options struct {
 // Draft is a proposed plan document and what extraction saw.
 type Draft struct {
 	Plan *loader.PlanFile
+	// Lang is the document's language: that of most of its text (zh,
+	// zh-Hant, ja or en).
 	Lang string
+	// Mentions are every technology and domain found, with byte offsets
+	// into the original file; Links are the technology→domain pairs the
+	// draft's measures make (clause by clause).
+	Mentions []Mention
+	Links    []Link
+	// Retrieved is set by the caller for a text fetched from the web.
+	Retrieved *Retrieval
 }
 
+// Mention is a term found in the text, with offsets into the original.
+type Mention struct {
+	Hit
+	Confidence float64
+}
+
+// Link is a technology the text applies to a domain in one clause.
+type Link struct {
+	Technology, Domain Mention
+	Confidence         float64
+}
+
+// Doc is a document ready for extraction: its text in UTF-8, markup
+// stripped and noise read through, and the map of that text's bytes back
+// to the original file.
+type Doc struct {
+	Text []byte
+	// Map takes text offsets to offsets in the original; nil when the
+	// text is the original, byte for byte.
+	Map *OffsetMap
+	// Title is the title the page declares (HTML), if any.
+	Title   string
+	Charset string
+}
+
+// Prepare reads an original file: its charset (BOM, contentType, meta
+// tag, else detected), its markup when html is true or it looks like
+// HTML, and pinyin glosses inserted after characters.
+func Prepare(src []byte, contentType string, html bool) (*Doc, error) {
+	dec, err := Decode(src, contentType)
+	if err != nil {
+		return nil, err
+	}
+	d := &Doc{Text: dec.Text, Map: dec.Map, Charset: dec.Charset}
+	if html || strings.Contains(strings.ToLower(contentType), "html") || IsHTML(d.Text) {
+		st := StripHTML(d.Text)
+		d.Text, d.Map, d.Title = st.Text, st.Map.Then(d.Map), st.Title
+	}
+	if t, m := ReadThrough(d.Text); m != nil {
+		d.Text, d.Map = t, m.Then(d.Map)
+	}
+	return d, nil
+}
+
+// PlainDoc is a UTF-8 text taken as it is.
+func PlainDoc(text []byte) *Doc { return &Doc{Text: text, Charset: "utf-8"} }
+
 // LexiconOf builds the extraction lexicon from the dataset's vocabulary:
-// the same names and aliases that name resolution and search use.
+// the same names and aliases that name resolution and search use, and
+// the phrases the vocabulary says name no term.
 func LexiconOf(ds *loader.Dataset) (*Lexicon, error) {
 	var terms []Term
 	add := func(t schema.Type, defs []loader.TermDef) {
 		for _, d := range defs {
-			terms = append(terms, NewTerm(t, d.ID, d.Names, d.Aliases))
+			terms = append(terms, NewTerm(t, d.ID, d.Names, d.Aliases, d.NotMentions))
 		}
 	}
 	add(schema.Technology, ds.Technologies)
@@ -41,47 +98,111 @@ func LexiconOf(ds *loader.Dataset) (*Lexicon, error) {
 	return NewLexicon(terms)
 }
 
-// DetectLang guesses the language of text from its scripts: any kana
-// makes it Japanese, otherwise Han characters make it Chinese.
-func DetectLang(text []byte) string {
-	han, kana, latin := 0, 0, 0
-	for _, r := range string(text) {
-		switch {
-		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
-			kana++
-		case unicode.Is(unicode.Han, r):
-			han++
-		case r < 128 && unicode.IsLetter(r):
-			latin++
-		}
+// Confidences of what extraction proposes. A domain counts as applied to
+// the technologies of its own clause; one elsewhere in the sentence or
+// only in the paragraph is listed for the reviewer, unlinked.
+const (
+	confTerm      = 0.95 // a technology or domain named by a name of three characters or more
+	confShortTerm = 0.85 // by a shorter name (AI, 算力, 政务), more often part of something else
+	confClause    = 0.85 // a link within one clause naming one or two technologies
+	confCrowded   = 0.7  // within a clause naming more
+	confSentence  = 0.35 // a domain only in another clause of the sentence: not linked
+	confParagraph = 0.15 // only elsewhere in the paragraph: not linked
+)
+
+func termConfidence(text []byte, h Hit) float64 {
+	if utf8.RuneCount(text[h.Start:h.End]) < 3 {
+		return confShortTerm
 	}
-	switch {
-	case kana > 0 && kana*20 >= han:
-		return "ja"
-	case han > 0 && han*4 >= latin:
-		return "zh"
-	}
-	return "en"
+	return confTerm
 }
 
-// Extract reads text (already stripped of markup) and proposes a draft
-// plan: a mention count per technology, and one draft measure per
-// sentence naming a technology, with the domains of that sentence or,
-// failing that, of its paragraph. offset maps a position in text to the
-// byte offset in the original file (nil when they are the same).
-func Extract(lx *Lexicon, text []byte, offset func(int) int, opt Options) *Draft {
-	if offset == nil {
-		offset = func(i int) int { return i }
+// sentenceInfo is a sentence and the language group its terms are read in.
+type sentenceInfo struct {
+	Span
+	lang Lang
+	tag  string
+}
+
+// sentences splits the text and gives each sentence its language: the
+// one forced by opt.Lang, else its own script (kana: Japanese), a
+// kana-less line of a Japanese document staying Japanese. The document's
+// language is the one most of its text is in.
+func sentences(text []byte, forced string) ([]sentenceInfo, string) {
+	spans := Sentences(text)
+	out := make([]sentenceInfo, len(spans))
+	bytesOf := map[string]int{}
+	for i, s := range spans {
+		var c scripts
+		c.add(text[s.Start:s.End])
+		tag := c.lang()
+		out[i] = sentenceInfo{Span: s, tag: tag}
+		bytesOf[tag] += s.End - s.Start
 	}
-	lang := opt.Lang
-	if lang == "" || lang == "auto" {
-		lang = DetectLang(text)
+	doc := "en"
+	for _, tag := range []string{"zh", "zh-Hant", "ja", "en"} {
+		if bytesOf[tag] > bytesOf[doc] {
+			doc = tag
+		}
 	}
-	hits := lx.Find(text)
-	plan := &loader.PlanFile{ID: opt.Plan, City: opt.City, Source: opt.Source, Title: loader.Names{lang: firstLine(text)}}
+	// Simplified and Traditional together outweigh the rest: name the larger.
+	if zh := bytesOf["zh"] + bytesOf["zh-Hant"]; zh > bytesOf[doc] {
+		doc = map[bool]string{true: "zh-Hant", false: "zh"}[bytesOf["zh-Hant"] > bytesOf["zh"]]
+	}
+	for i := range out {
+		switch {
+		case forced != "" && forced != "auto":
+			out[i].tag = forced
+		case doc == "ja" && out[i].tag != "en":
+			out[i].tag = "ja"
+		}
+		out[i].lang = LangZh
+		if out[i].tag == "ja" {
+			out[i].lang = LangJa
+		}
+	}
+	if forced != "" && forced != "auto" {
+		doc = forced
+	}
+	return out, doc
+}
+
+// Extract reads a prepared document and proposes a draft plan: a mention
+// count per technology, and one draft measure per clause naming a
+// technology, linked to the domains of that clause. Every offset points
+// into the original file.
+func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
+	text := doc.Text
+	sents, lang := sentences(text, opt.Lang)
+	langAt := func(pos int) Lang {
+		k := sort.Search(len(sents), func(k int) bool { return sents[k].End > pos })
+		if k < len(sents) && sents[k].Start <= pos {
+			return sents[k].lang
+		}
+		if lang == "ja" {
+			return LangJa
+		}
+		return LangZh
+	}
+	hits := lx.FindLang(text, langAt)
+	title := doc.Title
+	if title == "" {
+		title = TextTitle(text)
+	}
+	plan := &loader.PlanFile{ID: opt.Plan, City: opt.City, Source: opt.Source, Title: loader.Names{lang: title}}
+	d := &Draft{Plan: plan, Lang: lang}
 	prefix := opt.Plan
 	if prefix == "" {
 		prefix = "draft"
+	}
+	start, end := doc.Map.Start, doc.Map.End
+	mention := func(h Hit) Mention {
+		m := Mention{Hit: h, Confidence: termConfidence(text, h)}
+		m.Start, m.End = start(h.Start), end(h.End)
+		return m
+	}
+	for _, h := range hits {
+		d.Mentions = append(d.Mentions, mention(h))
 	}
 
 	counts := Count(hits, schema.Technology)
@@ -99,48 +220,88 @@ func Extract(lx *Lexicon, text []byte, offset func(int) int, opt Options) *Draft
 	}
 
 	paras := Paragraphs(text)
-	h, p := 0, 0
-	for _, s := range Sentences(text) {
-		for h < len(hits) && hits[h].Start < s.Start {
-			h++
-		}
-		var in []Hit
-		for k := h; k < len(hits) && hits[k].End <= s.End; k++ {
-			in = append(in, hits[k])
-		}
-		techs := ids(in, schema.Technology)
-		if len(techs) == 0 {
+	p := 0
+	for si, s := range sents {
+		in := within(hits, s.Span)
+		if len(ids(in, schema.Technology)) == 0 {
 			continue
 		}
 		for p < len(paras) && paras[p].End < s.Start {
 			p++
 		}
-		domains := ids(in, schema.Domain)
-		if len(domains) == 0 && p < len(paras) {
-			domains = ids(within(hits, paras[p]), schema.Domain)
+		var para []Hit
+		if p < len(paras) {
+			para = within(hits, paras[p])
 		}
-		sentence := string(text[s.Start:s.End])
-		start, end := offset(s.Start), offset(s.End)
-		m := loader.MeasureDef{
-			ID:    fmt.Sprintf("%s-%d", prefix, len(plan.Measures)+1),
-			Kind:  string(schema.Draft),
-			Title: shorten(sentence, 60),
-			Evidence: loader.Evidence{
-				Section: fmt.Sprintf("paragraph %d", p+1),
-				Summary: shorten(sentence, 200),
-				Quote:   sentence,
-				Offset:  &start, OffsetEnd: &end,
-			},
-			Domains: domains,
+		for _, c := range Clauses(text, s.Span, s.lang) {
+			here := within(in, c)
+			techs := ids(here, schema.Technology)
+			if len(techs) == 0 {
+				continue
+			}
+			domains := ids(here, schema.Domain)
+			link := confClause
+			if len(techs) > 2 {
+				link = confCrowded
+			}
+			clause := string(text[c.Start:c.End])
+			o, oe := start(c.Start), end(c.End)
+			m := loader.MeasureDef{
+				ID:    fmt.Sprintf("%s-%d", prefix, len(plan.Measures)+1),
+				Kind:  string(schema.Draft),
+				Title: shorten(clause, 60),
+				Evidence: loader.Evidence{
+					Section: fmt.Sprintf("paragraph %d, sentence %d", p+1, si+1),
+					Summary: shorten(string(text[s.Start:s.End]), 200),
+					Quote:   clause,
+					Offset:  &o, OffsetEnd: &oe,
+				},
+				Domains: domains,
+			}
+			for _, t := range techs {
+				m.Technologies = append(m.Technologies, loader.TechLink{ID: t, Basis: string(schema.Extracted)})
+			}
+			add := func(h Hit, conf float64, linked bool, where string) {
+				mm := mention(h)
+				m.Extracted = append(m.Extracted, loader.ExtractedDef{
+					Type: string(h.Type), ID: h.ID, Text: string(text[h.Start:h.End]),
+					Offset: mm.Start, OffsetEnd: mm.End, Confidence: min(conf, mm.Confidence), Linked: linked, Where: where,
+				})
+			}
+			for _, h := range here {
+				if h.Type == schema.Technology {
+					add(h, confTerm, true, "clause")
+				}
+			}
+			for _, h := range here {
+				if h.Type == schema.Domain {
+					add(h, link, true, "clause")
+					for _, t := range here {
+						if t.Type == schema.Technology {
+							d.Links = append(d.Links, Link{Technology: mention(t), Domain: mention(h), Confidence: link})
+						}
+					}
+				}
+			}
+			if len(domains) == 0 {
+				// Domains nearby, for the reviewer only.
+				near, where, conf := outside(in, c), "sentence", confSentence
+				if len(ids(near, schema.Domain)) == 0 {
+					near, where, conf = outside(para, s.Span), "paragraph", confParagraph
+				}
+				for _, h := range near {
+					if h.Type == schema.Domain {
+						add(h, conf, false, where)
+					}
+				}
+			}
+			plan.Measures = append(plan.Measures, m)
 		}
-		for _, t := range techs {
-			m.Technologies = append(m.Technologies, loader.TechLink{ID: t, Basis: string(schema.Extracted)})
-		}
-		plan.Measures = append(plan.Measures, m)
 	}
-	return &Draft{Plan: plan, Lang: lang}
+	return d
 }
 
+// within are the hits inside s; hits are in text order.
 func within(hits []Hit, s Span) []Hit {
 	i := sort.Search(len(hits), func(i int) bool { return hits[i].Start >= s.Start })
 	j := i
@@ -150,18 +311,62 @@ func within(hits []Hit, s Span) []Hit {
 	return hits[i:j]
 }
 
-func firstLine(text []byte) string {
-	for _, line := range strings.Split(string(text), "\n") {
-		if l := strings.TrimSpace(line); l != "" {
-			return shorten(l, 120)
+// outside are the hits not inside s.
+func outside(hits []Hit, s Span) []Hit {
+	var out []Hit
+	for _, h := range hits {
+		if h.End <= s.Start || h.Start >= s.End {
+			out = append(out, h)
 		}
 	}
-	return ""
+	return out
+}
+
+// navigation marks a line of a page's chrome rather than its text: the
+// breadcrumb, search box, log-in and menu lines reprints keep.
+var navigation = regexp.MustCompile(`(?i)当前位置|您的位置|你的位置|现在位置|所在位置|當前位置|首页|首頁|type to search|skip to|search|搜索|登录|登錄|注册|註冊|欢迎|歡迎|menu|>>|»|›|\||打印|关闭窗口|字号|字體|分享到|来源[:：]|發布時間|发布时间|浏览次数`)
+
+// titleWords end the titles of plans and their notices.
+var titleLike = regexp.MustCompile(`(方案|计划|計劃|意见|意見|通知|规划|規劃|措施|办法|辦法|纲要|綱要|决定|決定|报告|報告|指南|Plan|Opinions|Measures)\s*[(（]?[^()（）]{0,16}[)）]?$`)
+
+// TextTitle is the title of a plain text: among its first lines, the
+// first that reads as a plan's or notice's title, else the first that is
+// neither site navigation, a date nor a document number.
+func TextTitle(text []byte) string {
+	var first string
+	lines := strings.Split(string(text[:min(len(text), 8000)]), "\n")
+	for k, line := range lines {
+		if k >= 30 {
+			break
+		}
+		l := squeeze(line)
+		if utf8.RuneCountInString(l) < 5 || utf8.RuneCountInString(l) > 120 || navigation.MatchString(l) || !hasLetters(l) {
+			continue
+		}
+		if titleLike.MatchString(l) {
+			return shorten(l, 120)
+		}
+		if first == "" {
+			first = l
+		}
+	}
+	return shorten(first, 120)
+}
+
+// hasLetters: a line of more than digits, dates and document numbers.
+func hasLetters(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x2e80 && !strings.ContainsRune("年月日号號〔〕", r) {
+			letters++
+		}
+	}
+	return letters >= 4
 }
 
 // shorten cuts s to at most n runes, marking the cut.
 func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = squeeze(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
