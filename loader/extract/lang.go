@@ -80,7 +80,3 @@ func DetectLang(text []byte) string {
 	return c.lang()
 }
 
-// group is the language group a tag's patterns are read in.
-func group(tag string) Lang {
-	return langOf(tag)
-}
