@@ -31,10 +31,20 @@ type checker struct {
 	// names maps a type and a lower-cased name or alias to the id owning it,
 	// so that two entities of one type never share a name a reader could type.
 	names map[schema.Type]map[string]string
+	// broader is each technology's broader concept, checked for cycles
+	// once every vocabulary file is read.
+	broader map[string]broaderRef
+}
+
+// broaderRef is where a technology names its broader concept.
+type broaderRef struct {
+	file  *file
+	id    *string
+	field string
 }
 
 func newChecker(errs *Errors) *checker {
-	c := &checker{errs: errs, ids: map[schema.Type]map[string]definition{}, names: map[schema.Type]map[string]string{}}
+	c := &checker{errs: errs, ids: map[schema.Type]map[string]definition{}, names: map[schema.Type]map[string]string{}, broader: map[string]broaderRef{}}
 	for _, t := range schema.Types {
 		c.ids[t] = map[string]definition{}
 		c.names[t] = map[string]string{}
@@ -60,6 +70,34 @@ func (c *checker) check(files []*file) {
 		case f.ments != nil:
 			c.checkMentions(f, f.ments.Mentions, "mentions", f.ments.Source)
 			c.ref(f, schema.Source, &f.ments.Source, "source")
+		}
+	}
+	c.checkHierarchy()
+}
+
+// checkHierarchy refuses a cycle of broader concepts: a query for a
+// concept includes everything narrower, which a cycle makes endless. Each
+// cycle is reported once, at the member whose id sorts first.
+func (c *checker) checkHierarchy() {
+	for _, id := range sortedKeys(c.broader) {
+		seen := map[string]bool{id: true}
+		path := []string{id}
+		for at := *c.broader[id].id; ; at = *c.broader[at].id {
+			path = append(path, at)
+			if at == id {
+				if slices.Min(path) == id {
+					r := c.broader[id]
+					c.errorf(r.file, r.id, r.field, "broader concepts form a cycle: %s", strings.Join(path, " → "))
+				}
+				break
+			}
+			if seen[at] {
+				break // a cycle further up, reported at its own member
+			}
+			seen[at] = true
+			if _, ok := c.broader[at]; !ok {
+				break // a top concept
+			}
 		}
 	}
 }
@@ -259,13 +297,22 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 	}
 	for i := range v.Technologies {
 		t := &v.Technologies[i]
-		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fmt.Sprintf("technologies[%d]", i), requiredLanguages)
-		c.checkNotMentions(f, t.NotMentions, fmt.Sprintf("technologies[%d]", i))
+		fi := fmt.Sprintf("technologies[%d]", i)
+		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fi, requiredLanguages)
+		c.checkNotMentions(f, t.NotMentions, fi)
+		if t.Broader != "" {
+			c.ref(f, schema.Technology, &t.Broader, fi+".broader")
+			c.broader[t.ID] = broaderRef{f, &t.Broader, fi + ".broader"}
+		}
 	}
 	for i := range v.Domains {
 		d := &v.Domains[i]
-		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fmt.Sprintf("domains[%d]", i), requiredLanguages)
-		c.checkNotMentions(f, d.NotMentions, fmt.Sprintf("domains[%d]", i))
+		fi := fmt.Sprintf("domains[%d]", i)
+		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fi, requiredLanguages)
+		c.checkNotMentions(f, d.NotMentions, fi)
+		if d.Broader != "" {
+			c.errorf(f, &d.Broader, fi+".broader", "domains have no hierarchy: only technologies take a broader concept")
+		}
 	}
 	for i := range v.Scopes {
 		s := &v.Scopes[i]

@@ -60,7 +60,10 @@ type CityDef struct {
 
 // TermDef is a technology or a domain.
 type TermDef struct {
-	ID      string  `yaml:"id" pg:"required"`
+	ID string `yaml:"id" pg:"required"`
+	// Broader is the technology concept directly above this one (only
+	// technologies have a hierarchy; a top category has none).
+	Broader string  `yaml:"broader,omitempty"`
 	Names   Names   `yaml:"names" pg:"required"`
 	Aliases Aliases `yaml:"aliases,omitempty"`
 	// NotMentions are phrases that contain a name of a term of this type

@@ -93,6 +93,33 @@ func TestLoadValid(t *testing.T) {
 	}
 }
 
+// TestLoadBroader checks that a technology's broader concept becomes one
+// quad of the vocabulary's graph.
+func TestLoadBroader(t *testing.T) {
+	dir := copyMini(t, map[string][2]string{"vocabulary/terms.yaml": {"  - id: blockchain\n",
+		"  - id: new-technology-infrastructure\n    names: {en: New technology infrastructure, zh: 新技术基础设施, ja: 新技術インフラ}\n  - id: blockchain\n    broader: new-technology-infrastructure\n"}})
+	ds, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := quad.Quad{Subject: schema.Technology.IRI("blockchain"), Predicate: schema.Broader,
+		Object: schema.Technology.IRI("new-technology-infrastructure"), Label: schema.GraphIRI("vocabulary/terms")}
+	n := 0
+	for _, g := range ds.Graphs {
+		for _, q := range g.Quads {
+			if q.Predicate == schema.Broader {
+				n++
+				if q != want {
+					t.Errorf("got %v, want %v", q, want)
+				}
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d broader quads, want 1", n)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	const plan = "plans/plan-a.yaml"
 	const vocab = "vocabulary/terms.yaml"
@@ -163,6 +190,21 @@ func TestLoadErrors(t *testing.T) {
 			name:  "alias taken by another entity",
 			edits: map[string][2]string{vocab: {"names: {en: Finance, zh: 金融, ja: 金融}", "names: {en: Finance, zh: 金融, ja: 金融}\n  - id: banking\n    names: {en: Banking, zh: 金融, ja: 銀行}"}},
 			want:  []string{`vocabulary/terms.yaml:25:26: domains[1].names.zh: "金融" is already a name of domain "finance"`},
+		},
+		{
+			name:  "unknown broader concept",
+			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: blockchain\n    broader: new-tech\n"}},
+			want:  []string{`vocabulary/terms.yaml:19:14: technologies[0].broader: unknown technology "new-tech"`},
+		},
+		{
+			name:  "cycle of broader concepts",
+			edits: map[string][2]string{vocab: {"  - id: blockchain\n", "  - id: ledger\n    broader: blockchain\n    names: {en: Ledger, zh: 账本, ja: 台帳}\n  - id: blockchain\n    broader: ledger\n"}},
+			want:  []string{`vocabulary/terms.yaml:22:14: technologies[1].broader: broader concepts form a cycle: blockchain → ledger → blockchain`},
+		},
+		{
+			name:  "a domain with a broader concept",
+			edits: map[string][2]string{vocab: {"  - id: finance\n", "  - id: finance\n    broader: blockchain\n"}},
+			want:  []string{`vocabulary/terms.yaml:23:14: domains[0].broader: domains have no hierarchy: only technologies take a broader concept`},
 		},
 		{
 			name: "several errors at once",

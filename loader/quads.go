@@ -93,6 +93,9 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		n := e.node(schema.Technology, t.ID)
 		e.names(n, schema.Name, t.Names)
 		e.aliases(n, t.Aliases)
+		if t.Broader != "" {
+			e.add(n, schema.Broader, schema.Technology.IRI(t.Broader))
+		}
 	}
 	for _, d := range v.Domains {
 		n := e.node(schema.Domain, d.ID)

@@ -15,6 +15,7 @@ const (
 	idBase    = Base + "id/"
 	graphBase = Base + "graph/"
 	rdfType   = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	skosBase  = "http://www.w3.org/2004/02/skos/core#"
 	xsdDate   = "http://www.w3.org/2001/XMLSchema#date"
 )
 
@@ -33,7 +34,9 @@ const (
 	// Measure is one action item of a plan, or a claim a source makes
 	// about a city's plan.
 	Measure Type = "measure"
-	// Technology is one of the technologies in the NDRC scope.
+	// Technology is a concept of new infrastructure: one of the NDRC's three
+	// categories, a sub-category, or a technology a plan names. Concepts
+	// form one hierarchy through Broader.
 	Technology Type = "technology"
 	// Domain is a field a technology is applied to (finance, medical, …).
 	Domain Type = "domain"
@@ -118,6 +121,11 @@ var (
 	Code = pred("code")
 	// InProvince links a city to its province-level parent.
 	InProvince = pred("inProvince")
+	// Broader links a technology concept to the one concept directly above
+	// it (5g to communication-network-infrastructure to
+	// information-infrastructure). It is SKOS's broader, so that the
+	// hierarchy reads as a SKOS concept scheme in any export.
+	Broader = quad.IRI(skosBase + "broader")
 
 	// HasPlan links a city to a plan it published.
 	HasPlan = pred("hasPlan")

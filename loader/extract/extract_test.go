@@ -85,7 +85,7 @@ func TestExtractDraft(t *testing.T) {
 	for _, m := range d.Plan.Mentions {
 		counts[m.Technology] = *m.Count
 	}
-	if counts["blockchain"] != 4 || counts["5g"] != 2 || counts["data-center"] != 1 || counts["industrial-internet"] != 1 || counts["intelligent-computing-center"] != 1 || len(counts) != 5 {
+	if counts["blockchain"] != 4 || counts["5g"] != 2 || counts["data-center"] != 1 || counts["industrial-internet"] != 1 || counts["intelligent-computing-center"] != 1 || counts["computing-infrastructure"] != 1 || len(counts) != 6 {
 		t.Errorf("counts %v", counts)
 	}
 	for _, m := range d.Plan.Measures {
