@@ -103,6 +103,12 @@ type pattern struct {
 	id  string
 	// latin patterns must stand as whole words: "AI" does not match in "said".
 	latin bool
+	// mass patterns end in a mass noun and so have no plural of their
+	// own; "information infrastructures" still names the term in its
+	// first two words.
+	mass bool
+	// skip marks a name that extraction does not read (see NewLexicon).
+	skip bool
 	// not marks a phrase that names no term of typ and claims its span.
 	not bool
 	// langs are the language groups whose text the pattern is read in.
@@ -120,7 +126,9 @@ type Hit struct {
 // lower case and with a capital first letter, except acronyms (AI, IoT,
 // 5G), whose case is kept: "ai" in running text is rarely the technology.
 //
-// Which languages a pattern is read in: a Latin text in any; a text
+// A not-mention that is also a name of the same type is a name for
+// resolution only: extraction reads past it (the shorter names inside
+// still match). Which languages a pattern is read in: a Latin text in any; a text
 // listed under zh or zh-Hant in Chinese and Japanese (Japanese reports
 // quote Chinese plans in kanji); a text listed only under ja in Japanese
 // alone, so that the Japanese 行政 does not match inside the Chinese 行政区.
@@ -143,6 +151,17 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 		for _, v := range variants(s) {
 			if prev, dup := seen[v]; dup {
 				p := &lx.pats[prev]
+				if not && !p.not && p.typ == t.Type {
+					// A name that running text does not use as one: it
+					// resolves in the API, and extraction reads past it.
+					p.skip = true
+					continue
+				}
+				if not && !p.not {
+					// A name of another type: as the longer match it
+					// claims its span already.
+					continue
+				}
 				if p.typ != t.Type || p.id != t.ID && !(p.not && not) || p.not != not {
 					what := func(p pattern) string {
 						if p.not {
@@ -156,7 +175,7 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 				continue
 			}
 			seen[v] = len(lx.pats)
-			lx.pats = append(lx.pats, pattern{typ: t.Type, id: t.ID, latin: isLatin(v), not: not, langs: langs})
+			lx.pats = append(lx.pats, pattern{typ: t.Type, id: t.ID, latin: isLatin(v), mass: isLatin(v) && massNoun(v), not: not, langs: langs})
 			texts = append(texts, v)
 		}
 		return nil
@@ -188,10 +207,13 @@ func variants(s string) []string {
 		return []string{s}
 	}
 	r, n := utf8.DecodeRuneInString(s)
-	out := []string{s, strings.ToLower(s), string(unicode.ToUpper(r)) + strings.ToLower(s[n:])}
-	// Plurals ("data centers") would otherwise fail the word boundary.
-	if last, _ := utf8.DecodeLastRuneInString(s); unicode.IsLetter(last) && last != 's' {
-		for _, v := range out[:3] {
+	out := []string{s, strings.ToLower(s), string(unicode.ToUpper(r)) + strings.ToLower(s[n:]), titleCase(s)}
+	// Plurals ("data centers") would otherwise fail the word boundary;
+	// a mass noun ("infrastructure", "computing") takes none, so that
+	// "innovation infrastructures" names the term in "innovation
+	// infrastructure" and leaves the plural's s to the word around it.
+	if last, _ := utf8.DecodeLastRuneInString(s); unicode.IsLetter(last) && last != 's' && !massNoun(s) {
+		for _, v := range out[:4] {
 			if strings.HasSuffix(v, "y") && len(v) > 1 && !strings.ContainsRune("aeiou", rune(v[len(v)-2])) {
 				out = append(out, v[:len(v)-1]+"ies") // "industries", "economies"
 				continue
@@ -207,6 +229,34 @@ func variants(s string) []string {
 		}
 	}
 	return uniq
+}
+
+// massNouns are the head words of terms that take no plural.
+var massNouns = []string{"infrastructure", "computing", "intelligence", "equipment", "software", "hardware", "information",
+	"research", "education", "data", "energy", "finance", "healthcare", "care", "trade", "trading", "security", "governance",
+	"manufacturing", "transportation", "transport", "agriculture", "logistics", "tourism", "management", "e-government", "access"}
+
+func massNoun(s string) bool {
+	words := strings.Fields(strings.ToLower(s))
+	return len(words) > 0 && contains(massNouns, words[len(words)-1])
+}
+
+// titleCase capitalises every word but the small ones: "Industrial
+// Internet of Things", as headings and English reports write names.
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if i > 0 && contains([]string{"of", "and", "the", "for", "in", "on", "to", "a", "an"}, strings.ToLower(w)) {
+			words[i] = strings.ToLower(w)
+			continue
+		}
+		if isAcronym(w) {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 func contains(list []string, s string) bool {
@@ -268,8 +318,11 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 	var nots []Hit
 	lx.trie.Walk(text, func(end, n, id int64) bool {
 		p := &lx.pats[id]
+		if p.skip {
+			return true
+		}
 		s, e := int(end-n+1), int(end+1)
-		if p.latin && (s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e])) {
+		if p.latin && (s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e]) && !pluralS(p, text, e)) {
 			return true // part of a longer word: "AI" in "said"
 		}
 		if langAt != nil && p.langs&langAt(s) == 0 {
@@ -308,6 +361,12 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 		}
 	}
 	return hits
+}
+
+// pluralS reports whether text[e] is the plural s a mass-noun pattern
+// may be followed by ("infrastructures").
+func pluralS(p *pattern, text []byte, e int) bool {
+	return p.mass && text[e] == 's' && (e+1 == len(text) || !isWordByte(text[e+1]))
 }
 
 // claims are the spans not-mentions claim, by type: sorted by start,

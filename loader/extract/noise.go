@@ -86,8 +86,13 @@ func ReadThrough(text []byte) ([]byte, *OffsetMap) {
 		if g == 0 {
 			continue
 		}
-		m.Add(out.Len(), i-last, last, i-last)
-		out.Write(text[last:i])
+		// The gloss belongs to its character: a word ending in a glossed
+		// character ends after the gloss (人(rén)工智能(néng)).
+		c := i - n
+		m.Add(out.Len(), c-last, last, c-last)
+		out.Write(text[last:c])
+		m.Add(out.Len(), n, c, n+g)
+		out.Write(text[c:i])
 		i += g
 		last = i
 	}
