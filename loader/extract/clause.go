@@ -14,15 +14,18 @@ import (
 func Clauses(text []byte, s Span, lang Lang) []Span {
 	var out []Span
 	start := s.Start
+	var prep bool
 	emit := func(end int) {
 		a, b := trim(text, start, end)
 		if b > a {
 			out = append(out, Span{a, b})
 		}
 		start = end
+		prep = startsWithAny(text[end:s.End], prepositions)
 	}
 	depth := 0
 	prev := rune(0)
+	prep = startsWithAny(text[s.Start:s.End], prepositions)
 	for i := s.Start; i < s.End; {
 		r, n := utf8.DecodeRune(text[i:s.End])
 		next := i + n
@@ -43,7 +46,12 @@ func Clauses(text []byte, s Span, lang Lang) []Span {
 			case r == '：' || r == ':' && !(next < s.End && text[next] >= '0' && text[next] <= '9'):
 				emit(next)
 			case r == '，' || r == ',' || r == '﹐':
-				if startsPredicate(text[next:s.End]) || startsItem(text[next:s.End], r) {
+				switch {
+				case startsItem(text[next:s.End], r):
+					emit(next)
+				case startsPredicate(text[next:s.End]) && prep:
+					prep = false // the predicate the opening phrase belongs to
+				case startsPredicate(text[next:s.End]):
 					emit(next)
 				}
 			case lang == LangJa && (r == ' ' || r == '\u3000') && i > start && next < s.End:
@@ -134,19 +142,35 @@ var predicateVerbs = []string{
 	"聚焦", "发展", "發展", "加速", "规划", "規劃", "谋划", "謀劃", "搭建", "健全", "夯实", "夯實", "率先", "着力", "著力",
 	"大力", "积极", "積極", "全面", "重点", "重點", "进一步", "進一步", "统筹", "統籌", "编制", "編制", "研究", "试点", "試點",
 	"普及", "增强", "增強", "升级", "升級", "改造", "启动", "啟動", "上线", "建好", "用好", "做好", "持续", "持續", "同时", "同時",
-	"并", "並", "还", "還", "另外", "此外", "其中",
+	"并", "並", "还", "還", "另外", "此外", "其中", "是", "将", "將", "助力",
 }
 
-// startsPredicate reports whether b, the text after a comma, starts with
-// a verb of predicateVerbs.
-func startsPredicate(b []byte) bool {
+// prepositions open a phrase that belongs to the predicate after the
+// next comma (围绕…，积极探索…; 为加快…，制定…): a clause they start does not
+// end at its first comma.
+var prepositions = []string{"围绕", "圍繞", "为了", "為了", "按照", "根据", "根據", "依托", "依託", "基于", "基於", "通过", "通過",
+	"利用", "面向", "立足", "针对", "針對", "结合", "結合", "为", "為", "以", "在", "对", "對"}
+
+// purposeVerbs open a clause that says what the clause before it is for
+// (…应用于数字政府，实现政务数据可信溯源): its domains are those the earlier
+// clause's technologies serve.
+var purposeVerbs = []string{"助力", "促进", "促進", "实现", "實現", "提升", "赋能", "賦能", "支撑", "支撐", "服务于", "服務於",
+	"带动", "帶動", "提高", "推动", "推動", "增强", "增強"}
+
+func startsWithAny(b []byte, words []string) bool {
 	for len(b) > 0 && b[0] == ' ' {
 		b = b[1:]
 	}
-	for _, v := range predicateVerbs {
+	for _, v := range words {
 		if len(b) >= len(v) && string(b[:len(v)]) == v {
 			return true
 		}
 	}
 	return false
+}
+
+// startsPredicate reports whether b, the text after a comma, starts with
+// a verb of predicateVerbs.
+func startsPredicate(b []byte) bool {
+	return startsWithAny(b, predicateVerbs)
 }

@@ -104,8 +104,6 @@ func LexiconOf(ds *loader.Dataset) (*Lexicon, error) {
 const (
 	confTerm      = 0.95 // a technology or domain named by a name of three characters or more
 	confShortTerm = 0.85 // by a shorter name (AI, 算力, 政务), more often part of something else
-	confClause    = 0.85 // a link within one clause naming one or two technologies
-	confCrowded   = 0.7  // within a clause naming more
 	confSentence  = 0.35 // a domain only in another clause of the sentence: not linked
 	confParagraph = 0.15 // only elsewhere in the paragraph: not linked
 )
@@ -233,72 +231,152 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 		if p < len(paras) {
 			para = within(hits, paras[p])
 		}
-		for _, c := range Clauses(text, s.Span, s.lang) {
+		clauses := Clauses(text, s.Span, s.lang)
+		for k, c := range clauses {
 			here := within(in, c)
-			techs := ids(here, schema.Technology)
-			if len(techs) == 0 {
+			if len(ids(here, schema.Technology)) == 0 {
 				continue
 			}
-			domains := ids(here, schema.Domain)
-			link := confClause
-			if len(techs) > 2 {
-				link = confCrowded
-			}
-			clause := string(text[c.Start:c.End])
-			o, oe := start(c.Start), end(c.End)
-			m := loader.MeasureDef{
-				ID:    fmt.Sprintf("%s-%d", prefix, len(plan.Measures)+1),
-				Kind:  string(schema.Draft),
-				Title: shorten(clause, 60),
-				Evidence: loader.Evidence{
-					Section: fmt.Sprintf("paragraph %d, sentence %d", p+1, si+1),
-					Summary: shorten(string(text[s.Start:s.End]), 200),
-					Quote:   clause,
-					Offset:  &o, OffsetEnd: &oe,
-				},
-				Domains: domains,
-			}
-			for _, t := range techs {
-				m.Technologies = append(m.Technologies, loader.TechLink{ID: t, Basis: string(schema.Extracted)})
-			}
-			add := func(h Hit, conf float64, linked bool, where string) {
-				mm := mention(h)
-				m.Extracted = append(m.Extracted, loader.ExtractedDef{
-					Type: string(h.Type), ID: h.ID, Text: string(text[h.Start:h.End]),
-					Offset: mm.Start, OffsetEnd: mm.End, Confidence: min(conf, mm.Confidence), Linked: linked, Where: where,
-				})
-			}
-			for _, h := range here {
-				if h.Type == schema.Technology {
-					add(h, confTerm, true, "clause")
+			pairs := linkClause(text, here, s.tag == "en")
+			// Clauses after this one that say what it is for (…，实现政务数据
+			// 可信溯源) and name no technology of their own: their domains
+			// are served by this clause's technologies.
+			span := c
+			for j := k + 1; j < len(clauses); j++ {
+				next := within(in, clauses[j])
+				if len(ids(next, schema.Technology)) > 0 {
+					break
 				}
-			}
-			for _, h := range here {
-				if h.Type == schema.Domain {
-					add(h, link, true, "clause")
-					for _, t := range here {
-						if t.Type == schema.Technology {
-							d.Links = append(d.Links, Link{Technology: mention(t), Domain: mention(h), Confidence: link})
+				if !startsWithAny(text[clauses[j].Start:clauses[j].End], purposeVerbs) || len(ids(next, schema.Domain)) == 0 {
+					continue
+				}
+				base := len(here)
+				here = append(append([]Hit(nil), here...), next...)
+				last := base - 1 // the technology nearest before, and those listed with it
+				for here[last].Type != schema.Technology {
+					last--
+				}
+				for _, ti := range chain(text, here[:base], last) {
+					for di := base; di < len(here); di++ {
+						if here[di].Type == schema.Domain {
+							pairs = append(pairs, pair{tech: ti, domain: di, conf: confPurpose})
 						}
 					}
 				}
+				span.End = clauses[j].End
 			}
-			if len(domains) == 0 {
-				// Domains nearby, for the reviewer only.
-				near, where, conf := outside(in, c), "sentence", confSentence
-				if len(ids(near, schema.Domain)) == 0 {
-					near, where, conf = outside(para, s.Span), "paragraph", confParagraph
+			// One measure per set of linked domains, so that the graph's
+			// measure→technology and measure→domain edges make no pair
+			// the text does not.
+			linked := map[int][]int{} // tech hit → domain hits
+			conf := map[[2]int]float64{}
+			for _, pr := range pairs {
+				linked[pr.tech] = append(linked[pr.tech], pr.domain)
+				conf[[2]int{pr.tech, pr.domain}] = pr.conf
+				d.Links = append(d.Links, Link{Technology: mention(here[pr.tech]), Domain: mention(here[pr.domain]), Confidence: pr.conf})
+			}
+			type group struct {
+				techs, doms []int
+			}
+			var groups []*group
+			byKey := map[string]*group{}
+			for i, h := range here {
+				if h.Type != schema.Technology {
+					continue
 				}
-				for _, h := range near {
-					if h.Type == schema.Domain {
-						add(h, conf, false, where)
+				var dids []string
+				for _, di := range linked[i] {
+					dids = append(dids, here[di].ID)
+				}
+				key := strings.Join(uniqSorted(dids), ",")
+				g := byKey[key]
+				if g == nil {
+					g = &group{}
+					byKey[key] = g
+					groups = append(groups, g)
+				}
+				g.techs = append(g.techs, i)
+				g.doms = append(g.doms, linked[i]...)
+			}
+			quote := string(text[span.Start:span.End])
+			o, oe := start(span.Start), end(span.End)
+			for _, g := range groups {
+				m := loader.MeasureDef{
+					ID:    fmt.Sprintf("%s-%d", prefix, len(plan.Measures)+1),
+					Kind:  string(schema.Draft),
+					Title: shorten(quote, 60),
+					Evidence: loader.Evidence{
+						Section: fmt.Sprintf("paragraph %d, sentence %d", p+1, si+1),
+						Summary: shorten(string(text[s.Start:s.End]), 200),
+						Quote:   quote,
+						Offset:  &o, OffsetEnd: &oe,
+					},
+				}
+				add := func(h Hit, conf float64, linked bool, where string) {
+					mm := mention(h)
+					m.Extracted = append(m.Extracted, loader.ExtractedDef{
+						Type: string(h.Type), ID: h.ID, Text: string(text[h.Start:h.End]),
+						Offset: mm.Start, OffsetEnd: mm.End, Confidence: min(conf, mm.Confidence), Linked: linked, Where: where,
+					})
+				}
+				var tids []string
+				for _, t := range g.techs {
+					tids = append(tids, here[t].ID)
+					add(here[t], confTerm, true, "clause")
+				}
+				for _, t := range uniqSorted(tids) {
+					m.Technologies = append(m.Technologies, loader.TechLink{ID: t, Basis: string(schema.Extracted)})
+				}
+				inGroup := map[int]bool{}
+				for _, di := range g.doms {
+					inGroup[di] = true
+				}
+				var dids []string
+				for i, h := range here {
+					if h.Type != schema.Domain {
+						continue
+					}
+					if inGroup[i] {
+						best := 0.0
+						for _, t := range g.techs {
+							best = max(best, conf[[2]int{t, i}])
+						}
+						add(h, best, true, "clause")
+						dids = append(dids, h.ID)
+					} else if h.Start < c.End {
+						add(h, confUnlinked, false, "clause")
 					}
 				}
+				m.Domains = uniqSorted(dids)
+				if len(ids(here, schema.Domain)) == 0 {
+					// Domains nearby, for the reviewer only.
+					near, where, cf := outside(in, c), "sentence", confSentence
+					if len(ids(near, schema.Domain)) == 0 {
+						near, where, cf = outside(para, s.Span), "paragraph", confParagraph
+					}
+					for _, h := range near {
+						if h.Type == schema.Domain {
+							add(h, cf, false, where)
+						}
+					}
+				}
+				plan.Measures = append(plan.Measures, m)
 			}
-			plan.Measures = append(plan.Measures, m)
 		}
 	}
 	return d
+}
+
+// uniqSorted is ss sorted without repeats.
+func uniqSorted(ss []string) []string {
+	sort.Strings(ss)
+	out := ss[:0]
+	for i, x := range ss {
+		if i == 0 || x != ss[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // within are the hits inside s; hits are in text order.

@@ -79,4 +79,3 @@ func DetectLang(text []byte) string {
 	c.add(text)
 	return c.lang()
 }
-
