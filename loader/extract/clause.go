@@ -56,7 +56,7 @@ func Clauses(text []byte, s Span, lang Lang) []Span {
 				}
 			case lang == LangJa && (r == ' ' || r == '\u3000') && i > start && next < s.End:
 				a, _ := utf8.DecodeRune(text[next:s.End])
-				if prev > unicode.MaxLatin1 && a > unicode.MaxLatin1 && !isSpace(a) {
+				if (prev > unicode.MaxLatin1 || a > unicode.MaxLatin1) && !isSpace(a) && !isSpace(prev) {
 					emit(next)
 				}
 			case i > start && startsItem(text[i:s.End], prev):

@@ -166,23 +166,31 @@ func entity(b []byte) (int, string) {
 }
 
 // pageTitle is a <title> without the site's name: of the parts between
-// separators ("_", " - ", "|", "—"), the longest.
+// separators ("_", " - ", "|", "—"), the one that reads as a plan's or
+// notice's title, else the first (sites put their name last far more
+// often than first).
 func pageTitle(t string) string {
-	t = strings.TrimSpace(t)
-	best := t
-	for _, sep := range []string{"_", " - ", "|", " — ", "－", "｜"} {
-		if strings.Contains(best, sep) {
-			parts := strings.Split(best, sep)
-			best = ""
-			for _, p := range parts {
-				p = strings.TrimSpace(p)
-				if utf8.RuneCountInString(p) > utf8.RuneCountInString(best) {
-					best = p
+	parts := []string{strings.TrimSpace(t)}
+	for _, sep := range []string{"_", " - ", "|", " — ", "－", "｜", " – "} {
+		var next []string
+		for _, p := range parts {
+			for _, q := range strings.Split(p, sep) {
+				if q = strings.TrimSpace(q); q != "" {
+					next = append(next, q)
 				}
 			}
 		}
+		parts = next
 	}
-	return best
+	for _, p := range parts {
+		if titleLike.MatchString(p) {
+			return p
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return parts[0]
 }
 
 // squeeze makes runs of white space (NBSP and the ideographic space
