@@ -29,6 +29,15 @@ func Clauses(text []byte, s Span, lang Lang) []Span {
 	for i := s.Start; i < s.End; {
 		r, n := utf8.DecodeRune(text[i:s.End])
 		next := i + n
+		if r < '(' || r > ')' && r < '0' || r > ':' && r < 0x2000 && r != '[' && r != ']' && r != '{' && r != '}' {
+			// Latin letters and the like: nothing splits here, except a
+			// Japanese list's spaces.
+			if !(r == ' ' && lang == LangJa) && r != ',' && r != ';' {
+				prev = r
+				i = next
+				continue
+			}
+		}
 		switch {
 		case openers[r]:
 			depth++
@@ -59,7 +68,7 @@ func Clauses(text []byte, s Span, lang Lang) []Span {
 				if (prev > unicode.MaxLatin1 || a > unicode.MaxLatin1) && !isSpace(a) && !isSpace(prev) {
 					emit(next)
 				}
-			case i > start && startsItem(text[i:s.End], prev):
+			case i > start && itemRune(r) && startsItem(text[i:s.End], prev):
 				emit(i)
 			}
 		}
@@ -75,6 +84,11 @@ var closesBracket = map[rune]bool{')': true, '）': true, '》': true, ']': true
 
 // itemWords open a list item: 一是, 二是 … 十是, 其一, 首先, 此外 / 另外.
 var itemNumbers = "一二三四五六七八九十"
+
+// itemRune: r may open a list item (checked before the costlier startsItem).
+func itemRune(r rune) bool {
+	return r >= '0' && r <= '9' || r == '(' || r == '（' || r >= '①' && r <= '⑳' || strings.ContainsRune(itemNumbers, r)
+}
 
 // startsItem reports whether b starts a list item, after the rune prev
 // (a list item starts a text, or follows punctuation or a space).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -42,9 +43,10 @@ type Mention struct {
 	Confidence float64
 }
 
-// Link is a technology the text applies to a domain in one clause.
+// Link is a technology the text applies to a domain: indexes into the
+// draft's Mentions.
 type Link struct {
-	Technology, Domain Mention
+	Technology, Domain int
 	Confidence         float64
 }
 
@@ -199,8 +201,28 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 		m.Start, m.End = start(h.Start), end(h.End)
 		return m
 	}
+	d.Mentions = make([]Mention, 0, len(hits))
+	techHits := 0
 	for _, h := range hits {
 		d.Mentions = append(d.Mentions, mention(h))
+		if h.Type == schema.Technology {
+			techHits++
+		}
+	}
+	// At most one measure per technology named, mostly fewer: sized once,
+	// a large text's measures are not copied as the list grows.
+	plan.Measures = make([]loader.MeasureDef, 0, techHits/2+1)
+	d.Links = make([]Link, 0, techHits/2+1)
+
+	// The same few names recur all through a plan: one string each.
+	names := map[string]string{}
+	intern := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
 	}
 
 	counts := Count(hits, schema.Technology)
@@ -221,7 +243,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 	p := 0
 	for si, s := range sents {
 		in := within(hits, s.Span)
-		if len(ids(in, schema.Technology)) == 0 {
+		if !hasType(in, schema.Technology) {
 			continue
 		}
 		for p < len(paras) && paras[p].End < s.Start {
@@ -232,9 +254,10 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			para = within(hits, paras[p])
 		}
 		clauses := Clauses(text, s.Span, s.lang)
+		summary := ""
 		for k, c := range clauses {
 			here := within(in, c)
-			if len(ids(here, schema.Technology)) == 0 {
+			if !hasType(here, schema.Technology) {
 				continue
 			}
 			pairs := linkClause(text, here, s.tag == "en")
@@ -244,10 +267,10 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			span := c
 			for j := k + 1; j < len(clauses); j++ {
 				next := within(in, clauses[j])
-				if len(ids(next, schema.Technology)) > 0 {
+				if hasType(next, schema.Technology) {
 					break
 				}
-				if !startsWithAny(text[clauses[j].Start:clauses[j].End], purposeVerbs) || len(ids(next, schema.Domain)) == 0 {
+				if !startsWithAny(text[clauses[j].Start:clauses[j].End], purposeVerbs) || !hasType(next, schema.Domain) {
 					continue
 				}
 				base := len(here)
@@ -273,7 +296,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			for _, pr := range pairs {
 				linked[pr.tech] = append(linked[pr.tech], pr.domain)
 				conf[[2]int{pr.tech, pr.domain}] = pr.conf
-				d.Links = append(d.Links, Link{Technology: mention(here[pr.tech]), Domain: mention(here[pr.domain]), Confidence: pr.conf})
+				d.Links = append(d.Links, Link{Technology: hitIndex(hits, here[pr.tech]), Domain: hitIndex(hits, here[pr.domain]), Confidence: pr.conf})
 			}
 			type group struct {
 				techs, doms []int
@@ -299,23 +322,29 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 				g.doms = append(g.doms, linked[i]...)
 			}
 			quote := string(text[span.Start:span.End])
+			if summary == "" {
+				summary = shorten(string(text[s.Start:s.End]), 200)
+			}
 			o, oe := start(span.Start), end(span.End)
+			title60 := shorten(quote, 60)
+			section := "paragraph " + strconv.Itoa(p+1) + ", sentence " + strconv.Itoa(si+1)
 			for _, g := range groups {
 				m := loader.MeasureDef{
-					ID:    fmt.Sprintf("%s-%d", prefix, len(plan.Measures)+1),
+					ID:    prefix + "-" + strconv.Itoa(len(plan.Measures)+1),
 					Kind:  string(schema.Draft),
-					Title: shorten(quote, 60),
+					Title: title60,
 					Evidence: loader.Evidence{
-						Section: fmt.Sprintf("paragraph %d, sentence %d", p+1, si+1),
-						Summary: shorten(string(text[s.Start:s.End]), 200),
+						Section: section,
+						Summary: summary,
 						Quote:   quote,
 						Offset:  &o, OffsetEnd: &oe,
 					},
+					Extracted: make([]loader.ExtractedDef, 0, len(here)),
 				}
 				add := func(h Hit, conf float64, linked bool, where string) {
 					mm := mention(h)
 					m.Extracted = append(m.Extracted, loader.ExtractedDef{
-						Type: string(h.Type), ID: h.ID, Text: string(text[h.Start:h.End]),
+						Type: string(h.Type), ID: h.ID, Text: intern(text[h.Start:h.End]),
 						Offset: mm.Start, OffsetEnd: mm.End, Confidence: min(conf, mm.Confidence), Linked: linked, Where: where,
 					})
 				}
@@ -348,14 +377,17 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 					}
 				}
 				m.Domains = uniqSorted(dids)
-				if len(ids(here, schema.Domain)) == 0 {
+				if !hasType(here, schema.Domain) {
 					// Domains nearby, for the reviewer only.
-					near, where, cf := outside(in, c), "sentence", confSentence
-					if len(ids(near, schema.Domain)) == 0 {
-						near, where, cf = outside(para, s.Span), "paragraph", confParagraph
+					near, out, where, cf := in, c, "sentence", confSentence
+					if !hasTypeOutside(near, out, schema.Domain) {
+						near, out, where, cf = para, s.Span, "paragraph", confParagraph
 					}
+					// Each domain once, at its first mention.
+					var seen []string
 					for _, h := range near {
-						if h.Type == schema.Domain {
+						if h.Type == schema.Domain && (h.End <= out.Start || h.Start >= out.End) && !contains(seen, h.ID) {
+							seen = append(seen, h.ID)
 							add(h, cf, false, where)
 						}
 					}
@@ -365,6 +397,31 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 		}
 	}
 	return d
+}
+
+// hitIndex is the index of h in hits, which are in text order without overlaps.
+func hitIndex(hits []Hit, h Hit) int {
+	return sort.Search(len(hits), func(i int) bool { return hits[i].Start >= h.Start })
+}
+
+// hasTypeOutside reports whether a hit of type t lies outside s.
+func hasTypeOutside(hits []Hit, s Span, t schema.Type) bool {
+	for _, h := range hits {
+		if h.Type == t && (h.End <= s.Start || h.Start >= s.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasType reports whether any hit is of type t.
+func hasType(hits []Hit, t schema.Type) bool {
+	for _, h := range hits {
+		if h.Type == t {
+			return true
+		}
+	}
+	return false
 }
 
 // uniqSorted is ss sorted without repeats.
@@ -387,17 +444,6 @@ func within(hits []Hit, s Span) []Hit {
 		j++
 	}
 	return hits[i:j]
-}
-
-// outside are the hits not inside s.
-func outside(hits []Hit, s Span) []Hit {
-	var out []Hit
-	for _, h := range hits {
-		if h.End <= s.Start || h.Start >= s.End {
-			out = append(out, h)
-		}
-	}
-	return out
 }
 
 // navigation marks a line of a page's chrome rather than its text: the
@@ -442,14 +488,55 @@ func hasLetters(s string) bool {
 	return letters >= 4
 }
 
-// shorten cuts s to at most n runes, marking the cut.
+// shorten cuts s to at most n runes, marking the cut, with its runs of
+// white space made one space and its ends trimmed; one pass, and no copy
+// when s is short and clean already.
 func shorten(s string, n int) string {
-	s = squeeze(s)
-	if utf8.RuneCountInString(s) <= n {
+	var b []byte // nil while s[:i] needs no change
+	runes, space, i := 0, false, 0
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if isSpace(r) {
+			if b == nil && (r != ' ' || space || runes == 0) {
+				b = append(make([]byte, 0, min(len(s), 4*n)), s[:i]...)
+			}
+			space = true
+			i += w
+			continue
+		}
+		if space && runes > 0 {
+			if runes+1 >= n {
+				break
+			}
+			if b != nil {
+				b = append(b, ' ')
+			}
+			runes++
+		}
+		space = false
+		if runes+1 >= n && i+w < len(s) {
+			// one rune left to show and more to come: cut here
+			if b == nil {
+				b = append([]byte(nil), s[:i]...)
+			}
+			return string(b) + "…"
+		}
+		if b != nil {
+			b = append(b, s[i:i+w]...)
+		}
+		runes++
+		i += w
+	}
+	if b == nil {
+		if space { // trailing space only
+			return strings.TrimRightFunc(s, isSpace)
+		}
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	if i < len(s) {
+		return string(b) + "…"
+	}
+	return string(b)
 }
 
 func sortedKeys(m map[string]int) []string {

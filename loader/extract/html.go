@@ -196,5 +196,18 @@ func pageTitle(t string) string {
 // squeeze makes runs of white space (NBSP and the ideographic space
 // included) one space and trims the ends.
 func squeeze(s string) string {
+	clean := true // no space at the ends, none but single ASCII spaces inside
+	prevSpace := true
+	for _, r := range s {
+		sp := isSpace(r)
+		if sp && (r != ' ' || prevSpace) {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean && !prevSpace {
+		return s
+	}
 	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
 }

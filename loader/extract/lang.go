@@ -14,20 +14,32 @@ const (
 	traditionalOnly = "這們國發時會經為對進業動產實現設區與務數絡網術應開關電問體機關計劃門車聯級優質資產環境農鄉醫療貿易興產業層辦財營織證書縣帶廣東龍廳總統規層項創讀選舉員長傳給結線顧導達運邊過還這際陸風飛馬鳥麥黃齊齡"
 )
 
-var scriptOf = func() map[rune]int8 {
-	m := map[rune]int8{}
+// scriptOf is 1 for a Simplified-only, -1 for a Traditional-only
+// character of the common CJK block (U+4E00–U+9FFF), by code point.
+var scriptOf = func() *[0xa000 - 0x4e00]int8 {
+	var m [0xa000 - 0x4e00]int8
 	for _, r := range simplifiedOnly {
-		m[r] = 1
+		m[r-0x4e00] = 1
 	}
 	for _, r := range traditionalOnly {
-		if m[r] == 1 { // written the same in both: no evidence
-			delete(m, r)
+		if m[r-0x4e00] == 1 { // written the same in both: no evidence
+			m[r-0x4e00] = 0
 			continue
 		}
-		m[r] = -1
+		m[r-0x4e00] = -1
 	}
-	return m
+	return &m
 }()
+
+// isHan and isKana test the blocks plan text uses, faster than the
+// unicode tables (rare ideographs beyond them fall back to those).
+func isHan(r rune) bool {
+	return r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf || r >= 0xf900 && r <= 0xfaff || r >= 0x20000 && unicode.Is(unicode.Han, r)
+}
+
+func isKana(r rune) bool {
+	return r >= 0x3041 && r <= 0x30ff && r != 0x30fb && r != 0x30fc && r != 0x30a0
+}
 
 // counts of the scripts in a text.
 type scripts struct{ han, kana, latin, simp, trad int }
@@ -41,15 +53,18 @@ func (c *scripts) add(text []byte) {
 			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
 				c.latin++
 			}
-		case unicode.In(r, unicode.Hiragana, unicode.Katakana) && r != '・' && r != 'ー':
+		case r < 0x3000:
+		case isKana(r):
 			c.kana++
-		case unicode.Is(unicode.Han, r):
+		case isHan(r):
 			c.han++
-			switch scriptOf[r] {
-			case 1:
-				c.simp++
-			case -1:
-				c.trad++
+			if r >= 0x4e00 && r <= 0x9fff {
+				switch scriptOf[r-0x4e00] {
+				case 1:
+					c.simp++
+				case -1:
+					c.trad++
+				}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -314,7 +315,9 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 	// The trie reports every occurrence of every pattern, overlaps
 	// included; whole-word checks come first so that a plural ("data
 	// centers") can win over its singular that stops inside a word.
-	var cands []Hit
+	// Candidates are kept small (offsets and pattern) until resolved.
+	type cand struct{ s, e, pat int32 }
+	cands := make([]cand, 0, len(text)/24+8)
 	var nots []Hit
 	lx.trie.Walk(text, func(end, n, id int64) bool {
 		p := &lx.pats[id]
@@ -328,11 +331,10 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 		if langAt != nil && p.langs&langAt(s) == 0 {
 			return true
 		}
-		h := Hit{Type: p.typ, ID: p.id, Start: s, End: e}
 		if p.not {
-			nots = append(nots, h)
+			nots = append(nots, Hit{Type: p.typ, ID: p.id, Start: s, End: e})
 		} else {
-			cands = append(cands, h)
+			cands = append(cands, cand{int32(s), int32(e), int32(id)})
 		}
 		return true
 	})
@@ -340,25 +342,32 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 		cl := newClaims(nots)
 		kept := cands[:0]
 		for _, c := range cands {
-			if !cl.claimed(c) {
+			p := &lx.pats[c.pat]
+			if !cl.claimed(Hit{Type: p.typ, Start: int(c.s), End: int(c.e)}) {
 				kept = append(kept, c)
 			}
 		}
 		cands = kept
 	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].Start != cands[j].Start {
-			return cands[i].Start < cands[j].Start
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.s != b.s {
+			return int(a.s - b.s)
 		}
-		return cands[i].End > cands[j].End
+		return int(b.e - a.e)
 	})
-	hits := cands[:0]
-	last := 0
+	n := 0
+	last := int32(0)
 	for _, c := range cands {
-		if c.Start >= last {
-			hits = append(hits, c)
-			last = c.End
+		if c.s >= last {
+			cands[n] = c
+			n++
+			last = c.e
 		}
+	}
+	hits := make([]Hit, n)
+	for i, c := range cands[:n] {
+		p := &lx.pats[c.pat]
+		hits[i] = Hit{Type: p.typ, ID: p.id, Start: int(c.s), End: int(c.e)}
 	}
 	return hits
 }

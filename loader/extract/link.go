@@ -111,7 +111,7 @@ func linkClause(text []byte, hits []Hit, english bool) []pair {
 func listed(between []byte, latin bool) bool {
 	s := strings.TrimSpace(string(between))
 	if latin {
-		words := strings.Fields(strings.NewReplacer(",", " , ").Replace(s))
+		words := strings.Fields(strings.ReplaceAll(s, ",", " , "))
 		if len(words) == 0 || len(words) > englishWords {
 			return false
 		}

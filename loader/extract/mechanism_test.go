@@ -129,7 +129,8 @@ func TestLinksByClause(t *testing.T) {
 	d := extractText(t, src, "auto")
 	var got []string
 	for _, l := range d.Links {
-		got = append(got, l.Technology.ID+"→"+l.Domain.ID+":"+string(src[l.Domain.Start:l.Domain.End]))
+		tm, dm := d.Mentions[l.Technology], d.Mentions[l.Domain]
+		got = append(got, tm.ID+"→"+dm.ID+":"+string(src[dm.Start:dm.End]))
 		if l.Confidence <= 0 || l.Confidence > 1 {
 			t.Errorf("link confidence %v", l.Confidence)
 		}

@@ -279,7 +279,8 @@ func evaluateReal(t *testing.T, lx *Lexicon, name string, src []byte, gold []gol
 	}
 	gotLink := map[lk]bool{}
 	for _, l := range d.Links {
-		k := lk{l.Technology.ID, l.Domain.ID, l.Technology.Start, l.Domain.Start, l.Technology.End}
+		tm, dm := d.Mentions[l.Technology], d.Mentions[l.Domain]
+		k := lk{tm.ID, dm.ID, tm.Start, dm.Start, tm.End}
 		if gotLink[k] {
 			continue
 		}
@@ -288,7 +289,7 @@ func evaluateReal(t *testing.T, lx *Lexicon, name string, src []byte, gold []gol
 		if wantLink[k] {
 			res.link.tp++
 		} else if testing.Verbose() {
-			t.Logf("%s: false link %s→%s at %d/%d", name, l.Technology.ID, l.Domain.ID, l.Technology.Start, l.Domain.Start)
+			t.Logf("%s: false link %s→%s at %d/%d", name, tm.ID, dm.ID, tm.Start, dm.Start)
 		}
 	}
 	if testing.Verbose() {
