@@ -448,31 +448,45 @@ func within(hits []Hit, s Span) []Hit {
 
 // navigation marks a line of a page's chrome rather than its text: the
 // breadcrumb, search box, log-in and menu lines reprints keep.
-var navigation = regexp.MustCompile(`(?i)当前位置|您的位置|你的位置|现在位置|所在位置|當前位置|首页|首頁|type to search|skip to|search|搜索|登录|登錄|注册|註冊|欢迎|歡迎|menu|>>|»|›|\||打印|关闭窗口|字号|字體|分享到|来源[:：]|發布時間|发布时间|浏览次数`)
+var navigation = regexp.MustCompile(`(?i)当前位置|您的位置|你的位置|现在位置|所在位置|當前位置|首页|首頁|type to search|skip to|search|搜索|登录|登錄|注册|註冊|欢迎|歡迎|menu|>>|»|›|\||打印|关闭窗口|字号|字體|分享到|来源[:：]|發布時間|发布时间|浏览次数|主办|主辦|photo:|图片来源|圖片來源|credit:|all rights reserved|版权所有|版權所有|published on|posted on|back to|read more|share this`)
 
 // titleWords end the titles of plans and their notices.
 var titleLike = regexp.MustCompile(`(方案|计划|計劃|意见|意見|通知|规划|規劃|措施|办法|辦法|纲要|綱要|决定|決定|报告|報告|指南|Plan|Opinions|Measures)\s*[(（]?[^()（）]{0,16}[)）]?$`)
 
-// TextTitle is the title of a plain text: among its first lines, the
-// first that reads as a plan's or notice's title, else the first that is
-// neither site navigation, a date nor a document number.
+// TextTitle is the title of a plain text: among its first lines (and
+// the parts of a line split by "|"), the first that reads as a plan's or
+// notice's title; else the first short line that is not a sentence; else
+// the first line at all — never site navigation, a date or a number.
 func TextTitle(text []byte) string {
-	var first string
+	var short, first string
 	lines := strings.Split(string(text[:min(len(text), 8000)]), "\n")
 	for k, line := range lines {
 		if k >= 30 {
 			break
 		}
-		l := squeeze(line)
-		if utf8.RuneCountInString(l) < 5 || utf8.RuneCountInString(l) > 120 || navigation.MatchString(l) || !hasLetters(l) {
-			continue
+		for _, part := range strings.Split(line, "|") {
+			l := squeeze(part)
+			n := utf8.RuneCountInString(l)
+			if n < 5 || n > 200 || !hasLetters(l) || startsItem([]byte(l), 0) {
+				continue // a heading's number (一、, (一), 1.) opens no title
+			}
+			if titleLike.MatchString(l) && !navigation.MatchString(l) {
+				return shorten(l, 120)
+			}
+			if navigation.MatchString(l) || strings.Contains(line, "|") {
+				continue
+			}
+			last, _ := utf8.DecodeLastRuneInString(l)
+			if short == "" && n <= 60 && !strings.ContainsRune("。.:：,，;；", last) {
+				short = l
+			}
+			if first == "" {
+				first = l
+			}
 		}
-		if titleLike.MatchString(l) {
-			return shorten(l, 120)
-		}
-		if first == "" {
-			first = l
-		}
+	}
+	if short != "" {
+		return shorten(short, 120)
 	}
 	return shorten(first, 120)
 }

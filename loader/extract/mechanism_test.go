@@ -214,6 +214,9 @@ func TestTitles(t *testing.T) {
 		{"当前位置:首页 > 政策文件\n\u00a0上海市推进新型基础设施建设行动方案(2020-2022年)\u00a0\n正文", "上海市推进新型基础设施建设行动方案(2020-2022年)"},
 		{"Type to search\nHome | News | About\nChina Specifies Scope of New Infrastructure\nOn April 20…", "China Specifies Scope of New Infrastructure"},
 		{"沪府〔2020〕27号\n2020年4月29日\n关于印发《行动方案》的通知\n", "关于印发《行动方案》的通知"},
+		{"歡迎訪問 今天是\n科技政策 | 廣東省人民政府關于加快數字化發展的意見\n正文從這裡開始。", "廣東省人民政府關于加快數字化發展的意見"},
+		{"Published on: April 21, 2020\nNDRC clarifies the scope of new infrastructure\nThe NDRC said.", "NDRC clarifies the scope of new infrastructure"},
+		{"各市人民政府:\n一、总体思路\n推进信息网络建设的若干举措\n", "推进信息网络建设的若干举措"},
 	} {
 		if got := TextTitle([]byte(tt.text)); got != tt.want {
 			t.Errorf("title of %q: %q, want %q", tt.text, got, tt.want)

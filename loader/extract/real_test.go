@@ -14,8 +14,14 @@ import (
 )
 
 // realDir is the shared set of real page openings (../shared/eval-real
-// beside the repository); it is not part of the repository.
-const realDir = "../../../shared/eval-real"
+// beside the repository; POLICYGRAPH_EVAL_REAL names another place); it
+// is not part of the repository.
+func realDir() string {
+	if d := os.Getenv("POLICYGRAPH_EVAL_REAL"); d != "" {
+		return d
+	}
+	return "../../../shared/eval-real"
+}
 
 // realLinks are our own labels of the technology→domain links of those
 // texts (offsets and ids only; see testdata/eval-real/README.md).
@@ -93,8 +99,9 @@ type realResult struct {
 // pairs. Run it with make eval-real; it skips, saying so, without the
 // shared folder.
 func TestRealEvaluation(t *testing.T) {
+	realDir := realDir()
 	if _, err := os.Stat(filepath.Join(realDir, "labels", "gold.jsonl")); err != nil {
-		t.Skipf("no real texts at %s (%v): the real-text evaluation is skipped", realDir, err)
+		t.Skipf("SKIPPED: no real texts at %s (%v): the real-text evaluation did not run", realDir, err)
 	}
 	lx, _ := realLexicon(t)
 	gold := readJSONL[goldMention](t, filepath.Join(realDir, "labels", "gold.jsonl"))
@@ -168,7 +175,7 @@ func group(m map[string]*realResult, k string) *realResult {
 
 func setName(set, lang string) string {
 	if set == "" {
-		return "(unlabelled) " + lang
+		return "(no set given) " + lang
 	}
 	return set
 }
