@@ -63,10 +63,17 @@ type Doc struct {
 	Charset string
 }
 
+// MaxBytes is the largest original Prepare reads (its decoded text stays
+// within what Find's offsets hold).
+const MaxBytes = 512 << 20
+
 // Prepare reads an original file: its charset (BOM, contentType, meta
 // tag, else detected), its markup when html is true or it looks like
 // HTML, and pinyin glosses inserted after characters.
 func Prepare(src []byte, contentType string, html bool) (*Doc, error) {
+	if len(src) > MaxBytes {
+		return nil, fmt.Errorf("%d bytes: more than the %d a text may have", len(src), MaxBytes)
+	}
 	dec, err := Decode(src, contentType)
 	if err != nil {
 		return nil, err

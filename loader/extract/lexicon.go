@@ -8,6 +8,7 @@ package extract
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -317,6 +318,9 @@ func (lx *Lexicon) FindLang(text []byte, langAt func(pos int) Lang) []Hit {
 	// centers") can win over its singular that stops inside a word.
 	// Candidates are kept small (offsets and pattern) until resolved.
 	type cand struct{ s, e, pat int32 }
+	if len(text) > math.MaxInt32 {
+		panic(fmt.Sprintf("extract: a text of %d bytes is over the 2 GiB Find reads", len(text)))
+	}
 	cands := make([]cand, 0, len(text)/24+8)
 	var nots []Hit
 	lx.trie.Walk(text, func(end, n, id int64) bool {
