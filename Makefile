@@ -47,6 +47,7 @@ eval-real:
 		if [ "$(EVAL_DETAIL)" = 1 ]; then cat; else grep -Ev ': (false|missed) '; fi
 
 .PHONY: bench-extract
-# bench-extract measures extraction speed (docs/extraction.md).
+# bench-extract measures extraction speed (the README, "Speed"): matching and
+# counting, and the whole draft on a dense text and at real plans' density.
 bench-extract:
 	go test ./loader/extract -run '^$$' -bench 'Find|Extract' -benchtime 1x -cpu 1

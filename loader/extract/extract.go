@@ -247,7 +247,8 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 	}
 
 	paras := Paragraphs(text)
-	p := 0
+	p, paraAt := 0, -1
+	var para []Hit
 	for si, s := range sents {
 		in := within(hits, s.Span)
 		if !hasType(in, schema.Technology) {
@@ -256,9 +257,16 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 		for p < len(paras) && paras[p].End < s.Start {
 			p++
 		}
-		var para []Hit
-		if p < len(paras) {
-			para = within(hits, paras[p])
+		// The paragraph's hits, found when a clause needs them (once per
+		// paragraph: a text of one long line is one paragraph).
+		paraHits := func() []Hit {
+			if p >= len(paras) {
+				return nil
+			}
+			if paraAt != p {
+				paraAt, para = p, within(hits, paras[p])
+			}
+			return para
 		}
 		clauses := Clauses(text, s.Span, s.lang)
 		summary := ""
@@ -377,7 +385,11 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 						for _, t := range g.techs {
 							best = max(best, conf[[2]int{t, i}])
 						}
-						add(h, best, true, "clause")
+						where := "clause"
+						if h.Start >= c.End {
+							where = "sentence" // a purpose clause after it
+						}
+						add(h, best, true, where)
 						dids = append(dids, h.ID)
 					} else if h.Start < c.End {
 						add(h, confUnlinked, false, "clause")
@@ -388,7 +400,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 					// Domains nearby, for the reviewer only.
 					near, out, where, cf := in, c, "sentence", confSentence
 					if !hasTypeOutside(near, out, schema.Domain) {
-						near, out, where, cf = para, s.Span, "paragraph", confParagraph
+						near, out, where, cf = paraHits(), s.Span, "paragraph", confParagraph
 					}
 					// Each domain once, at its first mention.
 					var seen []string
