@@ -58,8 +58,8 @@ func Clauses(text []byte, s Span, lang Lang) []Span {
 				switch {
 				case startsItem(text[next:s.End], r):
 					emit(next)
-				case startsPredicate(text[next:s.End]) && prep:
-					prep = false // the predicate the opening phrase belongs to
+				case prep:
+					prep = false // the opening phrase ends here: what follows is its predicate
 				case startsPredicate(text[next:s.End]):
 					emit(next)
 				}
@@ -161,7 +161,7 @@ var predicateVerbs = []string{
 
 // prepositions open a phrase that belongs to the predicate after the
 // next comma (围绕…，积极探索…; 为加快…，制定…): a clause they start does not
-// end at its first comma.
+// end at its first comma, whatever follows it.
 var prepositions = []string{"围绕", "圍繞", "为了", "為了", "按照", "根据", "根據", "依托", "依託", "基于", "基於", "通过", "通過",
 	"利用", "面向", "立足", "针对", "針對", "结合", "結合", "为", "為", "以", "在", "对", "對"}
 
