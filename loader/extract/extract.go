@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -218,7 +219,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 	}
 	// At most one measure per technology named, mostly fewer: sized once,
 	// a large text's measures are not copied as the list grows.
-	plan.Measures = make([]loader.MeasureDef, 0, techHits/2+1)
+	plan.Measures = make([]loader.MeasureDef, 0, techHits+1)
 	d.Links = make([]Link, 0, techHits/2+1)
 
 	// The same few names recur all through a plan: one string each.
@@ -305,36 +306,30 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			}
 			// One measure per set of linked domains, so that the graph's
 			// measure→technology and measure→domain edges make no pair
-			// the text does not.
-			linked := map[int][]int{} // tech hit → domain hits
-			conf := map[[2]int]float64{}
+			// the text does not. Clauses are small: slices, not maps.
 			for _, pr := range pairs {
-				linked[pr.tech] = append(linked[pr.tech], pr.domain)
-				conf[[2]int{pr.tech, pr.domain}] = pr.conf
 				d.Links = append(d.Links, Link{Technology: hitIndex(hits, here[pr.tech]), Domain: hitIndex(hits, here[pr.domain]), Confidence: pr.conf})
 			}
-			type group struct {
-				techs, doms []int
-			}
-			var groups []*group
-			byKey := map[string]*group{}
+			var groups []techGroup
 			for i, h := range here {
 				if h.Type != schema.Technology {
 					continue
 				}
-				var dids []string
-				for _, di := range linked[i] {
-					dids = append(dids, here[di].ID)
+				var key []string
+				for _, pr := range pairs {
+					if pr.tech == i {
+						key = append(key, here[pr.domain].ID)
+					}
 				}
-				key := strings.Join(uniqSorted(dids), ",")
-				g := byKey[key]
-				if g == nil {
-					g = &group{}
-					byKey[key] = g
-					groups = append(groups, g)
+				key = uniqSorted(key)
+				k := 0
+				for k < len(groups) && !slices.Equal(groups[k].key, key) {
+					k++
 				}
-				g.techs = append(g.techs, i)
-				g.doms = append(g.doms, linked[i]...)
+				if k == len(groups) {
+					groups = append(groups, techGroup{key: key})
+				}
+				groups[k].techs = append(groups[k].techs, i)
 			}
 			quote := string(text[span.Start:span.End])
 			if summary == "" {
@@ -344,7 +339,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			title60 := shorten(quote, 60)
 			section := "paragraph " + strconv.Itoa(p+1) + ", sentence " + strconv.Itoa(si+1)
 			for _, g := range groups {
-				m := loader.MeasureDef{
+				plan.Measures = append(plan.Measures, loader.MeasureDef{
 					ID:    prefix + "-" + strconv.Itoa(len(plan.Measures)+1),
 					Kind:  string(schema.Draft),
 					Title: title60,
@@ -354,13 +349,14 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 						Quote:   quote,
 						Offset:  &o, OffsetEnd: &oe,
 					},
+					Domains:   g.key,
 					Extracted: make([]loader.ExtractedDef, 0, len(here)),
-				}
+				})
+				m := &plan.Measures[len(plan.Measures)-1]
 				add := func(h Hit, conf float64, linked bool, where string) {
-					mm := mention(h)
 					m.Extracted = append(m.Extracted, loader.ExtractedDef{
 						Type: string(h.Type), ID: h.ID, Text: intern(text[h.Start:h.End]),
-						Offset: mm.Start, OffsetEnd: mm.End, Confidence: min(conf, mm.Confidence), Linked: linked, Where: where,
+						Offset: start(h.Start), OffsetEnd: end(h.End), Confidence: min(conf, termConfidence(text, h)), Linked: linked, Where: where,
 					})
 				}
 				var tids []string
@@ -371,31 +367,25 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 				for _, t := range uniqSorted(tids) {
 					m.Technologies = append(m.Technologies, loader.TechLink{ID: t, Basis: string(schema.Extracted)})
 				}
-				inGroup := map[int]bool{}
-				for _, di := range g.doms {
-					inGroup[di] = true
-				}
-				var dids []string
 				for i, h := range here {
 					if h.Type != schema.Domain {
 						continue
 					}
-					if inGroup[i] {
-						best := 0.0
-						for _, t := range g.techs {
-							best = max(best, conf[[2]int{t, i}])
+					best := 0.0 // the surest link of the group's technologies to h
+					for _, pr := range pairs {
+						if pr.domain == i && slices.Contains(g.techs, pr.tech) {
+							best = max(best, pr.conf)
 						}
-						where := "clause"
-						if h.Start >= c.End {
-							where = "sentence" // a purpose clause after it
-						}
-						add(h, best, true, where)
-						dids = append(dids, h.ID)
-					} else if h.Start < c.End {
+					}
+					switch {
+					case best > 0 && h.Start >= c.End:
+						add(h, best, true, "sentence") // a purpose clause after it
+					case best > 0:
+						add(h, best, true, "clause")
+					case h.Start < c.End:
 						add(h, confUnlinked, false, "clause")
 					}
 				}
-				m.Domains = uniqSorted(dids)
 				if !hasType(here, schema.Domain) {
 					// Domains nearby, for the reviewer only.
 					near, out, where, cf := in, c, "sentence", confSentence
@@ -411,11 +401,16 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 						}
 					}
 				}
-				plan.Measures = append(plan.Measures, m)
 			}
 		}
 	}
 	return d
+}
+
+// techGroup is the technologies of a clause linked to one set of domains.
+type techGroup struct {
+	key   []string // the domain ids, sorted
+	techs []int    // indexes into the clause's hits
 }
 
 // hitIndex is the index of h in hits, which are in text order without overlaps.
