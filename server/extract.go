@@ -34,7 +34,7 @@ func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
 		es []*graph.Entity
 	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
 		for _, e := range list.es {
-			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, nil))
+			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, e.NotMentions))
 		}
 	}
 	lx, err := extract.NewLexicon(terms)
