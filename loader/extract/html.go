@@ -54,11 +54,7 @@ func StripHTML(src []byte) Stripped {
 		pos += len(raw)
 		switch tt {
 		case nethtml.ErrorToken:
-			t := strings.TrimSpace(h1.String())
-			if t == "" {
-				t = pageTitle(title.String())
-			}
-			return Stripped{Text: out.Bytes(), Map: m, Title: squeeze(t)}
+			return Stripped{Text: out.Bytes(), Map: m, Title: squeeze(chooseTitle(squeeze(h1.String()), title.String()))}
 		case nethtml.StartTagToken, nethtml.EndTagToken, nethtml.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
@@ -165,10 +161,26 @@ func entity(b []byte) (int, string) {
 	return 0, ""
 }
 
+// chooseTitle picks a page's title: the <h1> when it reads as a plan's
+// or notice's title, else such a part of the <title>, else the <h1>
+// (many sites put their own name in an <h1>, so it comes second), else
+// the <title>'s longest part.
+func chooseTitle(h1, title string) string {
+	t := pageTitle(title)
+	switch {
+	case h1 != "" && titleLike.MatchString(h1):
+		return h1
+	case t != "" && titleLike.MatchString(t):
+		return t
+	case h1 != "" && !navigation.MatchString(h1):
+		return h1
+	}
+	return t
+}
+
 // pageTitle is a <title> without the site's name: of the parts between
 // separators ("_", " - ", "|", "—"), the one that reads as a plan's or
-// notice's title, else the first (sites put their name last far more
-// often than first).
+// notice's title, else the longest (a site's name is mostly the shorter).
 func pageTitle(t string) string {
 	parts := []string{strings.TrimSpace(t)}
 	for _, sep := range []string{"_", " - ", "|", " — ", "－", "｜", " – "} {
@@ -187,10 +199,13 @@ func pageTitle(t string) string {
 			return p
 		}
 	}
-	if len(parts) == 0 {
-		return ""
+	best := ""
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) > utf8.RuneCountInString(best) {
+			best = p
+		}
 	}
-	return parts[0]
+	return best
 }
 
 // squeeze makes runs of white space (NBSP and the ideographic space

@@ -159,7 +159,7 @@ func TestLinksByClause(t *testing.T) {
 func TestOffsetsPlainAndHTML(t *testing.T) {
 	lx, _ := realLexicon(t)
 	plain := []byte("\u00a0 第一段落。\n推进区块链在金融领域的应用。建设数据中心。\n")
-	html := []byte("<html><head><title>方案_某某网站</title></head><body><p>&ldquo;推进&nbsp;区块链&rdquo;在&amp;金融领域的应用。建设数据中心&#12290;</p>" +
+	html := []byte("<html><head><title>某市推进新型基础设施建设行动方案_某某网站</title></head><body><p>&ldquo;推进&nbsp;区块链&rdquo;在&amp;金融领域的应用。建设数据中心&#12290;</p>" +
 		"<p>第二段&nbsp;&nbsp;人工智能赋能医疗。</p></body></html>")
 	for _, src := range [][]byte{plain, html} {
 		doc, err := Prepare(src, "", false)
@@ -204,8 +204,20 @@ func TestOffsetsPlainAndHTML(t *testing.T) {
 	if dc != "建设数据中心&#12290;" {
 		t.Errorf("second sentence in the HTML: %q", dc)
 	}
-	if d.Plan.Title["zh"] != "方案" {
+	if d.Plan.Title["zh"] != "某市推进新型基础设施建设行动方案" {
 		t.Errorf("title %q", d.Plan.Title)
+	}
+}
+
+func TestHTMLTitles(t *testing.T) {
+	for _, tt := range []struct{ page, want string }{
+		{"<html><head><title>绍兴市推进新型基础设施建设三年行动计划_绍兴市人民政府</title></head><body><h1>绍兴市人民政府</h1><p>正文</p></body></html>", "绍兴市推进新型基础设施建设三年行动计划"},
+		{"<html><head><title>首页 | 新闻</title></head><body><h1>上海发布新基建行动方案</h1></body></html>", "上海发布新基建行动方案"},
+		{"<html><head><title>China Energy Portal | NDRC clarifies the scope</title></head><body><div>Type to search</div></body></html>", "NDRC clarifies the scope"},
+	} {
+		if got := StripHTML([]byte(tt.page)).Title; got != tt.want {
+			t.Errorf("title %q, want %q", got, tt.want)
+		}
 	}
 }
 
