@@ -50,7 +50,7 @@ func TestExtractURL(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
-	for _, want := range []string{"technology: blockchain", "domains:\n      - finance", "福州市新型基础设施建设行动方案", "Drafted from " + srv.URL + "/plan.html, retrieved 20", "charset gb18030", "#     location: " + srv.URL + "/plan.html"} {
+	for _, want := range []string{"technology: blockchain", "domains:\n      - finance", "福州市新型基础设施建设行动方案", "Drafted from " + srv.URL + "/plan.html, retrieved 20", "charset gb18030", "#     address: " + srv.URL + "/plan.html"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("draft lacks %q:\n%s", want, out)
 		}

@@ -50,7 +50,7 @@ func (d *Draft) Encode(format string) ([]byte, error) {
 			for _, t := range plan.Title {
 				title = t
 			}
-			fmt.Fprintf(&b, "# Its source, for data/vocabulary/sources.yaml:\n#   - id: %s\n#     names: {%s: %q}\n#     location: %s\n#     note: retrieved %s\n",
+			fmt.Fprintf(&b, "# Its source, for data/vocabulary/sources.yaml:\n#   - id: %s\n#     names: {%s: %q}\n#     address: %s\n#     note: retrieved %s\n",
 				id, d.Lang, title, r.URL, r.At.UTC().Format(time.RFC3339))
 		}
 		b.Write(y)
