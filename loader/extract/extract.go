@@ -276,7 +276,7 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 			if !hasType(here, schema.Technology) {
 				continue
 			}
-			pairs := linkClause(text, here, s.tag == "en")
+			pairs := linkClause(text, here, s.tag == "en", s.lang == LangJa)
 			// Clauses after this one that say what it is for (…，实现政务数据
 			// 可信溯源) and name no technology of their own: their domains
 			// are served by this clause's technologies.

@@ -34,7 +34,7 @@ const (
 // listed with that one, unless the two are items of one list (5G、千兆光网、
 // 政务专网: between them nothing but separators, or a 、 of Chinese and
 // Japanese text ends one item and starts another).
-func linkClause(text []byte, hits []Hit, english bool) []pair {
+func linkClause(text []byte, hits []Hit, english, japanese bool) []pair {
 	var techs, doms []int
 	for i, h := range hits {
 		if h.Type == schema.Technology {
@@ -86,7 +86,7 @@ func linkClause(text []byte, hits []Hit, english bool) []pair {
 		if len(between) > 0 && onlySeparators(between) {
 			continue // items of one list
 		}
-		if !latin(a, b) && topLevelRune(between, '、') {
+		if !latin(a, b) && listComma(between, japanese) {
 			continue
 		}
 		conf := confNear
@@ -149,21 +149,29 @@ func onlySeparators(b []byte) bool {
 	return seps > 0
 }
 
-// topLevelRune reports whether r occurs in b outside brackets and quotes.
-func topLevelRune(b []byte, r rune) bool {
+// listComma reports whether b holds a 、 outside brackets that ends a
+// list item. In Chinese every 、 does; in Japanese, where 、 is also the
+// comma between clauses, not one after a verb's joining form
+// (活用し、 / 導入して、), which continues the same predicate.
+func listComma(b []byte, japanese bool) bool {
 	depth := 0
+	prev := rune(0)
 	for _, c := range string(b) {
 		switch {
 		case openers[c] || c == '“' || c == '「':
 			depth++
 		case (closesBracket[c] || c == '”' || c == '」') && depth > 0:
 			depth--
-		case c == r && depth == 0:
-			return true
+		case c == '、' && depth == 0:
+			if !japanese || !strings.ContainsRune("しりてでみきいえけせ", prev) {
+				return true
+			}
 		}
+		prev = c
 	}
 	return false
 }
+
 
 // chain is technology t and those listed with it: neighbours with only
 // separators (or 等, "etc.") between them.

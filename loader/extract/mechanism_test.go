@@ -154,6 +154,20 @@ func TestLinksByClause(t *testing.T) {
 	}
 }
 
+// TestLinksJapanese: in Japanese a 、 after a verb's joining form goes on
+// with the same predicate; one between list items does not.
+func TestLinksJapanese(t *testing.T) {
+	src := []byte("市はブロックチェーンを活用し、行政の効率化を進める。\n5GやAI、データセンターといった情報インフラのほか、スマート交通などが対象となる。\n")
+	d := extractText(t, src, "auto")
+	var got []string
+	for _, l := range d.Links {
+		got = append(got, d.Mentions[l.Technology].ID+"→"+d.Mentions[l.Domain].ID)
+	}
+	if strings.Join(got, " ") != "blockchain→government" {
+		t.Errorf("links %v, want blockchain→government only", got)
+	}
+}
+
 // TestOffsetsPlainAndHTML: every mention's and measure's offsets point at
 // its text in the original bytes, through entities, tags and NBSP.
 func TestOffsetsPlainAndHTML(t *testing.T) {
