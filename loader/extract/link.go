@@ -172,7 +172,6 @@ func listComma(b []byte, japanese bool) bool {
 	return false
 }
 
-
 // chain is technology t and those listed with it: neighbours with only
 // separators (or 等, "etc.") between them.
 func chain(text []byte, hits []Hit, t int) []int {
