@@ -173,7 +173,7 @@ func listComma(b []byte, japanese bool) bool {
 }
 
 // chain is technology t and those listed with it: neighbours with only
-// separators (or 等, "etc.") between them.
+// list separators between them (大数据、人工智能等技术).
 func chain(text []byte, hits []Hit, t int) []int {
 	out := []int{t}
 	for k := t - 1; k >= 0 && hits[k].Type == schema.Technology && onlySeparators(text[hits[k].End:hits[k+1].Start]); k-- {
