@@ -67,6 +67,9 @@ type Entity struct {
 	Aliases map[string][]string `json:"aliases,omitempty"`
 	// Broader is a technology concept's broader concept ("" at the top).
 	Broader string `json:"broader,omitempty"`
+	// NotMentions are the phrases text extraction reads as naming no
+	// technology or domain (see schema.NotMention).
+	NotMentions map[string][]string `json:"-"`
 }
 
 // Name is the entity's name in lang, falling back to English and then the id.
@@ -266,9 +269,12 @@ func (p props) langs(pr schema.Predicate) map[string]string {
 	return out
 }
 
-func (p props) aliases() map[string][]string {
+func (p props) aliases() map[string][]string { return p.langLists(schema.Alias) }
+
+// langLists are the values of pr by language tag, sorted.
+func (p props) langLists(pr quad.IRI) map[string][]string {
 	out := map[string][]string{}
-	for _, v := range p[schema.Alias] {
+	for _, v := range p[pr] {
 		if ls, ok := v.(quad.LangString); ok {
 			out[ls.Lang] = append(out[ls.Lang], string(ls.Value))
 		}
@@ -283,7 +289,7 @@ func (p props) aliases() map[string][]string {
 }
 
 func (p props) entity(t schema.Type, id string) Entity {
-	return Entity{ID: id, Type: t, Names: p.langs(schema.Name), Aliases: p.aliases()}
+	return Entity{ID: id, Type: t, Names: p.langs(schema.Name), Aliases: p.aliases(), NotMentions: p.langLists(schema.NotMention)}
 }
 
 func (p props) evidence() Evidence {

@@ -270,6 +270,24 @@ func (c *checker) checkNames(f *file, t schema.Type, id string, names Names, ali
 	}
 }
 
+// checkNotMentions checks a term's not_mentions: known languages, no
+// empty phrase. (Whether a phrase is also a name is the lexicon's check:
+// extraction refuses a text that both names and does not name a term.)
+func (c *checker) checkNotMentions(f *file, not Aliases, field string) {
+	for _, lang := range sortedKeys(not) {
+		fi := field + ".not_mentions." + lang
+		if !slices.Contains(schema.Languages, lang) {
+			c.errorf(f, mapKey{mapPtr(not), lang}, fi, "unknown language %q: use one of %s", lang, strings.Join(schema.Languages, ", "))
+			continue
+		}
+		for i, a := range not[lang] {
+			if strings.TrimSpace(a) == "" {
+				c.errorf(f, mapKey{mapPtr(not), lang}, fmt.Sprintf("%s[%d]", fi, i), "must not be empty")
+			}
+		}
+	}
+}
+
 func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 	for i := range v.Sources {
 		s := &v.Sources[i]
@@ -300,6 +318,7 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 		t := &v.Technologies[i]
 		fi := fmt.Sprintf("technologies[%d]", i)
 		c.checkNames(f, schema.Technology, t.ID, t.Names, t.Aliases, fi, requiredLanguages)
+		c.checkNotMentions(f, t.NotMentions, fi)
 		if t.Broader != "" {
 			c.ref(f, schema.Technology, &t.Broader, fi+".broader")
 			c.broader[t.ID] = broaderRef{f, &t.Broader, fi + ".broader"}
@@ -309,6 +328,7 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 		d := &v.Domains[i]
 		fi := fmt.Sprintf("domains[%d]", i)
 		c.checkNames(f, schema.Domain, d.ID, d.Names, d.Aliases, fi, requiredLanguages)
+		c.checkNotMentions(f, d.NotMentions, fi)
 		if d.Broader != "" {
 			c.errorf(f, &d.Broader, fi+".broader", "domains have no hierarchy: only technologies take a broader concept")
 		}
@@ -467,6 +487,21 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 
 func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string) {
 	c.oneOf(f, &m.Kind, field+".kind", "measure kind", strs(schema.MeasureKinds))
+	for j := range m.Extracted {
+		x := &m.Extracted[j]
+		fi := fmt.Sprintf("%s.extracted[%d]", field, j)
+		c.oneOf(f, &x.Type, fi+".type", "extracted type", []string{string(schema.Technology), string(schema.Domain)})
+		if x.Type == string(schema.Technology) || x.Type == string(schema.Domain) {
+			c.ref(f, schema.Type(x.Type), &x.ID, fi+".id")
+		}
+		c.oneOf(f, &x.Where, fi+".where", "extracted where", []string{"clause", "sentence", "paragraph"})
+		if x.Confidence < 0 || x.Confidence > 1 {
+			c.errorf(f, &x.Confidence, fi+".confidence", "confidence %v is outside [0, 1]", x.Confidence)
+		}
+		if x.Offset < 0 || x.OffsetEnd < x.Offset {
+			c.errorf(f, &x.OffsetEnd, fi+".offset_end", "offsets %d..%d are not a span", x.Offset, x.OffsetEnd)
+		}
+	}
 	c.nonEmpty(f, &m.Title, field+".title")
 	seen := map[string]bool{}
 	for j := range m.Technologies {

@@ -74,6 +74,10 @@ type TermDef struct {
 	Broader string  `yaml:"broader,omitempty"`
 	Names   Names   `yaml:"names" pg:"required"`
 	Aliases Aliases `yaml:"aliases,omitempty"`
+	// NotMentions are phrases that contain a name of a term of this type
+	// without naming one (agency names, 行政区 for 行政): text extraction
+	// lets them claim their span first. Name resolution ignores them.
+	NotMentions Aliases `yaml:"not_mentions,omitempty"`
 }
 
 // ScopeDef is a definition of which technologies count as new infrastructure.
@@ -155,6 +159,24 @@ type MeasureDef struct {
 	SupportedBy  []string        `yaml:"supported_by,omitempty"`
 	Support      []InstrumentDef `yaml:"support,omitempty"`
 	Evidence     Evidence        `yaml:"evidence" pg:"required"`
+	// Extracted is what text extraction found for a draft measure, kept
+	// for its reviewer; it adds no link to the graph.
+	Extracted []ExtractedDef `yaml:"extracted,omitempty"`
+}
+
+// ExtractedDef is one technology or domain text extraction found for a
+// measure: where (byte offsets into the source file), how sure it is, and
+// whether it was linked to the measure (a domain only in a neighbouring
+// clause or the paragraph is listed with a low confidence, not linked).
+type ExtractedDef struct {
+	Type       string  `yaml:"type" pg:"required"` // technology | domain
+	ID         string  `yaml:"id" pg:"required"`
+	Text       string  `yaml:"text" pg:"required"`
+	Offset     int     `yaml:"offset"`
+	OffsetEnd  int     `yaml:"offset_end"`
+	Confidence float64 `yaml:"confidence"`
+	Linked     bool    `yaml:"linked"`
+	Where      string  `yaml:"where" pg:"required"` // clause | sentence | paragraph
 }
 
 // Cap is the most an instrument pays, per recipient.

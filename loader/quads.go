@@ -39,9 +39,13 @@ func (e *emitter) names(n quad.Value, p schema.Predicate, names Names) {
 }
 
 func (e *emitter) aliases(n quad.Value, aliases Aliases) {
-	for _, lang := range sortedKeys(aliases) {
-		for _, a := range aliases[lang] {
-			e.add(n, schema.Alias, quad.LangString{Value: quad.String(a), Lang: lang})
+	e.langLists(n, schema.Alias, aliases)
+}
+
+func (e *emitter) langLists(n quad.Value, p quad.IRI, lists Aliases) {
+	for _, lang := range sortedKeys(lists) {
+		for _, a := range lists[lang] {
+			e.add(n, p, quad.LangString{Value: quad.String(a), Lang: lang})
 		}
 	}
 }
@@ -102,6 +106,7 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		n := e.node(schema.Technology, t.ID)
 		e.names(n, schema.Name, t.Names)
 		e.aliases(n, t.Aliases)
+		e.langLists(n, schema.NotMention, t.NotMentions)
 		if t.Broader != "" {
 			e.add(n, schema.Broader, schema.Technology.IRI(t.Broader))
 		}
@@ -110,6 +115,7 @@ func (e *emitter) vocabulary(v *Vocabulary) {
 		n := e.node(schema.Domain, d.ID)
 		e.names(n, schema.Name, d.Names)
 		e.aliases(n, d.Aliases)
+		e.langLists(n, schema.NotMention, d.NotMentions)
 	}
 	for _, s := range v.Scopes {
 		n := e.node(schema.Scope, s.ID)

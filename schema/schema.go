@@ -120,6 +120,10 @@ var (
 	Name = pred("name")
 	// Alias is another name a reader may type, tagged with its language.
 	Alias = pred("alias")
+	// NotMention is a phrase, tagged with its language, that holds a name
+	// of a technology or domain without naming one (an agency's name,
+	// 行政区): text extraction lets it claim its span first.
+	NotMention = pred("notMention")
 	// Code is an identifier from an outside standard (GB/T 2260 for cities).
 	Code = pred("code")
 	// InProvince links a jurisdiction to the province-level division it lies in.

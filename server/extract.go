@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,7 +34,7 @@ func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
 		es []*graph.Entity
 	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
 		for _, e := range list.es {
-			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases))
+			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, e.NotMentions))
 		}
 	}
 	lx, err := extract.NewLexicon(terms)
@@ -64,10 +63,6 @@ func (s *Server) extractDraft() gin.HandlerFunc {
 			s.fail(c, badRequest("empty body: send the plan text"))
 			return
 		}
-		if !utf8.Valid(body) {
-			s.fail(c, badRequest("the body is not UTF-8 text"))
-			return
-		}
 		v, err := s.view(c)
 		if err != nil {
 			s.fail(c, err)
@@ -78,11 +73,16 @@ func (s *Server) extractDraft() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		text, offset := body, func(i int) int { return i }
-		if strings.Contains(c.ContentType(), "html") || extract.IsHTML(body) {
-			text, offset = extract.StripHTML(body)
+		doc, err := extract.Prepare(body, c.GetHeader("Content-Type"), false)
+		if err != nil {
+			s.fail(c, badRequest("the body: %v", err))
+			return
 		}
-		d := extract.Extract(lx, text, offset, extract.Options{
+		if len(strings.TrimSpace(string(doc.Text))) == 0 {
+			s.fail(c, badRequest("the body holds no text: send the plan text"))
+			return
+		}
+		d := extract.Extract(lx, doc, extract.Options{
 			City: c.Query("city"), Plan: c.Query("plan"), Source: c.Query("source"), Lang: lang, File: c.DefaultQuery("file", "request body"),
 		})
 		out, err := d.Encode("json")

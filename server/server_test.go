@@ -565,6 +565,26 @@ func TestExtract(t *testing.T) {
 		text[m.Evidence.Offset:m.Evidence.OffsetEnd] != m.Evidence.Quote {
 		t.Errorf("first measure: %+v", m)
 	}
+	// The vocabulary's not-mentions reach the server's lexicon through the
+	// graph: an agency's name is no domain, as in the extract command.
+	w = do(t, s, http.MethodPost, "/v1/extract?plan=p", []byte("省工业和信息化厅推进区块链在工业领域的应用。"), map[string]string{"Content-Type": "text/plain"})
+	agency := decode[struct {
+		Measures []struct {
+			Domains   []string `json:"domains"`
+			Extracted []struct {
+				ID     string `json:"id"`
+				Offset int    `json:"offset"`
+			} `json:"extracted"`
+		} `json:"measures"`
+	}](t, w, http.StatusOK)
+	if len(agency.Measures) != 1 || strings.Join(agency.Measures[0].Domains, ",") != "industry" {
+		t.Fatalf("agency draft: %+v", agency)
+	}
+	for _, x := range agency.Measures[0].Extracted {
+		if x.ID == "industry" && x.Offset < len("省工业和信息化厅") {
+			t.Errorf("工业 inside the agency's name read as a domain: %+v", x)
+		}
+	}
 	for _, bad := range []struct {
 		body   []byte
 		status int

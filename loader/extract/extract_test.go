@@ -3,6 +3,7 @@ package extract
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestExtractDraft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Extract(lx, src, nil, Options{City: "fuzhou", Plan: "fuzhou-draft", Lang: "auto", File: "plan_zh.txt"})
+	d := Extract(lx, PlainDoc(src), Options{City: "fuzhou", Plan: "fuzhou-draft", Lang: "auto", File: "plan_zh.txt"})
 	if d.Lang != "zh" {
 		t.Errorf("language %q, want zh", d.Lang)
 	}
@@ -108,9 +109,26 @@ func TestExtractDraft(t *testing.T) {
 	if m := byQuote("金融等行业"); strings.Join(m.Domains, ",") != "finance" {
 		t.Errorf("finance sentence: domains %v", m.Domains)
 	}
-	// No domain in its own sentence: the paragraph's domains apply.
-	if m := byQuote("区块链底层平台"); strings.Join(m.Domains, ",") != "government" {
-		t.Errorf("paragraph fallback: domains %v", m.Domains)
+	// No domain in its own sentence: the paragraph's domain is listed for
+	// the reviewer with a low confidence, and not linked.
+	m := byQuote("区块链底层平台")
+	if len(m.Domains) != 0 {
+		t.Errorf("paragraph domains linked: %v", m.Domains)
+	}
+	var para []string
+	for _, x := range m.Extracted {
+		if x.Type == "domain" {
+			if x.Linked || x.Where != "paragraph" || x.Confidence > 0.3 {
+				t.Errorf("paragraph domain %+v", x)
+			}
+			para = append(para, x.ID)
+		}
+		if got := string(src[x.Offset:x.OffsetEnd]); got != x.Text {
+			t.Errorf("extracted %s at %d..%d gives %q", x.Text, x.Offset, x.OffsetEnd, got)
+		}
+	}
+	if len(para) == 0 || strings.Join(slices.Compact(para), ",") != "government" {
+		t.Errorf("paragraph domains %v", para)
 	}
 }
 
@@ -122,7 +140,7 @@ func TestDraftValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Extract(lx, src, nil, Options{Plan: "fuzhou-draft-2021", File: "plan_zh.txt"})
+	d := Extract(lx, PlainDoc(src), Options{Plan: "fuzhou-draft-2021", File: "plan_zh.txt"})
 	d.Plan.City = "fuzhou"
 	d.Plan.Issuer = "fuzhou-government"
 	d.Plan.Source = "interchain-pulse-2020-06"
@@ -154,7 +172,7 @@ func TestDraftValidates(t *testing.T) {
 		t.Errorf("JSON draft: %v %s", err, j)
 	}
 	// Without ids the draft names what is missing.
-	bare := Extract(lx, src, nil, Options{File: "plan_zh.txt"})
+	bare := Extract(lx, PlainDoc(src), Options{File: "plan_zh.txt"})
 	y, _ = bare.Encode("yaml")
 	if err := os.WriteFile(filepath.Join(dir, "plans", "fuzhou-draft-2021.yaml"), y, 0o644); err != nil {
 		t.Fatal(err)
@@ -167,11 +185,12 @@ func TestDraftValidates(t *testing.T) {
 func TestStripHTML(t *testing.T) {
 	lx, _ := realLexicon(t)
 	src := []byte("<html><head><style>p{}</style><script>var blockchain=1</script></head><body><h1>方案</h1><p>推进区块链在&amp;金融领域应用。</p><p>建设数据中心。</p></body></html>")
-	text, off := StripHTML(src)
+	st := StripHTML(src)
+	text := st.Text
 	if strings.Contains(string(text), "var") || !strings.Contains(string(text), "推进区块链在&金融领域应用。") {
 		t.Fatalf("stripped: %q", text)
 	}
-	d := Extract(lx, text, off, Options{})
+	d := Extract(lx, &Doc{Text: text, Map: st.Map}, Options{})
 	if len(d.Plan.Measures) != 2 {
 		t.Fatalf("%d measures", len(d.Plan.Measures))
 	}

@@ -13,18 +13,34 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte("The mayor said AI and data centers.\r\nIoT; 5G!"))
 	f.Add([]byte("<p>区块链&amp;金融</p>"))
 	f.Add([]byte{0xe5, 0x8c})
+	f.Add([]byte("<p>&ldquo;区块链&rdquo;&nbsp;在&#37329;融领域。</p><p>数据中心&#x3002;</p>"))
+	f.Add([]byte("人(rén)工智能(néng)與醫(yī)療,加快(kuài)發展(zhǎn)。"))
+	f.Add([]byte("<meta charset=gbk>\xc7\xf8\xbf\xe9\xc1\xb4\xbd\xf0\xc8\xda"))
+	f.Add([]byte("一是推进5G﹔二是在政务领域应用区块链；(一)建设数据中心,推进IPv6。"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		text, off := src, func(i int) int { return i }
-		if IsHTML(src) {
-			text, off = StripHTML(src)
+		doc, err := Prepare(src, "", false)
+		if err != nil {
+			return // not a text in a charset we read: an error, not a draft
 		}
-		d := Extract(lx, text, off, Options{Plan: "p"})
+		d := Extract(lx, doc, Options{Plan: "p"})
+		last := 0
+		for _, m := range d.Mentions {
+			if m.Start < last || m.End < m.Start || m.End > len(src) {
+				t.Fatalf("mention %s at %d..%d after %d in %d bytes", m.ID, m.Start, m.End, last, len(src))
+			}
+			last = m.Start
+		}
+		for _, l := range d.Links {
+			if l.Technology < 0 || l.Technology >= len(d.Mentions) || l.Domain < 0 || l.Domain >= len(d.Mentions) || l.Confidence <= 0 || l.Confidence > 1 {
+				t.Fatalf("link %+v of %d mentions", l, len(d.Mentions))
+			}
+		}
 		for _, m := range d.Plan.Measures {
 			s, e := *m.Evidence.Offset, *m.Evidence.OffsetEnd
 			if s < 0 || e > len(src) || s > e {
 				t.Fatalf("offsets %d..%d outside %d bytes", s, e, len(src))
 			}
-			if !IsHTML(src) && string(src[s:e]) != m.Evidence.Quote {
+			if doc.Map == nil && string(src[s:e]) != m.Evidence.Quote {
 				t.Fatalf("offsets give %q, quote %q", src[s:e], m.Evidence.Quote)
 			}
 			if utf8.Valid(src) && !utf8.ValidString(m.Evidence.Quote) {

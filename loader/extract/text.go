@@ -2,6 +2,8 @@ package extract
 
 import (
 	"bytes"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -10,14 +12,21 @@ type Span struct{ Start, End int }
 
 // sentenceEnds are the runes that close a sentence in Chinese, Japanese
 // and English text, full- and half-width. A line break closes one too.
-var sentenceEnds = map[rune]bool{'。': true, '！': true, '？': true, '；': true, '!': true, '?': true, ';': true, '．': true}
+var sentenceEnds = map[rune]bool{'。': true, '！': true, '？': true, '!': true, '?': true, '．': true, '｡': true}
 
 // closers may follow a sentence end and still belong to the sentence.
-var closers = map[rune]bool{'」': true, '』': true, '”': true, '’': true, '）': true, ')': true, '"': true, '\'': true}
+var closers = map[rune]bool{'」': true, '』': true, '”': true, '’': true, '）': true, ')': true, '"': true, '\'': true, '》': true}
+
+// abbreviations end in a '.' that does not end a sentence (lower case,
+// without the final '.'); "No." counts only before a number.
+var abbreviations = map[string]bool{"e.g": true, "i.e": true, "mr": true, "mrs": true, "ms": true, "dr": true, "prof": true,
+	"vs": true, "fig": true, "art": true, "approx": true, "st": true, "inc": true, "co": true, "ltd": true, "jr": true,
+	"u.s": true, "cf": true, "viz": true, "nos": true, "para": true, "sec": true, "vol": true, "op": true}
 
 // Sentences splits text into sentences, trimmed of surrounding space.
-// An ASCII '.' ends a sentence only before space or the end, so "5.0"
-// and "e.g" stay whole.
+// An ASCII '.' ends a sentence only before space, a line break, the end
+// or a closing quote followed by one of those ('.”'), and not after an
+// abbreviation ("e.g.", "i.e.", "No. 5"), so "5.0" stays whole.
 func Sentences(text []byte) []Span {
 	var out []Span
 	start := 0
@@ -32,10 +41,10 @@ func Sentences(text []byte) []Span {
 		r, n := utf8.DecodeRune(text[i:])
 		next := i + n
 		switch {
-		case r == '\n' || r == '\r':
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
 			emit(i)
 			start = next
-		case sentenceEnds[r] || r == '.' && (next >= len(text) || text[next] == ' ' || text[next] == '\n' || text[next] == '\r' || text[next] == '\t'):
+		case sentenceEnds[r] || r == '.' && fullStop(text, i):
 			for next < len(text) {
 				c, m := utf8.DecodeRune(text[next:])
 				if !closers[c] {
@@ -49,6 +58,47 @@ func Sentences(text []byte) []Span {
 	}
 	emit(len(text))
 	return out
+}
+
+// fullStop reports whether the '.' at text[i] ends a sentence.
+func fullStop(text []byte, i int) bool {
+	j := i + 1
+	for j < len(text) {
+		c, m := utf8.DecodeRune(text[j:])
+		if !closers[c] {
+			break
+		}
+		j += m
+	}
+	if j < len(text) {
+		c, _ := utf8.DecodeRune(text[j:])
+		if !isSpace(c) && !unicode.Is(unicode.Han, c) {
+			return false
+		}
+	}
+	// The word before the dot.
+	w := i
+	for w > 0 && (isWordByte(text[w-1]) || text[w-1] == '.') {
+		w--
+	}
+	word := strings.ToLower(string(text[w:i]))
+	if abbreviations[word] {
+		return false
+	}
+	if word == "no" && j < len(text) {
+		k := j
+		for k < len(text) && text[k] == ' ' {
+			k++
+		}
+		if k < len(text) && text[k] >= '0' && text[k] <= '9' {
+			return false
+		}
+	}
+	// A single capital is an initial ("J. Smith").
+	if i-w == 1 && text[w] >= 'A' && text[w] <= 'Z' && j < len(text) && text[j] == ' ' {
+		return false
+	}
+	return true
 }
 
 // Paragraphs splits text at blank lines; a text without blank lines (as
@@ -81,10 +131,15 @@ func Paragraphs(text []byte) []Span {
 }
 
 func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' || r == '\ufeff'
+	switch r {
+	case ' ', '\t', '\n', '\r', '\v', '\f', '\u3000', '\ufeff', '\u00a0', '\u200b', '\u2002', '\u2003', '\u2009', '\u202f':
+		return true
+	}
+	return false
 }
 
-// trim narrows [s, e) past white space, including the ideographic space.
+// trim narrows [s, e) past white space, including the ideographic space
+// and the no-break space.
 func trim(text []byte, s, e int) (int, int) {
 	for s < e {
 		r, n := utf8.DecodeRune(text[s:e])
