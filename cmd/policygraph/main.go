@@ -29,6 +29,7 @@ func (e *usageError) Error() string { return e.msg }
 type reportedError struct{ err error }
 
 func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {

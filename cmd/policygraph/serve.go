@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"time"
@@ -20,6 +22,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
 	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
 	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
+	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -39,7 +42,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := e.refresh(ctx, st, *data); err != nil {
-		return err
+		if err := e.keepServing(ctx, st, *data, err, *strict); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -49,6 +54,36 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
 	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, Logger: log})
 	return srv.Serve(ctx, ln)
+}
+
+// keepServing decides what serve does when the data directory cannot be
+// loaded (err): with a store that already holds a graph, that graph is
+// served — a typo in one file must not take down a server researchers
+// rely on — unless strict says to refuse. The reason is on stderr either
+// way.
+func (e environment) keepServing(ctx context.Context, st *graph.Store, dir string, err error, strict bool) error {
+	var verrs loader.Errors
+	var bad *reportedError
+	invalid := errors.As(err, &bad) && errors.As(err, &verrs)
+	missing := errors.Is(err, fs.ErrNotExist)
+	if strict || (!invalid && !missing) {
+		return err
+	}
+	stored, herr := st.DatasetHash(ctx)
+	if herr != nil || stored == "" {
+		return err // nothing to serve instead
+	}
+	v, verr := st.View(ctx)
+	if verr != nil {
+		return err
+	}
+	why := fmt.Sprintf("%s has %d error(s) (above)", dir, len(verrs))
+	if missing {
+		why = fmt.Sprintf("%s cannot be read (%v)", dir, err)
+	}
+	fmt.Fprintf(e.stderr, "policygraph: %s; serving the graph last loaded instead (version %s: %d plans, %d measures). "+
+		"Fix the files and restart to load them, or start with --strict to refuse.\n", why, v.Version, len(v.Plans), len(v.Measures))
+	return nil
 }
 
 // refresh loads dir into st when the store is empty or dir changed since
