@@ -74,10 +74,15 @@ func (c *checker) check(files []*file) {
 	for _, f := range files {
 		c.define(f)
 	}
+	// The vocabulary first: its names are what suggestions for a plan's
+	// unknown ids are looked up in.
+	for _, f := range files {
+		if f.vocab != nil {
+			c.checkVocabulary(f, f.vocab)
+		}
+	}
 	for _, f := range files {
 		switch {
-		case f.vocab != nil:
-			c.checkVocabulary(f, f.vocab)
 		case f.plan != nil:
 			c.checkPlan(f, f.plan)
 		case f.ments != nil:
@@ -192,7 +197,13 @@ func (c *checker) ref(f *file, t schema.Type, id *string, field string) {
 	for k := range c.ids[t] {
 		known = append(known, k)
 	}
-	c.errorf(f, id, field, "unknown %s %q%s", t, *id, didYouMean(schema.Suggest(*id, known, 1)))
+	// A name or alias in any language, in any case, is what a researcher
+	// would type: suggest the id it names.
+	suggest := schema.Suggest(*id, known, 1)
+	if owner, ok := c.names[t][strings.ToLower(strings.TrimSpace(*id))]; ok {
+		suggest = []string{owner}
+	}
+	c.errorf(f, id, field, "unknown %s %q%s", t, *id, didYouMean(suggest))
 }
 
 func (c *checker) refs(f *file, t schema.Type, ids []string, field string) {
@@ -204,12 +215,6 @@ func (c *checker) refs(f *file, t schema.Type, ids []string, field string) {
 		}
 		seen[ids[i]] = true
 		c.ref(f, t, &ids[i], fi)
-	}
-}
-
-func (c *checker) nonEmpty(f *file, s *string, field string) {
-	if strings.TrimSpace(*s) == "" {
-		c.errorf(f, s, field, "must not be empty")
 	}
 }
 
@@ -240,8 +245,7 @@ func (c *checker) checkNames(f *file, t schema.Type, id string, names Names, ali
 	claim := func(name string, ptr any, fi string) {
 		key := strings.ToLower(strings.TrimSpace(name))
 		if key == "" {
-			c.errorf(f, ptr, fi, "must not be empty")
-			return
+			return // the decoder said it is empty
 		}
 		if owner, taken := c.names[t][key]; taken && owner != id {
 			c.errorf(f, ptr, fi, "%q is already a name of %s %q", name, t, owner)
@@ -355,9 +359,6 @@ func (c *checker) checkVocabulary(f *file, v *Vocabulary) {
 // jurisdiction of a higher level. Cycles cannot arise: a parent's level is
 // always strictly higher.
 func (c *checker) checkJurisdiction(f *file, ct *CityDef, fi string) {
-	if _, written := f.dec.at[&ct.Level]; written && ct.Level == "" {
-		c.errorf(f, &ct.Level, fi+".level", "empty level: use one of %s", strings.Join(strs(schema.Levels), ", "))
-	}
 	c.oneOf(f, &ct.Level, fi+".level", "level", strs(schema.Levels))
 	if !slices.Contains(schema.Levels, schema.Level(ct.Level)) {
 		return // what the rest needs is the level, already reported
@@ -431,8 +432,6 @@ func (c *checker) evidence(f *file, e *Evidence, field, fileSource string) {
 		c.errorf(f, e, field+".source", "missing source: set it here or at the top of the file")
 	}
 	c.ref(f, schema.Source, &e.Source, field+".source")
-	c.nonEmpty(f, &e.Section, field+".section")
-	c.nonEmpty(f, &e.Summary, field+".summary")
 	if e.Offset != nil && *e.Offset < 0 {
 		c.errorf(f, e.Offset, field+".offset", "offset %d is negative", *e.Offset)
 	}
@@ -475,10 +474,6 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 	if p.Evidence != nil {
 		c.evidence(f, p.Evidence, "evidence", p.Source)
 	}
-	for i := range p.Notes {
-		c.nonEmpty(f, &p.Notes[i].Section, fmt.Sprintf("notes[%d].section", i))
-		c.nonEmpty(f, &p.Notes[i].Text, fmt.Sprintf("notes[%d].text", i))
-	}
 	for i := range p.Measures {
 		c.checkMeasure(f, &p.Measures[i], fmt.Sprintf("measures[%d]", i), p.Source)
 	}
@@ -502,7 +497,6 @@ func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string)
 			c.errorf(f, &x.OffsetEnd, fi+".offset_end", "offsets %d..%d are not a span", x.Offset, x.OffsetEnd)
 		}
 	}
-	c.nonEmpty(f, &m.Title, field+".title")
 	seen := map[string]bool{}
 	for j := range m.Technologies {
 		t := &m.Technologies[j]
@@ -523,9 +517,7 @@ func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string)
 }
 
 func (c *checker) checkInstrument(f *file, s *InstrumentDef, field string) {
-	c.nonEmpty(f, &s.Kind, field+".kind")
 	c.ref(f, schema.Technology, &s.Technology, field+".technology")
-	c.nonEmpty(f, &s.Summary, field+".summary")
 	if s.Rate != nil && (*s.Rate <= 0 || *s.Rate > 1) {
 		c.errorf(f, s.Rate, field+".rate", "rate %g is not a share between 0 and 1 (write 0.1 for 10%%)", *s.Rate)
 	}
@@ -539,7 +531,6 @@ func (c *checker) checkInstrument(f *file, s *InstrumentDef, field string) {
 		if len(s.Cap.Currency) != 3 || strings.ToUpper(s.Cap.Currency) != s.Cap.Currency {
 			c.errorf(f, &s.Cap.Currency, field+".cap.currency", "bad currency %q: use an ISO 4217 code such as CNY", s.Cap.Currency)
 		}
-		c.nonEmpty(f, &s.Cap.Per, field+".cap.per")
 	}
 	if sc := s.Schedule; sc != nil {
 		parts := strings.Split(sc.Split, ":")

@@ -41,6 +41,10 @@ func (d *decoder) posOf(ptr any) pos {
 	return pos{1, 1}
 }
 
+// shorthand is a mapping type that may also be written as one scalar:
+// `technologies: [blockchain]` for `[{id: blockchain, basis: explicit}]`.
+type shorthand interface{ fromText(string) }
+
 // decodeFile parses src into out (a pointer to a struct). It reports false
 // when the file could not be parsed at all.
 func (d *decoder) decodeFile(src []byte, out any) bool {
@@ -133,6 +137,16 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		d.decode(n, v.Elem(), path)
 		d.at[v.Interface()] = p
 	case reflect.Struct:
+		if sh, ok := v.Addr().Interface().(shorthand); ok {
+			if s, isText := scalarText(n); isText {
+				if strings.TrimSpace(s) == "" {
+					d.errorf(p, path, "must not be empty")
+					return
+				}
+				sh.fromText(s)
+				return
+			}
+		}
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
 		if isNull(n) {
@@ -153,6 +167,12 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		s, ok := scalarText(n)
 		if !ok {
 			d.errorf(p, path, "expected text, found %s", describe(n))
+			return
+		}
+		if strings.TrimSpace(s) == "" {
+			// An empty value says nothing and reads as a missing one; an
+			// unknown value is a key left out.
+			d.errorf(p, path, "must not be empty: leave the key out when the value is unknown")
 			return
 		}
 		v.SetString(s)

@@ -1,5 +1,7 @@
 package loader
 
+import "github.com/policygraph/policygraph/schema"
+
 // The types below are the data/ file formats. A field's yaml tag is its key;
 // `pg:"required"` marks keys that must be present. Unknown keys are errors.
 //
@@ -147,6 +149,9 @@ type TechLink struct {
 	ID    string `yaml:"id" pg:"required"`
 	Basis string `yaml:"basis" pg:"required"`
 }
+
+// fromText reads the shorthand `blockchain`: a technology the plan names.
+func (l *TechLink) fromText(s string) { l.ID, l.Basis = s, string(schema.Explicit) }
 
 // MeasureDef is one measure of a plan.
 type MeasureDef struct {

@@ -139,6 +139,26 @@ func TestLoadErrors(t *testing.T) {
 			want:  []string{"plans/plan-a.yaml:2:16: not valid UTF-8 at byte 26 (0xb8): save the file as UTF-8 (GBK, GB18030 or Big5 text must be converted first)"},
 		},
 		{
+			name:  "an empty required text",
+			edits: map[string][2]string{plan: {"issuer: city-government", `issuer: ""`}},
+			want:  []string{"plans/plan-a.yaml:3:9: issuer: must not be empty: leave the key out when the value is unknown"},
+		},
+		{
+			name:  "a missing evidence section, said once",
+			edits: map[string][2]string{plan: {"evidence: {section: fuzhou, summary: The plan", "evidence: {summary: The plan"}},
+			want:  []string{`plans/plan-a.yaml:15:16: measures[0].evidence: missing required key "section"`},
+		},
+		{
+			name:  "a technology written as its name suggests its id",
+			edits: map[string][2]string{plan: {"{id: blockchain, basis: explicit}", "{id: 区块链, basis: explicit}"}},
+			want:  []string{`plans/plan-a.yaml:13:14: measures[0].technologies[0].id: unknown technology "区块链" (did you mean "blockchain"?)`},
+		},
+		{
+			name:  "a domain written in capitals suggests its id",
+			edits: map[string][2]string{plan: {"domains: [finance]", "domains: [Finance]"}},
+			want:  []string{`plans/plan-a.yaml:14:15: measures[0].domains[0]: unknown domain "Finance" (did you mean "finance"?)`},
+		},
+		{
 			name:  "unknown key with suggestion",
 			edits: map[string][2]string{plan: {"published:", "publshed:"}},
 			want:  []string{`plans/plan-a.yaml:5:1: publshed: unknown key "publshed" (did you mean "published"?)`},
@@ -229,7 +249,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name:  "empty level",
 			edits: map[string][2]string{vocab: {"    level: city\n", "    level: \"\"\n"}},
-			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: empty level: use one of nation, province, municipality, city`},
+			want:  []string{`vocabulary/terms.yaml:23:12: cities[2].level: must not be empty: leave the key out when the value is unknown`},
 		},
 		{
 			name:  "a city without a parent",
@@ -283,4 +303,77 @@ func TestLoadErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTechnologyShorthand: `technologies: [blockchain]` is a technology
+// the plan names, as `{id: blockchain, basis: explicit}` is.
+func TestTechnologyShorthand(t *testing.T) {
+	long, err := Load(copyMini(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := Load(copyMini(t, map[string][2]string{"plans/plan-a.yaml": {"technologies:\n      - {id: blockchain, basis: explicit}", "technologies: [blockchain]"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quadsOf := func(ds *Dataset) map[string]bool {
+		out := map[string]bool{}
+		for _, g := range ds.Graphs {
+			if g.ID == "plan/plan-a" {
+				for _, q := range g.Quads {
+					out[q.NQuad()] = true
+				}
+			}
+		}
+		return out
+	}
+	a, b := quadsOf(long), quadsOf(short)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d quads written out, %d in shorthand", len(a), len(b))
+	}
+	for q := range a {
+		if !b[q] {
+			t.Errorf("the shorthand lacks %s", q)
+		}
+	}
+	if _, err := Load(copyMini(t, map[string][2]string{"plans/plan-a.yaml": {"technologies:\n      - {id: blockchain, basis: explicit}", "technologies: [blockchian]"}})); err == nil ||
+		!strings.Contains(err.Error(), `unknown technology "blockchian" (did you mean "blockchain"?)`) {
+		t.Errorf("a misspelt shorthand: %v", err)
+	}
+}
+
+// TestParsePlanIDMismatch: a document sent to another plan's address is
+// one error, not also a clash with every id it defines.
+func TestParsePlanIDMismatch(t *testing.T) {
+	dir := copyMini(t, nil)
+	ds, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "plans", "plan-a.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParsePlan("body", src, "plan-b", idsOf{ds})
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || !strings.Contains(errs[0].Error(), `the document's id "plan-a" is not "plan-b"`) {
+		t.Errorf("errors: %v", err)
+	}
+}
+
+// idsOf is the catalog of a loaded dataset.
+type idsOf struct{ ds *Dataset }
+
+func (c idsOf) IDs(t schema.Type) []string {
+	var out []string
+	for _, g := range c.ds.Graphs {
+		for _, q := range g.Quads {
+			if q.Predicate == schema.TypeOf && q.Object == t.ClassIRI() {
+				if _, id, ok := schema.ParseIRI(q.Subject); ok {
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -31,9 +31,11 @@ func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Docum
 		}
 	}
 	if f.plan.ID != want && f.plan.ID != "" {
+		// One error for one cause: checked as the other plan, the document
+		// would also clash with it and with each of its measures.
 		c.errorf(f, &f.plan.ID, "id", "the document's id %q is not %q, the id it is written to", f.plan.ID, want)
-		// Said once: the file-name rule would say it again.
-		f.path = PlansDir + "/" + f.plan.ID + ".yaml"
+		errs.sort()
+		return nil, errs
 	}
 	c.define(f)
 	c.checkPlan(f, f.plan)
