@@ -36,7 +36,7 @@ func TestHostileQueries(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(tt.query)+`}`), nil)
+				w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(tt.query)+`}`), jsonBody)
 				status = w.Code
 				e := decode[errorBody](t, w, w.Code)
 				hostile = &e
@@ -70,7 +70,7 @@ func TestHostileQueries(t *testing.T) {
 func TestGizmoSandbox(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	for _, name := range []string{"require", "process", "fetch", "XMLHttpRequest", "setTimeout", "os", "fs"} {
-		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.Emit(typeof `+name+`)"}`), nil)
+		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.Emit(typeof `+name+`)"}`), jsonBody)
 		res := decode[struct {
 			Result []string `json:"result"`
 		}](t, w, http.StatusOK)
@@ -89,7 +89,7 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 	s, _ := newTestServer(t, Config{MaxHeavy: 1, QueryTimeout: 2 * time.Second})
 	done := make(chan int)
 	go func() {
-		done <- do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"while(true){}","timeout":1}`), nil).Code
+		done <- do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"while(true){}","timeout":1}`), jsonBody).Code
 	}()
 	time.Sleep(200 * time.Millisecond)
 	w := do(t, s, http.MethodGet, "/v1/ask?q=which+cities+use+blockchain", nil, nil)
