@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -20,8 +21,10 @@ import (
 // goroutine profile cannot see allocation either, since a goroutine is
 // never preempted inside mallocgc, but the profiling signal lands there.
 // A query allocating without end spends much of its time allocating; one
-// running `while(true){}` none. Only the query seen allocating most is
-// stopped; the others' watchdogs count again from the heap as it is.
+// running `while(true){}` none. The queries seen allocating (at least half
+// as often as the one seen most) are stopped; the others' watchdogs count
+// again from the heap as it is. A query running alone is stopped without
+// a profile.
 //
 // When the CPU profiler is taken (a test run with -cpuprofile), growth
 // cannot be attributed and the query whose watchdog saw it is stopped,
@@ -31,8 +34,8 @@ import (
 const queryLabel = "policygraph-query"
 
 // attributeFor is how long a profile runs to find who allocates: at the
-// profiler's 100 Hz, some twenty samples of a busy goroutine.
-const attributeFor = 200 * time.Millisecond
+// profiler's 100 Hz, ten samples of a goroutine that has a core.
+const attributeFor = 100 * time.Millisecond
 
 // allocFrames are functions a goroutine is in while it allocates.
 var allocFrames = []string{
@@ -100,15 +103,15 @@ func inAllocator(smp *profile.Sample) bool {
 	return false
 }
 
-// culprit is the query seen allocating most, "" when none was seen.
-func culprit(seen map[string]int) string {
-	best, n := "", 0
-	for id, c := range seen {
-		if c > n || c == n && id < best {
-			best, n = id, c
-		}
+// isCulprit reports whether query id was seen allocating at least half
+// as often as the query seen most: several hungry queries are stopped by
+// one profile, one that never allocates (while(true){}) never is.
+func isCulprit(seen map[string]int, id string) bool {
+	most := 0
+	for _, n := range seen {
+		most = max(most, n)
 	}
-	return best
+	return most > 0 && 2*seen[id] >= most
 }
 
 // heapBytes is the size of the live and not yet collected heap objects.
@@ -117,13 +120,28 @@ func heapBytes(sample []metrics.Sample) uint64 {
 	return sample[0].Value.Uint64()
 }
 
-// watchMemory calls stop once the heap has grown by more than limit while
-// query id runs and id is the query seen allocating; growth caused by
-// others moves its baseline instead. It checks every few milliseconds
-// until done is closed.
+// running counts queries being watched; idleHeap is the heap when the
+// first of them started, with no query running: the graph and the
+// server's own state, which queries do not answer for.
+var (
+	running  atomic.Int64
+	idleHeap atomic.Uint64
+)
+
+// watchMemory calls stop when query id is the query seen allocating and
+// either the heap has grown by more than limit while it runs, or all
+// running queries together have grown it by more than QueriesMemoryLimit
+// (each one's own limit counts from when it started, so eight queries
+// started one after another could otherwise each add limit). Growth
+// caused by others moves its baseline instead. It checks every few
+// milliseconds until done is closed.
 func watchMemory(done <-chan struct{}, id string, limit uint64, stop func()) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	base := heapBytes(sample)
+	if running.Add(1) == 1 {
+		idleHeap.Store(base)
+	}
+	defer running.Add(-1)
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -132,14 +150,20 @@ func watchMemory(done <-chan struct{}, id string, limit uint64, stop func()) {
 			return
 		case <-t.C:
 			v := heapBytes(sample)
-			if v < base {
-				base = v
+			base = min(base, v)
+			idle := idleHeap.Load()
+			if v-base <= limit && (v <= idle || v-idle <= QueriesMemoryLimit) {
 				continue
 			}
-			if v-base <= limit {
-				continue
+			// Alone, it is the one: no profile, no delay (a string that
+			// doubles per instruction outgrows any delay). Past twice the
+			// limit of all queries, several are doubling at once and no
+			// profile is quick enough: every query stops, the server first.
+			if running.Load() == 1 || v > idle && v-idle > 2*QueriesMemoryLimit {
+				stop()
+				return
 			}
-			if seen, ok := allocating(); !ok || culprit(seen) == id {
+			if seen, ok := allocating(); !ok || isCulprit(seen, id) {
 				stop()
 				return
 			}

@@ -34,7 +34,12 @@ var ErrQueryMemory = errors.New("the query allocated too much memory and was sto
 // guarded per query (jsguard.go) and a watchdog attributes heap growth to
 // the query causing it (attribute.go), so one query's growth stops that
 // query alone.
-var MemoryLimit uint64 = 512 << 20
+var MemoryLimit uint64 = 256 << 20
+
+// QueriesMemoryLimit is how much all running queries together may grow
+// the heap: past it, the one seen allocating most is stopped. It keeps the
+// server within its memory however many heavy requests run at once.
+var QueriesMemoryLimit uint64 = 1 << 30
 
 // maxAnswerBytes caps the encoded size of one query's results: a script
 // can emit one value many times over, and the answer is built in memory.
