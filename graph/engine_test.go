@@ -18,7 +18,7 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-func gizmo(t *testing.T, st *Store, src string) []string {
+func runGizmo(t *testing.T, st *Store, src string) []string {
 	t.Helper()
 	rows, _, err := st.Query(context.Background(), "gizmo", src, 10000)
 	if err != nil {
@@ -43,11 +43,11 @@ func TestQueryLanguagesSeeCommittedDocuments(t *testing.T) {
 			st, dir, v := loadedCopy(t, b)
 			plan := schema.Plan.IRI("beijing-new-infrastructure-2020")
 			titles := fmt.Sprintf(`g.V("%s").Out("%s").All()`, plan, schema.Title)
-			before := gizmo(t, st, titles)
+			before := runGizmo(t, st, titles)
 			if len(before) == 0 {
 				t.Fatal("no titles")
 			}
-			if got := gizmo(t, st, fmt.Sprintf(`g.V("%s").Out("%s").All()`, schema.DatasetNode, schema.Version)); len(got) != 0 {
+			if got := runGizmo(t, st, fmt.Sprintf(`g.V("%s").Out("%s").All()`, schema.DatasetNode, schema.Version)); len(got) != 0 {
 				t.Errorf("Gizmo sees the meta graph: %v", got)
 			}
 			// A replacement cut short after its first transaction.
@@ -55,7 +55,7 @@ func TestQueryLanguagesSeeCommittedDocuments(t *testing.T) {
 			if err := st.addPending(quads, label); err != nil {
 				t.Fatal(err)
 			}
-			if got := gizmo(t, st, titles); fmt.Sprint(got) != fmt.Sprint(before) {
+			if got := runGizmo(t, st, titles); fmt.Sprint(got) != fmt.Sprint(before) {
 				t.Errorf("Gizmo sees a write that never committed: %v, want %v", got, before)
 			}
 

@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/cayleygraph/cayley/query"
@@ -21,36 +24,29 @@ type QueryError struct{ Msg string }
 
 func (e *QueryError) Error() string { return e.Msg }
 
-// ErrQueryMemory stops a query whose allocations grow past MemoryLimit.
+// ErrQueryMemory stops a query that would use too much memory: its
+// builtins were to make more than MemoryLimit, or the heap grew by more
+// than MemoryLimit while it was the query seen allocating.
 var ErrQueryMemory = errors.New("the query allocated too much memory and was stopped")
 
-// MemoryLimit is how much a query may grow the heap before it is stopped.
-// The JavaScript VM has no allocation limit of its own, so a watchdog
-// samples the heap while a query runs. Queries running side by side share
-// the heap, so the limit is generous.
-var MemoryLimit uint64 = 512 << 20
+// MemoryLimit is how much one query may make before it is stopped. The
+// JavaScript VM has no allocation limit of its own: its builtins are
+// guarded per query (jsguard.go) and a watchdog attributes heap growth to
+// the query causing it (attribute.go), so one query's growth stops that
+// query alone.
+var MemoryLimit uint64 = 256 << 20
 
-// watchMemory calls stop once the heap has grown by more than limit since
-// the call, checking every few milliseconds until done is closed.
-func watchMemory(done <-chan struct{}, limit uint64, stop func()) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-done:
-			return
-		case <-t.C:
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > base && v-base > limit {
-				stop()
-				return
-			}
-		}
-	}
-}
+// QueriesMemoryLimit is how much all running queries together may grow
+// the heap: past it, the one seen allocating most is stopped. It keeps the
+// server within its memory however many heavy requests run at once.
+var QueriesMemoryLimit uint64 = 1 << 30
+
+// maxAnswerBytes caps the encoded size of one query's results: a script
+// can emit one value many times over, and the answer is built in memory.
+const maxAnswerBytes = 64 << 20
+
+// queryIDs numbers running queries for their pprof label.
+var queryIDs atomic.Uint64
 
 // Query runs src in one of Cayley's query languages and returns at most
 // limit results, reporting whether more existed. Values are JSON-LD: IRIs
@@ -70,31 +66,58 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ [
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// The label is inherited by the goroutine Cayley starts for the VM, so
+	// the watchdog can tell this query's allocations from others'.
+	id := strconv.FormatUint(queryIDs.Add(1), 10)
+	ctx = pprof.WithLabels(ctx, pprof.Labels(queryLabel, id))
+	pprof.SetGoroutineLabels(ctx)
+	// Handlers' goroutines carry no labels of their own to restore.
+	defer pprof.SetGoroutineLabels(context.Background())
 	done := make(chan struct{})
 	defer close(done)
 	qs, err := s.queryStore(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	go watchMemory(done, MemoryLimit, func() { cancel(ErrQueryMemory) })
-	it, err := lang.Session(qs).Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
+	go watchMemory(done, id, MemoryLimit, func() { cancel(ErrQueryMemory) })
+	sess := lang.Session(qs)
+	if language == "gizmo" {
+		if sess, err = guardedSession(sess, min(MemoryLimit, builtinBudget), cancel); err != nil {
+			return nil, false, err
+		}
+	}
+	it, err := sess.Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, false, fmt.Errorf("query: %w", ctx.Err())
 		}
 		return nil, false, &QueryError{err.Error()}
 	}
-	defer it.Close()
+	defer func() {
+		it.Close()
+		if language == "gizmo" {
+			drainVM(it)
+		}
+	}()
 	out := []any{}
+	size := &answerSize{left: maxAnswerBytes}
+	enc := json.NewEncoder(size)
 	for it.Next(ctx) {
 		if len(out) == limit {
 			return out, true, nil
 		}
-		out = append(out, it.Result())
+		r := it.Result()
+		if err := enc.Encode(r); err != nil {
+			if errors.Is(err, errAnswerTooLarge) {
+				return nil, false, fmt.Errorf("%w: its answer is over %d MiB", ErrQueryMemory, maxAnswerBytes>>20)
+			}
+			return nil, false, &QueryError{fmt.Sprintf("result %d cannot be encoded: %v", len(out)+1, err)}
+		}
+		out = append(out, r)
 	}
 	if err := it.Err(); err != nil {
 		if cause := context.Cause(ctx); errors.Is(cause, ErrQueryMemory) {
-			return nil, false, ErrQueryMemory
+			return nil, false, cause
 		}
 		if ctx.Err() != nil {
 			return nil, false, fmt.Errorf("query: %w", context.Cause(ctx))
@@ -104,5 +127,37 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ [
 		}
 		return nil, false, &QueryError{err.Error()}
 	}
+	if cause := context.Cause(ctx); errors.Is(cause, ErrQueryMemory) {
+		return nil, false, cause
+	}
 	return out, false, nil
+}
+
+// errAnswerTooLarge is an answer past maxAnswerBytes.
+var errAnswerTooLarge = errors.New("answer too large")
+
+// answerSize counts encoded bytes down from left, failing past zero.
+type answerSize struct{ left int }
+
+func (a *answerSize) Write(p []byte) (int, error) {
+	a.left -= len(p)
+	if a.left < 0 {
+		return 0, errAnswerTooLarge
+	}
+	return len(p), nil
+}
+
+// vmDrain bounds the wait for a stopped VM: every builtin it may be in is
+// bounded (jsguard.go), so it ends well within this.
+const vmDrain = 10 * time.Second
+
+// drainVM waits for the goroutine Cayley runs the VM in to end. Close
+// interrupts the VM but does not wait for it; waiting here makes the
+// query's work over when its answer is, so a caller's admission slot
+// (--max-heavy) covers all of it.
+func drainVM(it query.Iterator) {
+	ctx, cancel := context.WithTimeout(context.Background(), vmDrain)
+	defer cancel()
+	for it.Next(ctx) {
+	}
 }

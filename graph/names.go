@@ -28,6 +28,9 @@ type nameEntry struct {
 type nameIndex struct {
 	byType  map[schema.Type]map[string]string // normalized name → id
 	entries []nameEntry
+	// longest is the length in bytes of the longest name, as written or
+	// normalized.
+	longest int
 }
 
 func newNameIndex(v *View) *nameIndex {
@@ -43,6 +46,7 @@ func newNameIndex(v *View) *nameIndex {
 			if k == "" {
 				continue
 			}
+			ix.longest = max(ix.longest, len(s), len(k))
 			if _, taken := m[k]; !taken {
 				m[k] = id
 			}
@@ -96,6 +100,11 @@ func planLabel(p *Plan) string {
 	}
 	return p.ID
 }
+
+// LongestName is the length in bytes of the longest id, name or alias of
+// any entity: a longer name resolves to nothing, and callers may refuse
+// it before paying for suggestions.
+func (v *View) LongestName() int { return v.names.longest }
 
 // Resolve finds the id of the entity of type t called name (its id, a
 // name or an alias in any language, any case). When there is none it

@@ -30,6 +30,9 @@ type Edge struct {
 	Graph     string       `json:"graph"`
 }
 
+// Quads is the number of quads the View holds: what readers see.
+func (v *View) Quads() int { return len(v.quads) }
+
 // Node is one node with everything attached to it.
 type Node struct {
 	IRI        string      `json:"iri"`

@@ -138,6 +138,9 @@ func interpret(v *graph.View, question string) (*interpretation, error) {
 				if !ok || m[i] == "" {
 					continue
 				}
+				if err = checkName(v, "the "+string(t)+" in the question", cleanName(m[i])); err != nil {
+					return nil, err
+				}
 				id, sugg := v.Resolve(t, cleanName(m[i]))
 				if id == "" {
 					err = notFound(sugg, "unknown %s %q in the question", t, cleanName(m[i]))

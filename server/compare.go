@@ -32,23 +32,30 @@ func (s *Server) compare() gin.HandlerFunc {
 			s.fail(c, badRequest("missing technology: compare needs one, e.g. technology=blockchain"))
 			return
 		}
-		tech, err := resolve(v, schema.Technology, raw)
+		tech, err := resolve(v, "technology", schema.Technology, raw)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		names, err := listParam(c, "cities", maxListItems)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		var cities []string
-		if q := c.Query("cities"); q != "" {
-			for _, name := range strings.Split(q, ",") {
-				if strings.TrimSpace(name) == "" {
-					continue
-				}
-				id, err := resolve(v, schema.City, strings.TrimSpace(name))
+		if len(names) > 0 {
+			// Two names of one city are one column.
+			seen := map[string]bool{}
+			for _, name := range names {
+				id, err := resolve(v, "cities", schema.City, name)
 				if err != nil {
 					s.fail(c, err)
 					return
 				}
-				cities = append(cities, id)
+				if !seen[id] {
+					seen[id] = true
+					cities = append(cities, id)
+				}
 			}
 		} else {
 			// Every jurisdiction with plans of its own: a nation or province

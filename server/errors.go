@@ -22,6 +22,8 @@ type apiError struct {
 	Forms []string `json:"forms,omitempty"`
 	// Errors lists every problem of an uploaded document, on 422.
 	Errors []fieldError `json:"errors,omitempty"`
+	// MoreErrors counts the problems past those listed in Errors.
+	MoreErrors int `json:"more_errors,omitempty"`
 	// Referrers lists the links that keep a document from being deleted, on 409.
 	Referrers []referrer `json:"referrers,omitempty"`
 }
@@ -66,12 +68,15 @@ func (s *Server) fail(c *gin.Context, err error) {
 		ae = &apiError{Status: http.StatusPreconditionFailed, Code: "stale_version", Message: "the document changed since the version in If-Match; fetch it again"}
 	case errors.Is(err, graph.ErrNoDocument):
 		ae = notFound(nil, "no such document")
-	case errors.As(err, &qe):
-		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
 	case errors.Is(err, graph.ErrUnavailable):
+		// Before query errors: a query that failed for want of the store
+		// is no mistake of the client's, and the store's message names
+		// its address and SQL, which only the log may see.
 		c.Header("Retry-After", "2")
 		ae = &apiError{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: "the graph store cannot be reached; try again shortly"}
 		s.log.Warn("store unavailable", "path", c.Request.URL.Path, "err", err)
+	case errors.As(err, &qe):
+		ae = &apiError{Status: http.StatusBadRequest, Code: "query_error", Message: qe.Error()}
 	case errors.Is(err, graph.ErrNoSpace):
 		ae = &apiError{Status: http.StatusInsufficientStorage, Code: "no_space", Message: "the graph store has no disk space left for this write; nothing of it was kept, and it can be sent again once space is freed"}
 		s.log.Error("store out of space", "path", c.Request.URL.Path, "err", err)

@@ -94,7 +94,7 @@ func TestHierarchyInGizmo(t *testing.T) {
 	body, _ := json.Marshal(map[string]string{"language": "gizmo", "query": q})
 	res := decode[struct {
 		Result []map[string]map[string]string `json:"result"`
-	}](t, do(t, s, http.MethodPost, "/v1/query", body, nil), http.StatusOK)
+	}](t, do(t, s, http.MethodPost, "/v1/query", body, map[string]string{"Content-Type": "application/json"}), http.StatusOK)
 	if len(res.Result) != 1 || res.Result[0]["id"]["@id"] != "https://policygraph.org/id/technology/information-infrastructure" {
 		t.Errorf("data-center's broader's broader: %v", res.Result)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +36,7 @@ func TestHostileQueries(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(tt.query)+`}`), nil)
+				w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(tt.query)+`}`), jsonBody)
 				status = w.Code
 				e := decode[errorBody](t, w, w.Code)
 				hostile = &e
@@ -69,7 +70,7 @@ func TestHostileQueries(t *testing.T) {
 func TestGizmoSandbox(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	for _, name := range []string{"require", "process", "fetch", "XMLHttpRequest", "setTimeout", "os", "fs"} {
-		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.Emit(typeof `+name+`)"}`), nil)
+		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.Emit(typeof `+name+`)"}`), jsonBody)
 		res := decode[struct {
 			Result []string `json:"result"`
 		}](t, w, http.StatusOK)
@@ -88,7 +89,7 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 	s, _ := newTestServer(t, Config{MaxHeavy: 1, QueryTimeout: 2 * time.Second})
 	done := make(chan int)
 	go func() {
-		done <- do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"while(true){}","timeout":1}`), nil).Code
+		done <- do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"while(true){}","timeout":1}`), jsonBody).Code
 	}()
 	time.Sleep(200 * time.Millisecond)
 	w := do(t, s, http.MethodGet, "/v1/ask?q=which+cities+use+blockchain", nil, nil)
@@ -102,4 +103,42 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 		t.Errorf("first heavy request: %d", code)
 	}
 	decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/ask?q=which+cities+use+blockchain"), http.StatusOK)
+}
+
+// TestHungryQueryStoppedAlone: memory is accounted per query. A query
+// that allocates without end is stopped for memory, and an innocent
+// endless loop running beside it ends with its own timeout; before, the
+// process-wide watchdog stopped both as "allocated too much memory".
+func TestHungryQueryStoppedAlone(t *testing.T) {
+	s, _ := newTestServer(t, Config{QueryTimeout: 20 * time.Second})
+	old := graph.MemoryLimit
+	graph.MemoryLimit = 128 << 20
+	defer func() { graph.MemoryLimit = old }()
+	run := func(src string, timeout int) (int, string) {
+		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(src)+`,"timeout":`+strconv.Itoa(timeout)+`}`), map[string]string{"Content-Type": "application/json"})
+		e := decode[errorBody](t, w, w.Code)
+		return w.Code, e.Error.Code
+	}
+	var wg sync.WaitGroup
+	var innocent, hungry [2]any
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		code, ec := run(`while(true){}`, 4)
+		innocent = [2]any{code, ec}
+	}()
+	go func() {
+		defer wg.Done()
+		time.Sleep(100 * time.Millisecond)
+		// Objects made by the interpreter itself, not by a builtin.
+		code, ec := run(`var a = []; while(true){ a.push({n: a.length, s: "v" + a.length}) }`, 15)
+		hungry = [2]any{code, ec}
+	}()
+	wg.Wait()
+	if hungry != [2]any{http.StatusUnprocessableEntity, "query_memory"} {
+		t.Errorf("hungry query: %v, want 422 query_memory", hungry)
+	}
+	if innocent != [2]any{http.StatusGatewayTimeout, "timeout"} {
+		t.Errorf("innocent query: %v, want 504 timeout", innocent)
+	}
 }

@@ -64,13 +64,16 @@ func (s *Server) cors() gin.HandlerFunc {
 }
 
 // heavy admits at most cfg.MaxHeavy requests at once to the routes that
-// can run long (queries, questions, exports, extraction); the rest are
-// told to come back: 503 with Retry-After, so light reads stay fast.
+// can run long (queries, questions, exports, extraction, comparisons);
+// the rest are told to come back: 503 with Retry-After, so light reads
+// stay fast. A slot is held until the answer is sent, and a client that
+// stops reading it is cut off after cfg.WriteTimeout (stallWriter).
 func (s *Server) heavy() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		select {
 		case s.heavySlots <- struct{}{}:
 			defer func() { <-s.heavySlots }()
+			c.Writer = &stallWriter{ResponseWriter: c.Writer, rc: http.NewResponseController(c.Writer), stall: s.cfg.WriteTimeout}
 			c.Next()
 		default:
 			c.Header("Retry-After", "1")
@@ -78,4 +81,26 @@ func (s *Server) heavy() gin.HandlerFunc {
 				Message: "too many heavy requests at once; retry in a second"})
 		}
 	}
+}
+
+// stallWriter gives every write of an answer cfg.WriteTimeout to reach
+// the client: the connection's write deadline moves on with each write,
+// so a client that reads slowly gets its answer and one that stopped
+// reading fails the next write, which ends the handler and frees its
+// slot. (Eight clients asking for /v1/export and never reading held every
+// slot for 70 s before.)
+type stallWriter struct {
+	gin.ResponseWriter
+	rc    *http.ResponseController
+	stall time.Duration
+}
+
+func (w *stallWriter) Write(b []byte) (int, error) {
+	w.rc.SetWriteDeadline(time.Now().Add(w.stall)) // not supported by test recorders; then there is none
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *stallWriter) WriteString(s string) (int, error) {
+	w.rc.SetWriteDeadline(time.Now().Add(w.stall))
+	return w.ResponseWriter.WriteString(s)
 }

@@ -22,9 +22,15 @@ var nodeLookupOrder = []schema.Type{
 // "type/id" reference, or a bare id, name or alias of any type.
 func nodeIRI(v *graph.View, ref string) (quad.IRI, error) {
 	if strings.HasPrefix(ref, schema.Base) {
+		if err := checkName(v, "the node id", strings.TrimPrefix(ref, schema.Base)); err != nil {
+			return "", err
+		}
 		return quad.IRI(ref), nil
 	}
 	if t, id, ok := strings.Cut(ref, "/"); ok {
+		if err := checkName(v, "the node id", id); err != nil {
+			return "", err
+		}
 		for _, known := range schema.Types {
 			if string(known) == t {
 				if v.Get(known, id) == nil {
@@ -36,6 +42,9 @@ func nodeIRI(v *graph.View, ref string) (quad.IRI, error) {
 			}
 		}
 		return "", badRequest("bad node %q: the part before / must be a type (%s)", ref, typeList())
+	}
+	if err := checkName(v, "the node id", ref); err != nil {
+		return "", err
 	}
 	var sugg []string
 	for _, t := range nodeLookupOrder {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,6 +114,21 @@ func TestPostgresOutage(t *testing.T) {
 		e := decode[errorBody](t, w, http.StatusServiceUnavailable)
 		if e.Error.Code != "store_unavailable" || w.Header().Get("Retry-After") == "" {
 			t.Errorf("%s during the outage: %+v, Retry-After %q", target, e.Error, w.Header().Get("Retry-After"))
+		}
+	}
+
+	// Queries too: before, Gizmo answered 400 with the store's message,
+	// its address and SQL text included.
+	for _, src := range []string{`g.V().All()`, `g.V("<https://policygraph.org/id/city/fuzhou>").Out().All()`} {
+		w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":`+quote(src)+`}`), jsonBody)
+		e := decode[errorBody](t, w, http.StatusServiceUnavailable)
+		if e.Error.Code != "store_unavailable" {
+			t.Errorf("query during the outage: %+v", e.Error)
+		}
+		for _, leak := range []string{u.Host, p.target, "SELECT", "select", "postgres", "dial tcp"} {
+			if strings.Contains(w.Body.String(), leak) {
+				t.Errorf("query during the outage shows %q: %s", leak, w.Body.String())
+			}
 		}
 	}
 

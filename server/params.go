@@ -9,8 +9,6 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-// view is the graph as of this request.
-
 // entity resolves query parameter name, naming an entity of type t by id,
 // name or alias in any language, to its id; "" when the parameter is absent.
 func entity(c *gin.Context, v *graph.View, name string, t schema.Type) (string, error) {
@@ -18,15 +16,45 @@ func entity(c *gin.Context, v *graph.View, name string, t schema.Type) (string, 
 	if raw == "" {
 		return "", nil
 	}
-	return resolve(v, t, raw)
+	return resolve(v, name, t, raw)
 }
 
-func resolve(v *graph.View, t schema.Type, raw string) (string, error) {
+// resolve turns raw, given as parameter param, into the id of an entity
+// of type t; a name longer than any in the graph is refused unlooked-up.
+func resolve(v *graph.View, param string, t schema.Type, raw string) (string, error) {
+	if err := checkName(v, param, raw); err != nil {
+		return "", err
+	}
 	id, sugg := v.Resolve(t, raw)
 	if id == "" {
 		return "", notFound(sugg, "unknown %s %q", t, raw)
 	}
 	return id, nil
+}
+
+// maxListItems is the most items a list parameter may name.
+const maxListItems = 100
+
+// listParam reads a comma-separated list parameter: blank items dropped,
+// repeated ones collapsed, in the order first given; more than max
+// distinct items is a 400 naming the parameter and the cap.
+func listParam(c *gin.Context, name string, max int) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, raw := range c.QueryArray(name) {
+		for _, item := range strings.Split(raw, ",") {
+			item = strings.TrimSpace(item)
+			if item == "" || seen[item] {
+				continue
+			}
+			seen[item] = true
+			out = append(out, item)
+			if len(out) > max {
+				return nil, badRequest("%s lists more than %d items, the most one request may name", name, max)
+			}
+		}
+	}
+	return out, nil
 }
 
 // basis reads the basis parameter: explicit, inferred, extracted, or any (the default, "").

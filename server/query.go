@@ -1,10 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,25 +56,16 @@ func parseTimeout(raw json.RawMessage) (time.Duration, error) {
 // tooLarge is the answer to a body over MaxBodyBytes.
 var tooLarge = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "request body is over 1 MiB"}
 
-// readBody reads the whole request body; one over the limit is a 413.
-func readBody(c *gin.Context) ([]byte, error) {
-	b, err := io.ReadAll(c.Request.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, tooLarge
-	}
-	return b, err
-}
-
-// decodeJSON reads a JSON body into dst; a body over the limit is a 413.
+// decodeJSON reads a JSON body into dst: a body over the limit is a 413,
+// one that is not UTF-8 a 400 naming the byte, before it is decoded.
 func decodeJSON(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return tooLarge
-		}
 		return badRequest("bad JSON body: %v", err)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 // routes is the whole API on one screen.
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(s.recovery(), s.logRequests(), s.cors())
+	e.Use(s.recovery(), s.logRequests(), s.cors(), s.checkQuery())
 
 	v1 := e.Group("/v1")
 	// Questions whose answers are kept per graph version: a kept answer is
@@ -21,16 +21,17 @@ func (s *Server) routes() {
 	kept.GET("/plans/:id", s.plan())
 	kept.GET("/mentions", s.mentions())
 	kept.GET("/support", s.support())
-	kept.GET("/compare", s.compare())
+	// Its cost grows with the cities listed: heavy on a miss.
+	kept.GET("/compare", s.heavy(), s.compare())
 	kept.GET("/nodes/*id", s.node())
 	kept.GET("/search", s.search())
 
 	work := v1.Group("", s.bound())
 	work.GET("/health", s.health())
-	work.PUT("/plans/:id", s.requireWriter(), s.putPlan())
+	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
 	work.GET("/ask", s.heavy(), s.ask())
-	work.POST("/query", s.heavy(), s.query())
+	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.query())
 	work.POST("/extract", s.heavy(), s.extractDraft())
 	work.GET("/export", s.heavy(), s.export())
 	e.GET("/openapi.json", s.openapi())

@@ -25,14 +25,20 @@ func (s *Server) search() gin.HandlerFunc {
 		if q == "" {
 			return nil, badRequest("missing q: the text to search for")
 		}
+		// No name contains a text longer than itself.
+		if err := checkName(v, "q", q); err != nil {
+			return nil, err
+		}
+		names, err := listParam(c, "type", len(schema.Types))
+		if err != nil {
+			return nil, err
+		}
 		var types []schema.Type
-		if raw := c.Query("type"); raw != "" {
-			for _, t := range strings.Split(raw, ",") {
-				if !validType(t) {
-					return nil, badRequest("bad type %q: use %s", t, typeList())
-				}
-				types = append(types, schema.Type(t))
+		for _, t := range names {
+			if !validType(t) {
+				return nil, badRequest("bad type %q: use %s", t, typeList())
 			}
+			types = append(types, schema.Type(t))
 		}
 		return v.Search(q, types), nil
 	})

@@ -27,11 +27,15 @@ type Config struct {
 	// Authorization: Bearer <WriteToken>; without it writes are off.
 	WriteToken string
 	// MaxHeavy caps concurrent heavy requests (/v1/query, /v1/ask,
-	// /v1/export, /v1/extract); 0 means DefaultMaxHeavy.
+	// /v1/export, /v1/extract, /v1/compare); 0 means DefaultMaxHeavy.
 	MaxHeavy int
 	// AnswerCache is how many encoded answers of read-only questions are
 	// kept per graph version; 0 means DefaultAnswerCache, negative none.
 	AnswerCache int
+	// WriteTimeout is how long a client may take to accept each part of
+	// an answer: one that stops reading is cut off then, and a heavy
+	// request's slot is free again. 0 means DefaultWriteTimeout.
+	WriteTimeout time.Duration
 	// Logger gets one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -41,6 +45,9 @@ const DefaultMaxHeavy = 8
 
 // DefaultQueryTimeout is the --query-timeout default.
 const DefaultQueryTimeout = 10 * time.Second
+
+// DefaultWriteTimeout is the --write-timeout default.
+const DefaultWriteTimeout = 10 * time.Second
 
 // MaxBodyBytes is the largest request body accepted.
 const MaxBodyBytes = 1 << 20
@@ -73,6 +80,9 @@ func New(store *graph.Store, cfg Config) *Server {
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = DefaultMaxHeavy
 	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), answers: newAnswers(cfg.AnswerCache, answerBudget)}
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
@@ -89,7 +99,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		// Answers stream (exports); give them the query budget and then some.
+		// The whole of a request: its work, then its answer streamed to a
+		// client that keeps reading (exports). A client that stops
+		// reading is cut off sooner, by stallWriter.
 		WriteTimeout: s.cfg.QueryTimeout + 60*time.Second,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),

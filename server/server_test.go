@@ -55,6 +55,9 @@ func do(t *testing.T, s *Server, method, target string, body []byte, header map[
 	return w
 }
 
+// jsonBody is the header of a JSON request body.
+var jsonBody = map[string]string{"Content-Type": "application/json"}
+
 func get(t *testing.T, s *Server, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	return do(t, s, http.MethodGet, target, nil, nil)
@@ -421,7 +424,7 @@ func TestQuery(t *testing.T) {
 	res := decode[struct {
 		Result    []map[string]map[string]string `json:"result"`
 		Truncated bool                           `json:"truncated"`
-	}](t, do(t, s, http.MethodPost, "/v1/query", []byte(body), nil), http.StatusOK)
+	}](t, do(t, s, http.MethodPost, "/v1/query", []byte(body), jsonBody), http.StatusOK)
 	var cities []string
 	for _, r := range res.Result {
 		cities = append(cities, r["id"]["@id"])
@@ -434,11 +437,11 @@ func TestQuery(t *testing.T) {
 	lim := decode[struct {
 		Count     int  `json:"count"`
 		Truncated bool `json:"truncated"`
-	}](t, do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.V().All()","limit":5}`), nil), http.StatusOK)
+	}](t, do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.V().All()","limit":5}`), jsonBody), http.StatusOK)
 	if lim.Count != 5 || !lim.Truncated {
 		t.Errorf("limit 5: %+v", lim)
 	}
-	gql := do(t, s, http.MethodPost, "/v1/query", []byte(`{"language":"graphql","query":"{ nodes(id: \"<https://policygraph.org/id/city/fuzhou>\") { id } }"}`), nil)
+	gql := do(t, s, http.MethodPost, "/v1/query", []byte(`{"language":"graphql","query":"{ nodes(id: \"<https://policygraph.org/id/city/fuzhou>\") { id } }"}`), jsonBody)
 	if gql.Code != http.StatusOK || !strings.Contains(gql.Body.String(), "fuzhou") {
 		t.Errorf("graphql: %d %s", gql.Code, gql.Body.String())
 	}
@@ -499,7 +502,11 @@ func TestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			w := do(t, s, tt.method, tt.target, tt.body, nil)
+			var h map[string]string
+			if tt.method == http.MethodPost {
+				h = jsonBody
+			}
+			w := do(t, s, tt.method, tt.target, tt.body, h)
 			e := decode[errorBody](t, w, tt.status)
 			if e.Error.Code != tt.code || e.Error.Message == "" {
 				t.Errorf("error %+v, want code %s", e.Error, tt.code)

@@ -53,11 +53,6 @@ type catalog struct {
 
 func (c catalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, c.graph) }
 
-// ifMatch reads an If-Match version, with or without quotes.
-func ifMatch(c *gin.Context) string {
-	return strings.Trim(strings.TrimPrefix(c.GetHeader("If-Match"), "W/"), `"`)
-}
-
 func pathPlanID(c *gin.Context) (string, error) {
 	id := c.Param("id")
 	if !planID.MatchString(id) {
@@ -80,6 +75,15 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		match, err := ifMatch(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if err := checkYAMLShape(body); err != nil {
+			s.fail(c, badRequest("%v", err))
+			return
+		}
 		v, err := s.view(c)
 		if err != nil {
 			s.fail(c, err)
@@ -88,19 +92,14 @@ func (s *Server) putPlan() gin.HandlerFunc {
 		doc, err := loader.ParsePlan("request body", body, id, catalog{v, "plan/" + id})
 		var verrs loader.Errors
 		if errors.As(err, &verrs) {
-			fes := make([]fieldError, len(verrs))
-			for i, e := range verrs {
-				fes[i] = fieldError{Line: e.Line, Column: e.Col, Field: e.Field, Message: e.Msg}
-			}
-			s.fail(c, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_document",
-				Message: verrs.Error(), Errors: fes})
+			s.fail(c, invalidDocument(verrs))
 			return
 		}
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		res, err := s.store.PutDocument(c.Request.Context(), doc, ifMatch(c))
+		res, err := s.store.PutDocument(c.Request.Context(), doc, match)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -113,6 +112,27 @@ func (s *Server) putPlan() gin.HandlerFunc {
 		c.Header("ETag", `"`+res.Version+`"`)
 		c.JSON(status, gin.H{"plan": id, "version": res.Version, "created": res.Created, "quads": len(doc.Quads)})
 	}
+}
+
+// maxListedErrors is how many problems of a document an answer lists;
+// the rest are counted. A body of a megabyte of bad list items has
+// hundreds of thousands, and listing them all made answers of 275 MB.
+const maxListedErrors = 100
+
+// invalidDocument is the 422 for a document's problems: the first
+// maxListedErrors of them, and how many more there are.
+func invalidDocument(verrs loader.Errors) *apiError {
+	shown := verrs[:min(len(verrs), maxListedErrors)]
+	fes := make([]fieldError, len(shown))
+	for i, e := range shown {
+		fes[i] = fieldError{Line: e.Line, Column: e.Col, Field: e.Field, Message: e.Msg}
+	}
+	msg := shown[0].Error()
+	if len(verrs) > 1 {
+		msg = fmt.Sprintf("%d problems in the document; the first: %s", len(verrs), msg)
+	}
+	return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_document",
+		Message: msg, Errors: fes, MoreErrors: len(verrs) - len(shown)}
 }
 
 // refresh waits for the View of what a write just stored, so that its
@@ -134,6 +154,11 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		match, err := ifMatch(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		var cascade graph.Cascade
 		switch mode := c.Query("cascade"); mode {
 		case "":
@@ -148,7 +173,7 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, badRequest("bad cascade %q: the one cascade is \"relations\" (removes the related entries that name the plan from the plans that list it)", mode))
 			return
 		}
-		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, ifMatch(c), cascade); err != nil {
+		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, match, cascade); err != nil {
 			s.fail(c, err)
 			return
 		}

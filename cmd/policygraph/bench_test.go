@@ -395,6 +395,7 @@ func cpuLimiter() func(pid int) (*cpuGroup, error) {
 func staleness(b *testing.B, writer, reader string, variant int) time.Duration {
 	req, _ := http.NewRequest(http.MethodPut, writer+"/v1/plans/scale-out", strings.NewReader(genPlan("scale-out", variant%2)))
 	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/yaml")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)

@@ -238,6 +238,7 @@ func TestKillDuringPut(t *testing.T) {
 					}
 					req, _ := http.NewRequest(http.MethodPut, base+"/v1/plans/put-test", strings.NewReader(genPlan("put-test", i%2)))
 					req.Header.Set("Authorization", "Bearer t")
+					req.Header.Set("Content-Type", "application/yaml")
 					if resp, err := client.Do(req); err == nil {
 						resp.Body.Close()
 					}

@@ -44,6 +44,7 @@ func TestLoadWithWriter(t *testing.T) {
 	put := func(variant int) int {
 		req, _ := http.NewRequest(http.MethodPut, base+"/v1/plans/load-test", strings.NewReader(genPlan("load-test", variant)))
 		req.Header.Set("Authorization", "Bearer t")
+		req.Header.Set("Content-Type", "application/yaml")
 		resp, err := client.Do(req)
 		if err != nil {
 			return 0

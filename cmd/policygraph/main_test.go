@@ -48,6 +48,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"export", "--db", "memory", "--format", "rdfxml"}, 2, `unknown --format "rdfxml"`},
 		{[]string{"load", "--data", "../../testdata/data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
 		{[]string{"serve", "--query-timeout", "0s"}, 2, "--query-timeout must be positive"},
+		{[]string{"serve", "--write-timeout", "-1s"}, 2, "--write-timeout must be positive"},
 		{[]string{"validate", "--data", "/nonexistent"}, 1, "no such file"},
 	}
 	for _, tt := range tests {

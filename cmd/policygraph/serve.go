@@ -15,11 +15,12 @@ import (
 )
 
 func (e environment) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--cors-origin ORIGIN]")
+	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--write-timeout D] [--cors-origin ORIGIN]")
 	addr := fs.String("addr", e.env("POLICYGRAPH_ADDR", "127.0.0.1:8080"), "address to listen on (env POLICYGRAPH_ADDR)")
 	data := e.dataFlag(fs)
 	cfg := e.storeFlags(fs)
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
+	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "longest a client may take to accept each part of an answer; one that stops reading is cut off, freeing its --max-heavy slot")
 	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
 	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
 	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
@@ -32,6 +33,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	if *timeout <= 0 {
 		return &usageError{fmt.Sprintf("serve: --query-timeout must be positive, got %s", *timeout)}
+	}
+	if *writeTimeout <= 0 {
+		return &usageError{fmt.Sprintf("serve: --write-timeout must be positive, got %s", *writeTimeout)}
 	}
 	st, err := graph.Open(ctx, *cfg)
 	if err != nil {
@@ -52,7 +56,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 
