@@ -562,15 +562,20 @@ func (s *Store) readDocMeta(ctx context.Context, g quad.IRI) (docMeta, bool, err
 
 // subjectQuads lists the quads with subject v.
 func (s *Store) subjectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
+	return s.quadsWith(ctx, quad.Subject, v)
+}
+
+// quadsWith lists the quads with v in direction d.
+func (s *Store) quadsWith(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
 	s.rlock()
 	defer s.runlock()
 	ref, err := s.qs.ValueOf(v)
 	if err != nil || ref == nil {
 		return nil, err
 	}
-	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(d, ref))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", v, err)
+		return nil, fmt.Errorf("read the quads with %s %s: %w", d, v, err)
 	}
 	return out, nil
 }

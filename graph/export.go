@@ -40,20 +40,10 @@ func (s *Store) AllQuads(ctx context.Context) ([]quad.Quad, error) {
 // key-value backends have no label or predicate index, so a separate read
 // of the meta graph would be a second scan of every quad.
 func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
-	s.rlock()
-	defer s.runlock()
-	// Source texts are for export to files (Sources), not for views.
-	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator(), schema.SourceText)
+	all, visible, err := s.scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read quads: %w", err)
+		return nil, err
 	}
-	var metaQuads []quad.Quad
-	for _, q := range all {
-		if q.Label == schema.MetaGraph {
-			metaQuads = append(metaQuads, q)
-		}
-	}
-	visible := visibleIn(metaOf(metaQuads))
 	out := all[:0]
 	for _, q := range all {
 		if q.Label == schema.MetaGraph || isPin(q) || !visible(q.Label) {
@@ -65,6 +55,24 @@ func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
 		out = append(out, q)
 	}
 	return out, nil
+}
+
+// scan reads every quad but the source texts (those are for export to
+// files, see Sources), and says which labels readers see.
+func (s *Store) scan(ctx context.Context) ([]quad.Quad, func(quad.Value) bool, error) {
+	s.rlock()
+	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator(), schema.SourceText)
+	s.runlock()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read quads: %w", err)
+	}
+	var meta []quad.Quad
+	for _, q := range all {
+		if q.Label == schema.MetaGraph {
+			meta = append(meta, q)
+		}
+	}
+	return all, visibleIn(metaOf(meta)), nil
 }
 
 // sortQuads puts quads in N-Quads text order, so exports are the same

@@ -69,6 +69,17 @@ func rawQuads(t *testing.T, st *Store) int {
 
 var errInjected = errors.New("injected failure")
 
+// failSwitch fails the last transaction of a write: the one that changes
+// the version stamp.
+func failSwitch(tx *graph.Transaction) error {
+	for _, d := range tx.Deltas {
+		if d.Quad.Predicate == schema.Version {
+			return errInjected
+		}
+	}
+	return nil
+}
+
 // TestFailedWriteThenWrite is the failed-write-then-write sequence of
 // issue 17: a write that fails part way leaves nothing behind, and every
 // write after it is stored whole — the graph ends exactly as a store that
@@ -89,27 +100,13 @@ func TestFailedWriteThenWrite(t *testing.T) {
 				write func() error
 			}{
 				{"the switch of a replacement fails", func() error {
-					st.failApply = func(tx *graph.Transaction) error {
-						for _, d := range tx.Deltas {
-							if d.Quad.Predicate == schema.Version {
-								return errInjected
-							}
-						}
-						return nil
-					}
+					st.failApply = failSwitch
 					defer func() { st.failApply = nil }()
 					_, err := st.PutDocument(ctx, editedPlan(t, dir, v, id, 1), "")
 					return err
 				}},
 				{"the switch of a new document fails", func() error {
-					st.failApply = func(tx *graph.Transaction) error {
-						for _, d := range tx.Deltas {
-							if d.Quad.Predicate == schema.Version {
-								return errInjected
-							}
-						}
-						return nil
-					}
+					st.failApply = failSwitch
 					defer func() { st.failApply = nil }()
 					_, err := st.PutDocument(ctx, racePlan(t, v, "failed-new-plan", "failed-new-measure", "never stored"), "")
 					return err

@@ -122,19 +122,10 @@ func (s *Store) Repair(ctx context.Context) (rep RepairReport, err error) {
 
 // invisibleLabels searches every quad for document labels no reader sees.
 func (s *Store) invisibleLabels(ctx context.Context) ([]quad.IRI, error) {
-	s.rlock()
-	all, err := s.quadsOf(ctx, s.qs.QuadsAllIterator(), schema.SourceText)
-	s.runlock()
+	all, visible, err := s.scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read quads: %w", err)
+		return nil, err
 	}
-	var meta []quad.Quad
-	for _, q := range all {
-		if q.Label == schema.MetaGraph {
-			meta = append(meta, q)
-		}
-	}
-	visible := visibleIn(metaOf(meta))
 	seen := map[quad.Value]bool{}
 	var out []quad.IRI
 	for _, q := range all {

@@ -173,7 +173,7 @@ func (s *Store) referrers(ctx context.Context, id string, m docMeta) ([]Referrer
 		if q.Predicate != schema.TypeOf {
 			continue
 		}
-		in, err := s.objectQuads(ctx, q.Subject)
+		in, err := s.quadsWith(ctx, quad.Object, q.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -214,21 +214,6 @@ func nodeName(v quad.Value) string {
 		return string(t) + "/" + id
 	}
 	return quad.StringOf(v)
-}
-
-// objectQuads lists the quads with object v.
-func (s *Store) objectQuads(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
-	s.rlock()
-	defer s.runlock()
-	ref, err := s.qs.ValueOf(v)
-	if err != nil || ref == nil {
-		return nil, err
-	}
-	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Object, ref))
-	if err != nil {
-		return nil, fmt.Errorf("read links to %s: %w", v, err)
-	}
-	return out, nil
 }
 
 // DocumentVersion is the stored version (content hash) of document id, or "".

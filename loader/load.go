@@ -38,6 +38,22 @@ type Dataset struct {
 	Technologies, Domains []TermDef
 }
 
+// IDs lists the ids of type t the dataset defines: a loaded dataset is
+// the Catalog a plan sent on its own is checked against.
+func (d *Dataset) IDs(t schema.Type) []string {
+	var out []string
+	for _, g := range d.Graphs {
+		for _, q := range g.Quads {
+			if q.Predicate == schema.TypeOf && q.Object == t.ClassIRI() {
+				if _, id, ok := schema.ParseIRI(q.Subject); ok {
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Quads is the number of quads over all graphs.
 func (d *Dataset) Quads() int {
 	n := 0

@@ -354,26 +354,9 @@ func TestParsePlanIDMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ParsePlan("body", src, "plan-b", idsOf{ds})
+	_, err = ParsePlan("body", src, "plan-b", ds)
 	var errs Errors
 	if !errors.As(err, &errs) || len(errs) != 1 || !strings.Contains(errs[0].Error(), `the document's id "plan-a" is not "plan-b"`) {
 		t.Errorf("errors: %v", err)
 	}
-}
-
-// idsOf is the catalog of a loaded dataset.
-type idsOf struct{ ds *Dataset }
-
-func (c idsOf) IDs(t schema.Type) []string {
-	var out []string
-	for _, g := range c.ds.Graphs {
-		for _, q := range g.Quads {
-			if q.Predicate == schema.TypeOf && q.Object == t.ClassIRI() {
-				if _, id, ok := schema.ParseIRI(q.Subject); ok {
-					out = append(out, id)
-				}
-			}
-		}
-	}
-	return out
 }

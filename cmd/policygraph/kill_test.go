@@ -214,7 +214,7 @@ func TestKillDuringPut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := loader.ParsePlan("v", []byte(genPlan("put-test", v)), "put-test", datasetIDs{ds})
+		doc, err := loader.ParsePlan("v", []byte(genPlan("put-test", v)), "put-test", ds)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,21 +283,4 @@ func startAndWait(t testing.TB, cmd *exec.Cmd) string {
 		t.Fatal("the server did not start in 30s")
 	}
 	return ""
-}
-
-// datasetIDs is the catalog of a loaded dataset: every id its quads define.
-type datasetIDs struct{ ds *loader.Dataset }
-
-func (c datasetIDs) IDs(t schema.Type) []string {
-	var out []string
-	for _, g := range c.ds.Graphs {
-		for _, q := range g.Quads {
-			if q.Predicate == schema.TypeOf && q.Object == t.ClassIRI() {
-				if _, id, ok := schema.ParseIRI(q.Subject); ok {
-					out = append(out, id)
-				}
-			}
-		}
-	}
-	return out
 }
