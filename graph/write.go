@@ -17,6 +17,9 @@ import (
 // ErrStale is a conditional write whose expected version is not the stored one.
 var ErrStale = errors.New("the document changed since that version")
 
+// ErrExists is a create-only write of a document the store holds.
+var ErrExists = errors.New("the document exists")
+
 // ErrNoDocument is a write or delete of a document the store does not hold.
 var ErrNoDocument = errors.New("no such document")
 
@@ -29,12 +32,23 @@ type PutResult struct {
 // PutDocument stores d, replacing any document with its id, in one
 // transaction with the new version stamp: readers see the old document or
 // the new one, never a mix. ifMatch, when not empty, must be the stored
-// document's version, or nothing is written and ErrStale returned.
+// document's version ("*": any version), or nothing is written and
+// ErrStale returned.
 // Writers are serialised, across processes too, so concurrent writes to
 // one document end with the last one, and a document that defines an id
 // another document defines is refused with an IDConflictError. Nothing of
 // a write that fails stays visible, and its quads are removed.
 func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch string) (_ PutResult, err error) {
+	return s.putDocument(ctx, d, ifMatch, false)
+}
+
+// CreateDocument is PutDocument that refuses, with ErrExists, to replace a
+// stored document (If-None-Match: *).
+func (s *Store) CreateDocument(ctx context.Context, d *schema.Document) (PutResult, error) {
+	return s.putDocument(ctx, d, "", true)
+}
+
+func (s *Store) putDocument(ctx context.Context, d *schema.Document, ifMatch string, create bool) (_ PutResult, err error) {
 	defer func() { err = classify(err) }()
 	if err := checkText(d); err != nil {
 		return PutResult{}, err
@@ -48,7 +62,10 @@ func (s *Store) PutDocument(ctx context.Context, d *schema.Document, ifMatch str
 	if err != nil {
 		return PutResult{}, err
 	}
-	if ifMatch != "" && (!stored || old.hash != ifMatch) {
+	switch {
+	case create && stored:
+		return PutResult{}, ErrExists
+	case ifMatch == "*" && !stored, ifMatch != "" && ifMatch != "*" && (!stored || old.hash != ifMatch):
 		return PutResult{}, ErrStale
 	}
 	if err := s.checkClaims(ctx, d); err != nil {
@@ -121,7 +138,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 	if !stored {
 		return ErrNoDocument
 	}
-	if ifMatch != "" && old.hash != ifMatch {
+	if ifMatch != "" && ifMatch != "*" && old.hash != ifMatch {
 		return ErrStale
 	}
 	refs, err := s.referrers(ctx, id, old)
@@ -222,9 +239,19 @@ func (s *Store) DocumentVersion(ctx context.Context, id string) (string, error) 
 	return m.hash, classify(err)
 }
 
+// DocumentSource is document id as it was written, and whether it is stored.
+func (s *Store) DocumentSource(ctx context.Context, id string) (StoredSource, bool, error) {
+	m, ok, err := s.readDocMeta(ctx, schema.GraphIRI(id))
+	if err != nil || !ok {
+		return StoredSource{}, false, classify(err)
+	}
+	return StoredSource{ID: id, Path: m.path, Origin: m.origin, Version: m.hash, Source: []byte(m.source)}, true, nil
+}
+
 // StoredSource is one document as it was written, for export to files.
 type StoredSource struct {
 	ID, Path, Origin string
+	Version          string // its content hash, as PutResult.Version
 	Source           []byte
 }
 

@@ -66,6 +66,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		ae = &apiError{Status: http.StatusUnprocessableEntity, Code: "query_memory", Message: err.Error()}
 	case errors.Is(err, graph.ErrStale):
 		ae = &apiError{Status: http.StatusPreconditionFailed, Code: "stale_version", Message: "the document changed since the version in If-Match; fetch it again"}
+	case errors.Is(err, graph.ErrExists):
+		ae = &apiError{Status: http.StatusPreconditionFailed, Code: "exists", Message: "the plan exists and If-None-Match: * asked to create it only; send If-Match with its version to replace it"}
 	case errors.Is(err, graph.ErrNoDocument):
 		ae = notFound(nil, "no such document")
 	case errors.Is(err, graph.ErrUnavailable):

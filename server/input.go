@@ -165,6 +165,20 @@ func ifMatch(c *gin.Context) (string, error) {
 	return v, nil
 }
 
+// ifNoneMatchAny reads If-None-Match on a write: "*" makes it create-only
+// (RFC 9110 13.1.2); a write conditioned on versions it must not match is
+// not something a plan editor needs, and is refused rather than ignored.
+func ifNoneMatchAny(c *gin.Context) (bool, error) {
+	vals, present := c.Request.Header["If-None-Match"]
+	if !present {
+		return false, nil
+	}
+	if v := strings.TrimSpace(strings.Join(vals, ",")); v != "*" {
+		return false, badRequest("If-None-Match %q: a write takes only If-None-Match: * (create, never replace)", v)
+	}
+	return true, nil
+}
+
 // nameSlack is how much longer than the longest name a name may be and
 // still be looked up: plural endings and small typos get suggestions.
 const nameSlack = 8

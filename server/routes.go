@@ -18,7 +18,6 @@ func (s *Server) routes() {
 	kept.GET("/cities", s.cities())
 	kept.GET("/measures", s.measures())
 	kept.GET("/plans", s.plans())
-	kept.GET("/plans/:id", s.plan())
 	kept.GET("/mentions", s.mentions())
 	kept.GET("/support", s.support())
 	// Its cost grows with the cities listed: heavy on a miss.
@@ -28,6 +27,8 @@ func (s *Server) routes() {
 
 	work := v1.Group("", s.bound())
 	work.GET("/health", s.health())
+	// Not kept: its answer depends on Accept and If-None-Match.
+	work.GET("/plans/:id", s.plan())
 	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
 	work.GET("/ask", s.heavy(), s.ask())

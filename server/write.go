@@ -80,6 +80,15 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		createOnly, err := ifNoneMatchAny(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if createOnly && match != "" {
+			s.fail(c, badRequest("If-Match and If-None-Match: * together can never both hold: send one"))
+			return
+		}
 		if err := checkYAMLShape(body); err != nil {
 			s.fail(c, badRequest("%v", err))
 			return
@@ -99,7 +108,11 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		res, err := s.store.PutDocument(c.Request.Context(), doc, match)
+		put := func() (graph.PutResult, error) { return s.store.PutDocument(c.Request.Context(), doc, match) }
+		if createOnly {
+			put = func() (graph.PutResult, error) { return s.store.CreateDocument(c.Request.Context(), doc) }
+		}
+		res, err := put()
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -201,12 +214,23 @@ func (s *Server) plan() gin.HandlerFunc {
 			s.fail(c, notFound(schema.Suggest(id, ids, 3), "unknown plan %q", id))
 			return
 		}
-		ver, err := s.store.DocumentVersion(c.Request.Context(), "plan/"+id)
+		doc, _, err := s.store.DocumentSource(c.Request.Context(), "plan/"+id)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
+		ver := doc.Version
 		c.Header("ETag", `"`+ver+`"`)
+		c.Header("Vary", "Accept")
+		if inm := c.GetHeader("If-None-Match"); inm != "" && etagListed(inm, ver) {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		// The document as it was written, for an editor to change and PUT back.
+		if strings.Contains(c.GetHeader("Accept"), "yaml") && len(doc.Source) > 0 {
+			c.Data(http.StatusOK, "application/yaml; charset=utf-8", doc.Source)
+			return
+		}
 		c.JSON(http.StatusOK, gin.H{"plan": p, "version": ver})
 	}
 }
@@ -253,4 +277,15 @@ func cascadeRelations(v *graph.View, id string) graph.Cascade {
 		}
 		return out, nil
 	}
+}
+
+// etagListed reports whether an If-None-Match list names version (or is *).
+func etagListed(list, version string) bool {
+	for _, tag := range strings.Split(list, ",") {
+		tag = strings.Trim(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
+		if tag == "*" || tag == version {
+			return true
+		}
+	}
+	return false
 }

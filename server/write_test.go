@@ -355,3 +355,33 @@ func TestWritesKeepTheGraphValid(t *testing.T) {
 		})
 	}
 }
+
+// TestConditionalRequests: If-Match: * matches any stored plan,
+// If-None-Match: * makes a PUT create-only, and a GET whose If-None-Match
+// names the current version is a 304 (RFC 9110). The plan comes back as
+// it was written for Accept: application/yaml.
+func TestConditionalRequests(t *testing.T) {
+	s, _ := newTestServer(t, Config{WriteToken: token})
+	doc := []byte(planDoc("cond-2021", 0))
+	decode[errorBody](t, do(t, s, http.MethodPut, "/v1/plans/cond-2021", doc, auth(map[string]string{"If-Match": "*"})), http.StatusPreconditionFailed)
+	created := decode[map[string]any](t, do(t, s, http.MethodPut, "/v1/plans/cond-2021", doc, auth(map[string]string{"If-None-Match": "*"})), http.StatusCreated)
+	e := decode[errorBody](t, do(t, s, http.MethodPut, "/v1/plans/cond-2021", []byte(planDoc("cond-2021", 1)), auth(map[string]string{"If-None-Match": "*"})), http.StatusPreconditionFailed)
+	if e.Error.Code != "exists" {
+		t.Errorf("create-only over an existing plan: %+v", e.Error)
+	}
+	decode[errorBody](t, do(t, s, http.MethodPut, "/v1/plans/cond-2021", doc, auth(map[string]string{"If-None-Match": `"abc"`})), http.StatusBadRequest)
+	decode[map[string]any](t, do(t, s, http.MethodPut, "/v1/plans/cond-2021", []byte(planDoc("cond-2021", 1)), auth(map[string]string{"If-Match": "*"})), http.StatusOK)
+
+	w := get(t, s, "/v1/plans/cond-2021")
+	etag := w.Header().Get("ETag")
+	if w.Code != http.StatusOK || etag == "" || etag == `"`+created["version"].(string)+`"` {
+		t.Fatalf("GET after the replacement: %d, ETag %s", w.Code, etag)
+	}
+	if w := do(t, s, http.MethodGet, "/v1/plans/cond-2021", nil, map[string]string{"If-None-Match": etag}); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
+		t.Errorf("GET with the current ETag: %d %q", w.Code, w.Body.String())
+	}
+	y := do(t, s, http.MethodGet, "/v1/plans/cond-2021", nil, map[string]string{"Accept": "application/yaml"})
+	if y.Code != http.StatusOK || y.Body.String() != planDoc("cond-2021", 1) || !strings.HasPrefix(y.Header().Get("Content-Type"), "application/yaml") {
+		t.Errorf("GET as YAML: %d %s\n%s", y.Code, y.Header().Get("Content-Type"), y.Body.String())
+	}
+}
