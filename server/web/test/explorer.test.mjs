@@ -1,6 +1,8 @@
 // Browser test of the explorer: builds and starts the real server on a
-// free port, drives Debian's Chromium through playwright-core, and saves
-// a screenshot to docs/explorer.png for the README.
+// free port over the frozen fixture testdata/data (so adding a plan to
+// data/ changes nothing here), drives Debian's Chromium through
+// playwright-core, and saves a screenshot to docs/explorer.png for the
+// README.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -15,7 +17,7 @@ let server, base, browser, page;
 before(async () => {
   const bin = join(mkdtempSync(join(tmpdir(), "pg-")), "policygraph");
   execFileSync("go", ["build", "-o", bin, "./cmd/policygraph"], { cwd: root, stdio: "inherit" });
-  server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", "memory", "--data", join(root, "data")], { cwd: root });
+  server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", "memory", "--data", join(root, "testdata", "data")], { cwd: root });
   base = await new Promise((ok, fail) => {
     let out = "";
     server.stdout.on("data", (b) => {
@@ -90,7 +92,7 @@ test("compare shows the basis of each cell", async () => {
     const row = rows.find((r) => r.querySelector("th")?.textContent.trim() === "government");
     return Object.fromEntries([...row.querySelectorAll("td")].map((td, i) => [head[i + 1], td.className]));
   });
-  assert.deepEqual(gov, { beijing: "explicit", fuzhou: "inferred", shanghai: "inferred" });
+  assert.deepEqual(gov, { beijing: "explicit", china: "explicit", fuzhou: "inferred", shanghai: "inferred", shaoxing: "" });
 });
 
 test("the console runs a Gizmo query, draws and tabulates it", async () => {
