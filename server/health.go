@@ -18,6 +18,13 @@ func (s *Server) health() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ok", "backend": s.store.Backend(), "quads": v.Quads(), "version": v.Version})
+		body := gin.H{"status": "ok", "backend": s.store.Backend(), "quads": v.Quads(), "version": v.Version}
+		if n := len(s.cfg.DataErrors); n > 0 {
+			// Up, but not with what data/ says: the files did not load.
+			body["status"] = "stale"
+			body["data"] = gin.H{"errors": n, "first_errors": s.cfg.DataErrors[:min(n, 10)],
+				"serving": "the graph last loaded, version " + v.Version}
+		}
+		c.JSON(http.StatusOK, body)
 	}
 }

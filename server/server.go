@@ -38,6 +38,10 @@ type Config struct {
 	WriteTimeout time.Duration
 	// Logger gets one line per request; nil discards.
 	Logger *slog.Logger
+	// DataErrors, when not empty, are the problems of a data directory
+	// that could not be loaded, so that the graph served is the one last
+	// loaded: /v1/health says so.
+	DataErrors []string
 }
 
 // DefaultMaxHeavy is the default cap on concurrent heavy requests.

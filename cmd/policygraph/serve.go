@@ -45,10 +45,12 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if err := e.repair(ctx, st); err != nil {
 		return err
 	}
+	var dataErrors []string
 	if err := e.refresh(ctx, st, *data); err != nil {
 		if err := e.keepServing(ctx, st, *data, err, *strict); err != nil {
 			return err
 		}
+		dataErrors = problemsOf(err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -56,7 +58,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, WriteTimeout: *writeTimeout, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 
@@ -88,6 +90,19 @@ func (e environment) keepServing(ctx context.Context, st *graph.Store, dir strin
 	fmt.Fprintf(e.stderr, "policygraph: %s; serving the graph last loaded instead (version %s: %d plans, %d measures). "+
 		"Fix the files and restart to load them, or start with --strict to refuse.\n", why, v.Version, len(v.Plans), len(v.Measures))
 	return nil
+}
+
+// problemsOf lists a failed load's errors, one line each.
+func problemsOf(err error) []string {
+	var verrs loader.Errors
+	if !errors.As(err, &verrs) {
+		return []string{err.Error()}
+	}
+	out := make([]string, len(verrs))
+	for i, e := range verrs {
+		out[i] = e.Error()
+	}
+	return out
 }
 
 // refresh loads dir into st when the store is empty or dir changed since

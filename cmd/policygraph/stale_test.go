@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -53,6 +54,20 @@ func TestServeKeepsTheLastGoodGraph(t *testing.T) {
 		}
 		if resp != nil {
 			resp.Body.Close()
+		}
+		var health struct {
+			Status, Version string
+			Data            struct {
+				Errors  int
+				Serving string
+			}
+		}
+		if resp, err := http.Get(base + "/v1/health"); err == nil {
+			json.NewDecoder(resp.Body).Decode(&health)
+			resp.Body.Close()
+		}
+		if health.Status != "stale" || health.Data.Errors != 1 || !strings.Contains(health.Data.Serving, health.Version) || health.Version == "" {
+			t.Errorf("--data %s: health %+v, want stale with 1 error and the version served", dir, health)
 		}
 		cmd.Process.Kill()
 		cmd.Wait()
