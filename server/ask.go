@@ -197,7 +197,7 @@ func (s *Server) ask() gin.HandlerFunc {
 		case "/v1/measures":
 			tableWith(s, c, v.FindMeasures(graph.MeasureFilter{City: p["city"], Technology: p["technology"]}), measureColumns, extra)
 		case "/v1/mentions":
-			tableWith(s, c, v.MentionsOf(p["technology"], p["city"]), mentionColumns, extra)
+			tableWith(s, c, v.CityMentions(p["technology"], p["city"], false), mentionColumns, extra)
 		case "/v1/plans":
 			tableWith(s, c, v.PlansOf(p["city"]), planColumns, extra)
 		case "/v1/support":

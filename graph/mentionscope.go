@@ -1,0 +1,46 @@
+package graph
+
+import (
+	"slices"
+	"sort"
+)
+
+// ScopedMention is a mention count with the scope it was counted over made
+// plain: a count over three cities' plans is not any one city's count.
+type ScopedMention struct {
+	*Mention
+	// Scope is every city the count covers: its own cities and the cities
+	// of its documents, sorted.
+	Scope []string `json:"scope"`
+	// Shared says the count covers more than one city.
+	Shared bool `json:"shared"`
+}
+
+// MentionScope lists the cities m's count covers.
+func (v *View) MentionScope(m *Mention) []string {
+	scope := slices.Clone(m.Cities)
+	for _, d := range m.Documents {
+		if p := v.Plan(d); p != nil && p.City != "" && !slices.Contains(scope, p.City) {
+			scope = append(scope, p.City)
+		}
+	}
+	sort.Strings(scope)
+	return scope
+}
+
+// CityMentions lists the mention counts of technology (any when "") for
+// city (any when ""). With a city, only counts whose whole scope is that
+// city are that city's own; counts shared with other cities (the
+// three-plan totals) come only with includeShared, marked Shared.
+func (v *View) CityMentions(technology, city string, includeShared bool) []ScopedMention {
+	out := []ScopedMention{}
+	for _, m := range v.MentionsOf(technology, city) {
+		scope := v.MentionScope(m)
+		shared := len(scope) > 1
+		if city != "" && shared && !includeShared {
+			continue
+		}
+		out = append(out, ScopedMention{Mention: m, Scope: scope, Shared: shared})
+	}
+	return out
+}
