@@ -272,6 +272,12 @@ func compose(v *graph.View, q *question) *askAnswer {
 			rows = own
 			i.Reading = r.citiesMentioning(tech)
 			extra := gin.H{"not_mentioning": none}
+			if len(own) == 0 && len(v.MentionsOf(tech, "")) > 0 {
+				extra["coverage"] = gin.H{
+					"note":     "no city has a count of its own for " + tech + "; the graph holds only counts over several cities' plans together: see mentions",
+					"mentions": "/v1/mentions?technology=" + url.QueryEscape(tech),
+				}
+			}
 			return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, mentionColumns)}
 		default:
 			i.Reading = r.mentions(tech, city)
@@ -293,7 +299,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		i.Reading = r.plans(city)
 		return &askAnswer{in: i, extra: yesNo(yes, len(rows) > 0), write: rowsAnswer(rows, planColumns)}
 
-	case (q.cues["cities"] || city == "" && len(cities) == 0 && q.cues["use"]) && (tech != "" || len(domains) > 0):
+	case q.cues["cities"] && len(cities) == 0 && (tech != "" || len(domains) > 0):
 		i := in("cities_using", "/v1/cities")
 		set(i, "technology", tech)
 		set(i, "domain", strings.Join(domains, ","))

@@ -58,28 +58,30 @@ var questionTypes = []schema.Type{schema.City, schema.Province, schema.Technolog
 // Chinese and Japanese. Latin cues match whole words or their prefix
 // (mention matches mentions, mentioned); CJK cues match anywhere.
 var cueWords = map[string][]string{
-	"mention": {"mention", "name", "names", "named", "cite", "refer", "提到", "提及", "提起", "言及", "触れ"},
-	"use":     {"use", "uses", "using", "used", "apply", "applies", "applying", "applied", "deploy", "adopt", "build", "应用", "运用", "使用", "采用", "利用", "用于", "用在", "活用", "適用", "応用", "導入", "使って", "使う"},
-	"when":    {"when", "date", "year", "何时", "什么时候", "哪年", "哪一年", "何年", "いつ"},
+	"mention": {"mention", "name", "names", "named", "cite", "refer", "talk about", "提到", "提及", "提起", "谈到", "言及", "触れ"},
+	"use":     {"use", "uses", "using", "used", "apply", "applies", "applying", "applied", "deploy", "adopt", "build", "应用", "运用", "使用", "采用", "利用", "用于", "用在", "活用", "適用", "応用", "導入", "使って", "使う", "使用", "應用", "運用", "用於", "採用"},
+	"when":    {"when", "date", "dates", "year", "何时", "什么时候", "哪年", "哪一年", "何時", "什麼時候", "何年", "いつ"},
 	"count":   {"how many", "how often", "how much", "number of", "times", "多少", "几次", "次数", "何回", "何度", "回数"},
 	"most":    {"most", "最多", "最も", "一番", "最常"},
 	"least":   {"least", "fewest", "最少", "最も少な"},
-	"support": {"support", "subsidy", "subsidies", "subsidise", "subsidize", "incentive", "incentives", "grant", "grants", "pay", "pays", "offer", "offers", "fund", "funding", "reward", "补贴", "补助", "支持", "扶持", "奖励", "资助", "補助", "支援", "助成", "奨励"},
+	"support": {"support", "subsidy", "subsidies", "subsidise", "subsidize", "incentive", "incentives", "grant", "grants", "pay", "pays", "offer", "offers", "fund", "funding", "reward", "补贴", "补助", "支持", "扶持", "奖励", "资助", "補貼", "補助", "支援", "助成", "奨励"},
 	"compare": {"compare", "comparison", "versus", "vs", "比较", "对比", "比較"},
-	"plans":   {"plan", "plans", "document", "documents", "publish", "published", "issue", "issued", "规划", "计划", "方案", "文件", "政策", "发布", "出台", "印发", "計画", "発表", "公表", "策定"},
-	"measure": {"measure", "measures", "action", "actions", "do", "does", "doing", "措施", "举措", "做了什么", "做什么", "施策", "取り組み", "取組"},
-	"cities":  {"which cities", "what cities", "which city", "哪些城市", "哪个城市", "哪座城市", "どの都市", "どこの都市", "都市は"},
+	"plans":   {"plan", "plans", "document", "documents", "publish", "published", "issue", "issued", "规划", "计划", "方案", "文件", "政策", "发布", "出台", "印发", "規劃", "計劃", "發布", "計画", "発表", "公表", "策定"},
+	"measure": {"measure", "measures", "action", "actions", "do", "doing", "done", "措施", "举措", "舉措", "做了什么", "做什么", "施策", "取り組み", "取組", "何をして", "どう"},
+	"cities":  {"which cities", "what cities", "which city", "cities", "where", "who", "哪些城市", "哪个城市", "哪座城市", "哪個城市", "城市", "都市"},
 	"yesno":   {"does", "do", "did", "is", "are", "has", "have", "was", "were", "是否", "有没有", "吗", "ですか", "ますか", "でしょうか"},
 }
 
 // fillers are words that carry no entity and no intent.
 var fillers = strings.Fields(`a an the of in on for to with by and or at from its their his her it this that
 these those what which who whom how about any all there here be been being can could would should will
-shall than then them they we you i me my our your please tell show list give find new infrastructure did has had
+shall than then them they we you i me my our your please tell show list give find new infrastructure did has had have
 city cities s technology technologies sector sectors field fields domain domains area areas
 firm firms company companies enterprise enterprises business businesses each between three both
-如何 怎样 哪些 哪个 什么 的 了 在 是 有 和 与 及 对 把 将 于 给 向 为 被 中 里 方面 领域 行业 技术 城市 市 都 请 一下 多 次
-の は が を に で と も や か ます です する して した された いる ある 都市 市 分野 技術 について における どの どこ 何 ような ように`)
+me us across ones one kind kinds get got
+如何 怎样 哪些 哪个 哪种 什么 的 了 在 是 有 和 与 及 对 把 将 于 给 向 为 被 中 里 方面 领域 行业 技术 市 都 请 一下 多 次 得到 情况 三个 企业 哪 个 种
+の は が を に で と も や か ます です する して した された いる ある 市 分野 技術 について における どの どこ 何 ような ように 3 企業 へ
+ください 教えて てください 多く されて されました ましたか ている ていますか んな ど いくら もの`)
 
 var yearRe = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:年|[^0-9]|$)`)
 
@@ -183,7 +185,8 @@ func parseQuestion(v *graph.View, raw string) *question {
 					for end < len(text) && isLatin(text[end]) {
 						end++
 					}
-					if end-i > len(k)+3 {
+					// Short cues match only themselves: "do" is not "does".
+					if end-i > len(k)+3 || len(k) < 4 && end-i != len(k) {
 						continue
 					}
 				}
@@ -196,10 +199,35 @@ func parseQuestion(v *graph.View, raw string) *question {
 		}
 	}
 
+	// A question word makes 吗 or ですか a politeness, not a yes-or-no.
+	if q.cues["yesno"] && q.lang != "en" {
+		for _, wh := range []string{"哪", "什么", "怎么", "多少", "几", "何", "どの", "どこ", "どう", "どんな", "いつ", "いくら"} {
+			if strings.Contains(string(text), wh) {
+				delete(q.cues, "yesno")
+				break
+			}
+		}
+	}
+
 	// Latin words left over: a typo of a name (blockchian), a filler, or
 	// a name the graph does not hold.
 	words := latinWords(text, used)
+	// Two-word names first (artifical intelligence, data centres).
+	for i := 0; i+1 < len(words); i++ {
+		a, b := words[i], words[i+1]
+		if containsString(fillers, a.text) || containsString(fillers, b.text) || anyUsed(used, a.start, b.end) {
+			continue
+		}
+		if f, ok := typoEntity(v, a.text+" "+b.text); ok {
+			f.start, f.end = a.start, b.end
+			q.entities = append(q.entities, f)
+			markUsed(used, a.start, b.end)
+		}
+	}
 	for _, w := range words {
+		if anyUsed(used, w.start, w.end) {
+			continue
+		}
 		if containsString(fillers, w.text) {
 			markUsed(used, w.start, w.end)
 			continue
@@ -321,7 +349,7 @@ func typoEntity(v *graph.View, w string) (found, bool) {
 	}
 	best, bestD, tie := found{}, limit+1, false
 	for _, e := range v.Lexicon(questionTypes...) {
-		if strings.ContainsRune(e.Key, ' ') || !isLatin([]rune(e.Key)[0]) {
+		if strings.Count(e.Key, " ") != strings.Count(w, " ") || !isLatin([]rune(e.Key)[0]) {
 			continue
 		}
 		d := levenshtein.ComputeDistance(w, e.Key)
