@@ -40,6 +40,9 @@ type interpretation struct {
 	Reading  string            `json:"reading"`
 	Unused   []string          `json:"unused"`
 	Typos    map[string]string `json:"typos,omitempty"` // word → the id it was read as
+	// AppliedByAsk names the params the endpoint does not take, which ask
+	// applied itself (year, several domains); query leaves them out.
+	AppliedByAsk []string `json:"applied_by_ask,omitempty"`
 }
 
 // An askAnswer is a composed question: its interpretation and how to write
@@ -95,10 +98,20 @@ func interpret(v *graph.View, raw string) (*askAnswer, error) {
 			a.in.Typos[f.text] = f.id
 		}
 	}
+	// query is the request to the endpoint that answers the same, with the
+	// parameters it takes; the rest (a year, a second domain) ask applies
+	// itself and lists in applied_by_ask, so query never names a parameter
+	// the endpoint would refuse.
 	vals := url.Values{}
+	takes := queryParams()["GET "+a.in.Endpoint]
 	for k, val := range a.in.Params {
-		vals.Set(k, val)
+		if containsString(takes, k) && (k == "cities" || !strings.Contains(val, ",")) {
+			vals.Set(k, val)
+		} else {
+			a.in.AppliedByAsk = append(a.in.AppliedByAsk, k)
+		}
 	}
+	sort.Strings(a.in.AppliedByAsk)
 	a.in.Query = a.in.Endpoint
 	if len(vals) > 0 {
 		a.in.Query += "?" + vals.Encode()

@@ -105,6 +105,10 @@ func TestAskReadings(t *testing.T) {
 			t.Errorf("ask %q: read as %s %v (%q, unused %v), want %s %v", tc.q, in.Form, in.Params, in.Reading, in.Unused, tc.form, tc.params)
 			continue
 		}
+		// The equivalent request names only what its endpoint takes.
+		if w := get(t, s, in.Query); w.Code == http.StatusBadRequest {
+			t.Errorf("ask %q: query %s is refused: %s", tc.q, in.Query, w.Body.String())
+		}
 		right++
 	}
 	t.Logf("%d of %d phrasings read right", right, len(all))
