@@ -331,19 +331,24 @@ func compose(v *graph.View, q *question) *askAnswer {
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, cityColumns)}
 
 	case tech != "" || len(domains) > 0 || len(cities) > 0 || plan != "":
-		if len(cities) > 1 {
-			return nil
-		}
 		i := in("measures", "/v1/measures")
-		set(i, "city", city)
+		set(i, "city", strings.Join(cities, ","))
 		set(i, "technology", tech)
 		set(i, "plan", plan)
 		set(i, "domain", strings.Join(domains, ","))
 		if year != 0 {
 			set(i, "year", strconv.Itoa(year))
 		}
-		rows := measuresFor(v, graph.MeasureFilter{City: city, Technology: tech, Plan: plan}, domains, year)
-		i.Reading = r.measures(city, tech, domains)
+		var rows []*graph.Measure
+		if len(cities) > 1 {
+			// Several cities: each city's measures, city by city.
+			for _, c := range cities {
+				rows = append(rows, measuresFor(v, graph.MeasureFilter{City: c, Technology: tech, Plan: plan}, domains, year)...)
+			}
+		} else {
+			rows = measuresFor(v, graph.MeasureFilter{City: city, Technology: tech, Plan: plan}, domains, year)
+		}
+		i.Reading = r.measures(cities, tech, domains)
 		extra := yesNo(yes, len(rows) > 0)
 		if len(rows) == 0 && tech != "" && len(v.CityMentions(tech, city, true)) > 0 {
 			extra = merge(extra, gin.H{"coverage": gin.H{

@@ -59,29 +59,29 @@ var questionTypes = []schema.Type{schema.City, schema.Province, schema.Technolog
 // (mention matches mentions, mentioned); CJK cues match anywhere.
 var cueWords = map[string][]string{
 	"mention": {"mention", "name", "names", "named", "cite", "refer", "talk about", "提到", "提及", "提起", "谈到", "言及", "触れ"},
-	"use":     {"use", "uses", "using", "used", "apply", "applies", "applying", "applied", "deploy", "adopt", "build", "应用", "运用", "使用", "采用", "利用", "用于", "用在", "活用", "適用", "応用", "導入", "使って", "使う", "使用", "應用", "運用", "用於", "採用"},
+	"use":     {"use", "uses", "using", "used", "apply", "applies", "applying", "applied", "deploy", "adopt", "build", "应用", "运用", "使用", "采用", "利用", "用于", "用在", "活用", "適用", "応用", "導入", "使って", "使う", "使用", "應用", "運用", "用於", "採用", "用"},
 	"when":    {"when", "date", "dates", "year", "何时", "什么时候", "哪年", "哪一年", "何時", "什麼時候", "何年", "いつ"},
 	"count":   {"how many", "how often", "how much", "number of", "times", "多少", "几次", "次数", "何回", "何度", "回数"},
 	"most":    {"most", "最多", "最も", "一番", "最常"},
 	"least":   {"least", "fewest", "最少", "最も少な"},
-	"support": {"support", "subsidy", "subsidies", "subsidise", "subsidize", "incentive", "incentives", "grant", "grants", "pay", "pays", "offer", "offers", "fund", "funding", "reward", "补贴", "补助", "支持", "扶持", "奖励", "资助", "補貼", "補助", "支援", "助成", "奨励"},
+	"support": {"support", "subsidy", "subsidies", "subsidise", "subsidize", "incentive", "incentives", "grant", "grants", "pay", "pays", "offer", "offers", "fund", "funding", "reward", "补贴", "补助", "支持", "扶持", "奖励", "资助", "補貼", "補助金", "補助", "支援", "助成", "奨励"},
 	"compare": {"compare", "comparison", "versus", "vs", "比较", "对比", "比較"},
 	"plans":   {"plan", "plans", "document", "documents", "publish", "published", "issue", "issued", "规划", "计划", "方案", "文件", "政策", "发布", "出台", "印发", "規劃", "計劃", "發布", "計画", "発表", "公表", "策定"},
 	"measure": {"measure", "measures", "action", "actions", "do", "doing", "done", "措施", "举措", "舉措", "做了什么", "做什么", "施策", "取り組み", "取組", "何をして", "どう"},
-	"cities":  {"which cities", "what cities", "which city", "cities", "where", "who", "哪些城市", "哪个城市", "哪座城市", "哪個城市", "城市", "都市"},
+	"cities":  {"which cities", "what cities", "which city", "any city", "cities", "city", "where", "who", "哪些城市", "哪个城市", "哪座城市", "哪個城市", "城市", "都市"},
 	"yesno":   {"does", "do", "did", "is", "are", "has", "have", "was", "were", "是否", "有没有", "吗", "ですか", "ますか", "でしょうか"},
 }
 
 // fillers are words that carry no entity and no intent.
 var fillers = strings.Fields(`a an the of in on for to with by and or at from its their his her it this that
 these those what which who whom how about any all there here be been being can could would should will
-shall than then them they we you i me my our your please tell show list give find new infrastructure did has had have
+shall than then them they we you i me my our your please tell show list give find new infrastructure did has had have does is are was were do
 city cities s technology technologies sector sectors field fields domain domains area areas
 firm firms company companies enterprise enterprises business businesses each between three both
 me us across ones one kind kinds get got
 如何 怎样 哪些 哪个 哪种 什么 的 了 在 是 有 和 与 及 对 把 将 于 给 向 为 被 中 里 方面 领域 行业 技术 市 都 请 一下 多 次 得到 情况 三个 企业 哪 个 种
 の は が を に で と も や か ます です する して した された いる ある 市 分野 技術 について における どの どこ 何 ような ように 3 企業 へ
-ください 教えて てください 多く されて されました ましたか ている ていますか んな ど いくら もの`)
+ください 教えて てください 多く されて されました ましたか ている ていますか んな ど いくら もの しま い 出し 出`)
 
 var yearRe = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:年|[^0-9]|$)`)
 

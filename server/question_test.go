@@ -159,7 +159,7 @@ func TestAskMentionIsNotUse(t *testing.T) {
 	if len(use.Rows) != 3 {
 		t.Errorf("which cities use blockchain (measures, Shanghai's inferred included): %+v", use.Rows)
 	}
-	for _, q := range []string{"杭州的区块链措施有哪些", "what does Hangzhou do with blockchain"} {
+	for _, q := range []string{"杭州的区块链措施有哪些", "what does Hangzhou do with blockchain", "杭州のブロックチェーン施策は？"} {
 		e := decode[errorBody](t, get(t, s, "/v1/ask?q="+url.QueryEscape(q)), http.StatusNotFound)
 		if e.Error.Code != "not_found" {
 			t.Errorf("%s: %+v", q, e)

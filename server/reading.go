@@ -102,10 +102,10 @@ func (r reader) ranking(tech, city string, least bool) string {
 	return s
 }
 
-func (r reader) measures(city, tech string, domains []string) string {
+func (r reader) measures(cities []string, tech string, domains []string) string {
 	parts := []string{}
-	if city != "" {
-		parts = append(parts, r.name(schema.City, city))
+	if len(cities) > 0 {
+		parts = append(parts, r.names(schema.City, cities))
 	}
 	if tech != "" {
 		parts = append(parts, r.name(schema.Technology, tech))
