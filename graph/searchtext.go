@@ -159,8 +159,8 @@ func uniq(xs []string) []string {
 // fieldRank orders hits: titles before running text.
 var fieldRank = map[string]int{"title": 0, "context": 1, "evidence.quote": 2, "summary": 2, "evidence.summary": 3, "notes": 3, "note": 4, "eligibility": 4}
 
-// Search finds the texts holding every token of q, the whole of q as a
-// phrase where q is CJK, best field first; types and city narrow it.
+// Search finds the texts holding every token of q (every Latin word, and
+// for CJK the whole phrase), best field first; types and city narrow it.
 func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHit {
 	k := normalize(q)
 	toks := uniq(tokens(k))
@@ -183,9 +183,17 @@ func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHi
 		if len(types) > 0 && !containsType(types, d.typ) || city != "" && d.city != city {
 			continue
 		}
-		at := strings.Index(d.key, k)
+		at, n := strings.Index(d.key, k), len(k)
 		if at < 0 {
-			continue // every token, but not as the phrase asked
+			// Latin words need not be adjacent (every one is there, as the
+			// postings say); CJK bigrams must make the phrase asked.
+			if !latinOnly(toks) {
+				continue
+			}
+			at, n = wordAt(d.key, toks[0]), len(toks[0])
+			if at < 0 {
+				continue
+			}
 		}
 		key := [2]string{string(d.typ), d.id}
 		if seen[key] {
@@ -193,7 +201,7 @@ func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHi
 		}
 		seen[key] = true
 		hits = append(hits, TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
-			Field: d.field, Snippet: Snippet(d.text, at, len(k)), City: d.city})
+			Field: d.field, Snippet: Snippet(d.text, at, n), City: d.city})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return fieldRank[hits[i].Field] < fieldRank[hits[j].Field] })
 	return hits
@@ -267,4 +275,36 @@ func containsString(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func latinOnly(toks []string) bool {
+	for _, t := range toks {
+		for _, r := range t {
+			if r >= 0x80 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// wordAt is the byte offset of word w in key where it stands as a whole word.
+func wordAt(key, w string) int {
+	for from := 0; ; {
+		i := strings.Index(key[from:], w)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		before := i == 0 || !isASCIIAlnum(key[i-1])
+		after := i+len(w) == len(key) || !isASCIIAlnum(key[i+len(w)])
+		if before && after {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z'
 }
