@@ -267,6 +267,12 @@ func compose(v *graph.View, q *question) *askAnswer {
 				}
 				return rows[a].Count > rows[b].Count
 			})
+			if q.top > 0 && q.top < len(rows) {
+				rows = rows[:q.top]
+			}
+			if q.top > 0 {
+				set(i, "top", strconv.Itoa(q.top))
+			}
 			i.Reading = r.ranking(tech, city, least)
 		case city == "" && (q.cues["cities"] || !q.cues["count"]):
 			// Which cities mention it: each city's own count, above zero.

@@ -21,6 +21,7 @@ type question struct {
 	lang     string // en, zh or ja: the language the reading is written in
 	entities []found
 	years    []int
+	top      int // "top 3", 前三, 上位3: how many rows a ranking keeps; 0 for all
 	cues     map[string]bool
 	unknown  []string // words that look like names but name nothing the graph holds
 	unused   []string
@@ -82,6 +83,20 @@ me us across ones one kind kinds get got
 如何 怎样 哪些 哪个 哪种 什么 的 了 在 是 有 和 与 及 对 把 将 于 给 向 为 被 中 里 方面 领域 行业 技术 市 都 请 一下 多 次 得到 情况 三个 企业 哪 个 种
 の は が を に で と も や か ます です する して した された いる ある 市 分野 技術 について における どの どこ 何 ような ように 3 企業 へ
 ください 教えて てください 多く されて されました ましたか ている ていますか んな ど いくら もの しま い 出し 出`)
+
+var topRe = regexp.MustCompile(`(?:\btop |前|上位)([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|[一二两三四五六七八九十])`)
+
+var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+	"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+// numberValue reads digits or a number word of topRe.
+func numberValue(s string) int {
+	if n, ok := numberWords[s]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
 
 var yearRe = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:年|[^0-9]|$)`)
 
@@ -166,6 +181,14 @@ func parseQuestion(v *graph.View, raw string) *question {
 		q.years = append(q.years, y)
 		s, e := len([]rune(string(text)[:m[2]])), len([]rune(string(text)[:m[3]]))
 		markUsed(used, s, e)
+	}
+
+	// "top 3", 前三, 上位3 bound a ranking.
+	if m := topRe.FindStringSubmatchIndex(string(text)); m != nil {
+		q.top = numberValue(string(text)[m[2]:m[3]])
+		s, e := len([]rune(string(text)[:m[0]])), len([]rune(string(text)[:m[1]]))
+		markUsed(used, s, e)
+		q.cues["most"] = true
 	}
 
 	// Cue words.

@@ -126,4 +126,7 @@ var moreAskCases = []struct {
 	{"北京は何を発表しましたか", "plans", map[string]string{"city": "beijing"}},
 	{"上海はブロックチェーンを使っていますか", "measures", map[string]string{"city": "shanghai", "technology": "blockchain"}},
 	{"福州はどんな補助金を出していますか", "support", map[string]string{"city": "fuzhou"}},
+	{"top 3 most mentioned technologies", "ranking", map[string]string{"top": "3"}},
+	{"提及次数前三的技术", "ranking", map[string]string{"top": "3"}},
+	{"言及回数上位3の技術", "ranking", map[string]string{"top": "3"}},
 }
