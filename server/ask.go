@@ -59,8 +59,8 @@ func rowsAnswer[T any](rows []T, cols []column[T]) func(*Server, *gin.Context, g
 
 // interpret reads a question and composes its answer from the graph's
 // query functions, the same the endpoints call.
-func interpret(v *graph.View, raw string) (*askAnswer, error) {
-	q := parseQuestion(v, raw)
+func interpret(v *graph.View, lx *questionLexicon, raw string) (*askAnswer, error) {
+	q := parseQuestion(lx, raw)
 	if len(q.unknown) > 0 {
 		var sugg []string
 		for _, w := range q.unknown {
@@ -502,7 +502,7 @@ func (s *Server) ask() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		a, err := interpret(v, q)
+		a, err := interpret(v, s.texts.lexicon(v), q)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -129,8 +129,38 @@ func boundary(q []rune, start, end int) bool {
 	return true
 }
 
-// parseQuestion reads raw with v's lexicon.
-func parseQuestion(v *graph.View, raw string) *question {
+// questionLexicon is the View's lexicon arranged for reading questions:
+// names by their first character, so a question is matched against the
+// names that can start at each of its characters, and Latin names by word
+// count for typo matching. Built once per graph version.
+type questionLexicon struct {
+	byFirst map[rune][]lexName
+	latin   map[int][]lexName
+}
+
+type lexName struct {
+	e     graph.LexiconEntry
+	runes []rune
+}
+
+func newQuestionLexicon(v *graph.View) *questionLexicon {
+	lx := &questionLexicon{byFirst: map[rune][]lexName{}, latin: map[int][]lexName{}}
+	for _, e := range v.Lexicon(questionTypes...) {
+		n := lexName{e, []rune(e.Key)}
+		if len(n.runes) < 2 {
+			continue
+		}
+		lx.byFirst[n.runes[0]] = append(lx.byFirst[n.runes[0]], n)
+		if isLatin(n.runes[0]) {
+			words := strings.Count(e.Key, " ") + 1
+			lx.latin[words] = append(lx.latin[words], n)
+		}
+	}
+	return lx
+}
+
+// parseQuestion reads raw with the lexicon lx.
+func parseQuestion(lx *questionLexicon, raw string) *question {
 	q := &question{raw: raw, lang: questionLang(raw), cues: map[string]bool{}}
 	text := fold(raw)
 	used := make([]bool, len(text))
@@ -142,13 +172,10 @@ func parseQuestion(v *graph.View, raw string) *question {
 		start, end int
 	}
 	var cands []cand
-	for _, e := range v.Lexicon(questionTypes...) {
-		k := []rune(e.Key)
-		if len(k) < 2 {
-			continue
-		}
-		for i := 0; i+len(k) <= len(text); i++ {
-			if !runesAt(text, k, i) {
+	for i := range text {
+		for _, n := range lx.byFirst[text[i]] {
+			e, k := n.e, n.runes
+			if i+len(k) > len(text) || !runesAt(text, k, i) {
 				continue
 			}
 			end := i + len(k)
@@ -241,7 +268,7 @@ func parseQuestion(v *graph.View, raw string) *question {
 		if containsString(fillers, a.text) || containsString(fillers, b.text) || anyUsed(used, a.start, b.end) {
 			continue
 		}
-		if f, ok := typoEntity(v, a.text+" "+b.text); ok {
+		if f, ok := typoEntity(lx, a.text+" "+b.text); ok {
 			f.start, f.end = a.start, b.end
 			q.entities = append(q.entities, f)
 			markUsed(used, a.start, b.end)
@@ -255,7 +282,7 @@ func parseQuestion(v *graph.View, raw string) *question {
 			markUsed(used, w.start, w.end)
 			continue
 		}
-		if f, ok := typoEntity(v, w.text); ok {
+		if f, ok := typoEntity(lx, w.text); ok {
 			f.start, f.end = w.start, w.end
 			q.entities = append(q.entities, f)
 			markUsed(used, w.start, w.end)
@@ -361,7 +388,7 @@ func latinWords(text []rune, used []bool) []word {
 // typoEntity finds the entity a misspelt Latin word names, by edit
 // distance as the 404 suggestions do: one edit for words of four to six
 // letters, two from seven. Ties or nothing close: no entity.
-func typoEntity(v *graph.View, w string) (found, bool) {
+func typoEntity(lx *questionLexicon, w string) (found, bool) {
 	n := len(w)
 	if n < 4 {
 		return found{}, false
@@ -371,9 +398,10 @@ func typoEntity(v *graph.View, w string) (found, bool) {
 		limit = 2
 	}
 	best, bestD, tie := found{}, limit+1, false
-	for _, e := range v.Lexicon(questionTypes...) {
-		if strings.Count(e.Key, " ") != strings.Count(w, " ") || !isLatin([]rune(e.Key)[0]) {
-			continue
+	for _, nm := range lx.latin[strings.Count(w, " ")+1] {
+		e := nm.e
+		if len(e.Key) > n+limit || len(e.Key) < n-limit {
+			continue // more edits apart than the limit
 		}
 		d := levenshtein.ComputeDistance(w, e.Key)
 		switch {

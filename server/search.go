@@ -21,21 +21,41 @@ var searchColumns = []column[graph.TextHit]{
 	{"snippet", func(h graph.TextHit) string { return h.Snippet }},
 }
 
-// textIndexes keeps the full-text index of the current graph version: it
-// is built on the first search of a version and replaced with the next.
+// textIndexes keeps the indexes of the current graph version that search
+// and ask read: the full-text index and the question lexicon. Each is built
+// on its first use in a version and dropped with the version.
 type textIndexes struct {
 	mu      sync.Mutex
 	version string
 	ix      *graph.TextIndex
+	lex     *questionLexicon
+}
+
+// at makes t hold v's version, dropping what an older one built.
+func (t *textIndexes) at(v *graph.View) {
+	if t.version != v.Version {
+		t.version, t.ix, t.lex = v.Version, nil, nil
+	}
 }
 
 func (t *textIndexes) of(v *graph.View) *graph.TextIndex {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.ix == nil || t.version != v.Version {
-		t.ix, t.version = graph.NewTextIndex(v), v.Version
+	t.at(v)
+	if t.ix == nil {
+		t.ix = graph.NewTextIndex(v)
 	}
 	return t.ix
+}
+
+func (t *textIndexes) lexicon(v *graph.View) *questionLexicon {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.at(v)
+	if t.lex == nil {
+		t.lex = newQuestionLexicon(v)
+	}
+	return t.lex
 }
 
 // search finds entities by any name or alias (exact, prefix, contains),
