@@ -12,7 +12,8 @@ type ScopedMention struct {
 	// Scope is every city the count covers: its own cities and the cities
 	// of its documents, sorted.
 	Scope []string `json:"scope"`
-	// Shared says the count covers more than one city.
+	// Shared says the count is not the asked city's own: its scope is more
+	// than that city (or, with no city asked, more than one city).
 	Shared bool `json:"shared"`
 }
 
@@ -30,13 +31,18 @@ func (v *View) MentionScope(m *Mention) []string {
 
 // CityMentions lists the mention counts of technology (any when "") for
 // city (any when ""). With a city, only counts whose whole scope is that
-// city are that city's own; counts shared with other cities (the
-// three-plan totals) come only with includeShared, marked Shared.
+// city are that city's own; the others that cover it (the three-plan
+// totals) come only with includeShared, marked Shared.
 func (v *View) CityMentions(technology, city string, includeShared bool) []ScopedMention {
 	out := []ScopedMention{}
 	for _, m := range v.MentionsOf(technology, city) {
 		scope := v.MentionScope(m)
 		shared := len(scope) > 1
+		if city != "" {
+			// Own means counted over this city's documents alone; a
+			// count of another place that city covers is not its own either.
+			shared = len(scope) != 1 || scope[0] != city
+		}
 		if city != "" && shared && !includeShared {
 			continue
 		}

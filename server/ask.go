@@ -279,12 +279,20 @@ func compose(v *graph.View, q *question) *askAnswer {
 			i.Form = "cities_mentioning"
 			var own []graph.ScopedMention
 			var none []string
+			seen := map[string]bool{}
 			for _, c := range v.Cities {
-				n := v.CityMentions(tech, c.ID, false)
-				positive := slices.IndexFunc(n, func(m graph.ScopedMention) bool { return m.Count > 0 }) >= 0
-				if positive {
-					own = append(own, n...)
-				} else {
+				if seen[c.ID] {
+					continue
+				}
+				seen[c.ID] = true
+				positive := false
+				for _, m := range v.CityMentions(tech, c.ID, false) {
+					if m.Count > 0 {
+						own = append(own, m)
+						positive = true
+					}
+				}
+				if !positive {
 					none = append(none, c.ID)
 				}
 			}

@@ -64,7 +64,6 @@ var moreAskCases = []struct {
 	{"福州的金融区块链措施", "measures", map[string]string{"city": "fuzhou", "technology": "blockchain", "domain": "finance"}},
 	{"区块链在金融领域的应用", "measures", map[string]string{"technology": "blockchain", "domain": "finance"}},
 	{"区块链 金融 福州", "measures", map[string]string{"city": "fuzhou", "technology": "blockchain", "domain": "finance"}},
-	{"福建省的区块链措施", "measures", map[string]string{"city": "fuzhou", "technology": "blockchain"}},
 	{"北京市的区块链措施有哪些", "measures", map[string]string{"city": "beijing", "technology": "blockchain"}},
 	{"上海的规划提到区块链了吗", "mentions", map[string]string{"city": "shanghai", "technology": "blockchain"}},
 	{"北京提到区块链多少次", "mentions", map[string]string{"city": "beijing", "technology": "blockchain"}},
