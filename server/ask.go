@@ -299,11 +299,9 @@ func compose(v *graph.View, q *question) *askAnswer {
 			rows = own
 			i.Reading = r.citiesMentioning(tech)
 			extra := gin.H{"not_mentioning": none}
-			if len(own) == 0 && len(v.MentionsOf(tech, "")) > 0 {
-				extra["coverage"] = gin.H{
-					"note":     "no city has a count of its own for " + tech + "; the graph holds only counts over several cities' plans together: see mentions",
-					"mentions": "/v1/mentions?technology=" + url.QueryEscape(tech),
-				}
+			if ids := positiveMentions(v, tech); len(own) == 0 && len(ids) > 0 {
+				extra["coverage"] = []coverageNote{{Status: sharedOnly, Mentions: ids, Note: "no city has a count of its own for " + tech +
+					"; the graph holds only counts over several places' documents together: see /v1/mentions?technology=" + url.QueryEscape(tech)}}
 			}
 			return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, mentionColumns)}
 		default:
@@ -311,9 +309,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		}
 		positive := slices.IndexFunc(rows, func(m graph.ScopedMention) bool { return m.Count > 0 }) >= 0
 		extra := yesNo(yes, positive)
-		if cov := mentionCoverage(v, tech, city, i.Form == "ranking"); cov != nil {
-			extra = merge(extra, cov)
-		}
+		extra = merge(extra, coverageField(mentionCoverage(v, tech, city, i.Form == "ranking")))
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, mentionColumns)}
 
 	case q.cues["plans"] && !q.cues["measure"] && tech == "" && len(domains) == 0:
@@ -336,11 +332,9 @@ func compose(v *graph.View, q *question) *askAnswer {
 		rows := citiesFor(v, tech, domains, year)
 		i.Reading = r.citiesUsing(tech, domains, year)
 		extra := yesNo(yes, len(rows) > 0)
-		if len(rows) == 0 && tech != "" && len(v.MentionsOf(tech, "")) > 0 {
-			extra = merge(extra, gin.H{"coverage": gin.H{
-				"note":     "no measure links " + tech + yearNote(year) + ", but the graph records how often plans mention it: see mentions",
-				"mentions": "/v1/mentions?technology=" + url.QueryEscape(tech),
-			}})
+		if ids := positiveMentions(v, tech); len(rows) == 0 && len(ids) > 0 {
+			extra = merge(extra, gin.H{"coverage": []coverageNote{{Status: mentionsOnly, Mentions: ids,
+				Note: "no measure links " + tech + yearNote(year) + ", but the graph records how often plans mention it: see /v1/mentions?technology=" + url.QueryEscape(tech)}}})
 		}
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, cityColumns)}
 
@@ -364,15 +358,27 @@ func compose(v *graph.View, q *question) *askAnswer {
 		}
 		i.Reading = r.measures(cities, tech, domains)
 		extra := yesNo(yes, len(rows) > 0)
-		if len(rows) == 0 && tech != "" && len(v.CityMentions(tech, city, true)) > 0 {
-			extra = merge(extra, gin.H{"coverage": gin.H{
-				"note":     "no measure links " + tech + ", but the graph records mention counts for it: see mentions",
-				"mentions": "/v1/mentions?technology=" + url.QueryEscape(tech),
-			}})
+		if ids := positiveMentions(v, tech); len(rows) == 0 && len(ids) > 0 {
+			extra = merge(extra, gin.H{"coverage": []coverageNote{{City: city, Status: mentionsOnly, Mentions: ids,
+				Note: "no measure links " + tech + ", but the graph records mention counts for it: see /v1/mentions?technology=" + url.QueryEscape(tech)}}})
 		}
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, measureColumns)}
 	}
 	return nil
+}
+
+// positiveMentions are the ids of the counts above zero of tech ("" none).
+func positiveMentions(v *graph.View, tech string) []string {
+	if tech == "" {
+		return nil
+	}
+	var ids []string
+	for _, m := range v.MentionsOf(tech, "") {
+		if m.Count > 0 {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
 }
 
 func yearNote(y int) string {

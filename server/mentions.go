@@ -46,25 +46,56 @@ func (s *Server) mentions() gin.HandlerFunc {
 			return
 		}
 		rows := v.CityMentions(tech, city, shared)
-		tableWith(s, c, rows, mentionColumns, mentionCoverage(v, tech, city, shared))
+		tableWith(s, c, rows, mentionColumns, coverageField(mentionCoverage(v, tech, city, shared)))
 	}
 }
 
+// coverageNote says why an answer lacks rows the reader might expect. Its
+// JSON (city, status, mentions, note) is that of the graph's coverage
+// notes on main, so the lists join when the branches meet.
+type coverageNote struct {
+	City     string   `json:"city"`
+	Status   string   `json:"status"`
+	Mentions []string `json:"mentions,omitempty"`
+	Note     string   `json:"note"`
+}
+
+// Statuses of coverage notes written here.
+const (
+	// sharedOnly: counts that cover the city together with others were
+	// left out of its answer (include_shared=true lists them).
+	sharedOnly = "shared_only"
+	// mentionsOnly: no measure answers, but mention counts of the
+	// technology exist.
+	mentionsOnly = "mentions_only"
+)
+
 // mentionCoverage is the note an answer carries when it left out counts
 // shared with other cities; nil when it left out nothing.
-func mentionCoverage(v *graph.View, tech, city string, shared bool) gin.H {
+func mentionCoverage(v *graph.View, tech, city string, shared bool) []coverageNote {
 	if city == "" || shared {
 		return nil
 	}
-	n := len(v.CityMentions(tech, city, true)) - len(v.CityMentions(tech, city, false))
-	if n == 0 {
+	var left []string
+	for _, m := range v.CityMentions(tech, city, true) {
+		if m.Shared {
+			left = append(left, m.ID)
+		}
+	}
+	if len(left) == 0 {
 		return nil
 	}
-	return gin.H{"coverage": gin.H{
-		"shared_left_out": n,
-		"note": strconv.Itoa(n) + " count(s) over several cities' plans together also cover " + city +
-			"; they are not its own count; add include_shared=true to list them, marked shared with their scope",
-	}}
+	return []coverageNote{{City: city, Status: sharedOnly, Mentions: left, Note: strconv.Itoa(len(left)) +
+		" count(s) over several places' documents together also cover " + city +
+		"; they are not its own count; add include_shared=true to list them, marked shared with their scope"}}
+}
+
+// coverageField is the JSON field for notes; nil when there are none.
+func coverageField(notes []coverageNote) gin.H {
+	if len(notes) == 0 {
+		return nil
+	}
+	return gin.H{"coverage": notes}
 }
 
 // boolParam reads a true/false query parameter; absent is false.

@@ -17,16 +17,13 @@ func TestMentionScope(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	type answer struct {
 		tableOf[graph.ScopedMention]
-		Coverage *struct {
-			SharedLeftOut int    `json:"shared_left_out"`
-			Note          string `json:"note"`
-		} `json:"coverage"`
+		Coverage []coverageNote `json:"coverage"`
 	}
 	bj := decode[answer](t, get(t, s, "/v1/mentions?city=beijing&technology=5g"), http.StatusOK)
 	if bj.Total != 0 {
 		t.Errorf("Beijing's own 5G counts: %+v, want none (the 70 is the three plans' total)", bj.Rows)
 	}
-	if bj.Coverage == nil || bj.Coverage.SharedLeftOut != 1 || !strings.Contains(bj.Coverage.Note, "include_shared=true") {
+	if len(bj.Coverage) != 1 || bj.Coverage[0].Status != "shared_only" || !slices.Equal(bj.Coverage[0].Mentions, []string{"three-plans-5g"}) || !strings.Contains(bj.Coverage[0].Note, "include_shared=true") {
 		t.Errorf("coverage note: %+v", bj.Coverage)
 	}
 	all := decode[answer](t, get(t, s, "/v1/mentions?city=beijing&technology=5g&include_shared=true"), http.StatusOK)

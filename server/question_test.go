@@ -129,11 +129,9 @@ func TestAskMentionIsNotUse(t *testing.T) {
 			City   string   `json:"city"`
 			Count  int64    `json:"count"`
 		} `json:"rows"`
-		Answer        *bool    `json:"answer"`
-		NotMentioning []string `json:"not_mentioning"`
-		Coverage      *struct {
-			Mentions string `json:"mentions"`
-		} `json:"coverage"`
+		Answer        *bool          `json:"answer"`
+		NotMentioning []string       `json:"not_mentioning"`
+		Coverage      []coverageNote `json:"coverage"`
 	}
 	for _, q := range []string{"Which cities mention blockchain?", "哪些城市提到区块链？", "ブロックチェーンに言及している都市は？"} {
 		a := decode[answer](t, get(t, s, "/v1/ask?q="+url.QueryEscape(q)), http.StatusOK)
@@ -158,7 +156,7 @@ func TestAskMentionIsNotUse(t *testing.T) {
 		t.Errorf("does Beijing mention blockchain: %+v", yes)
 	}
 	g5 := decode[answer](t, get(t, s, "/v1/ask?q="+url.QueryEscape("which cities use 5G")), http.StatusOK)
-	if len(g5.Rows) != 0 || g5.Coverage == nil || g5.Coverage.Mentions != "/v1/mentions?technology=5g" {
+	if len(g5.Rows) != 0 || len(g5.Coverage) != 1 || g5.Coverage[0].Status != "mentions_only" || !strings.Contains(g5.Coverage[0].Note, "/v1/mentions?technology=5g") {
 		t.Errorf("which cities use 5G: %+v", g5)
 	}
 	use := decode[answer](t, get(t, s, "/v1/ask?q="+url.QueryEscape("which cities use blockchain")), http.StatusOK)

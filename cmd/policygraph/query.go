@@ -147,8 +147,12 @@ func (e environment) ask(ctx context.Context, args []string) error {
 		if yes, ok := out["answer"].(bool); ok {
 			fmt.Fprintf(e.stdout, "answer: %s\n", map[bool]string{true: "yes", false: "no"}[yes])
 		}
-		if cov, ok := out["coverage"].(map[string]any); ok {
-			fmt.Fprintf(e.stdout, "note: %v\n", cov["note"])
+		if notes, ok := out["coverage"].([]any); ok {
+			for _, n := range notes {
+				if n, ok := n.(map[string]any); ok {
+					fmt.Fprintf(e.stdout, "note: %v\n", n["note"])
+				}
+			}
 		}
 		fmt.Fprintln(e.stdout)
 	}
