@@ -147,10 +147,11 @@ func (e environment) ask(ctx context.Context, args []string) error {
 		if yes, ok := out["answer"].(bool); ok {
 			fmt.Fprintf(e.stdout, "answer: %s\n", map[bool]string{true: "yes", false: "no"}[yes])
 		}
+		// Coverage notes go to stderr, so stdout stays the answer's table.
 		if notes, ok := out["coverage"].([]any); ok {
 			for _, n := range notes {
 				if n, ok := n.(map[string]any); ok {
-					fmt.Fprintf(e.stdout, "note: %v\n", n["note"])
+					fmt.Fprintf(e.stderr, "note: %v\n", n["note"])
 				}
 			}
 		}
