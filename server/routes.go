@@ -11,7 +11,8 @@ func (s *Server) routes() {
 	e := s.engine
 	e.Use(s.recovery(), s.logRequests(), s.cors(), s.checkQuery())
 
-	v1 := e.Group("/v1")
+	// Every /v1 route refuses query parameters openapi.json does not list.
+	v1 := e.Group("/v1", s.knownParams())
 	// Questions whose answers are kept per graph version: a kept answer is
 	// sent before any work is set up, bounded work only on a miss.
 	kept := v1.Group("", s.cached(), s.bound())

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -9,39 +10,153 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-var searchColumns = []column[graph.SearchHit]{
-	{"type", func(h graph.SearchHit) string { return string(h.Type) }},
-	{"id", func(h graph.SearchHit) string { return h.ID }},
-	{"name", func(h graph.SearchHit) string { return h.Name }},
-	{"matched", func(h graph.SearchHit) string { return h.Matched }},
-	{"match", func(h graph.SearchHit) string { return h.Match }},
+var searchColumns = []column[graph.TextHit]{
+	{"type", func(h graph.TextHit) string { return string(h.Type) }},
+	{"id", func(h graph.TextHit) string { return h.ID }},
+	{"name", func(h graph.TextHit) string { return h.Name }},
+	{"matched", func(h graph.TextHit) string { return h.Matched }},
+	{"match", func(h graph.TextHit) string { return h.Match }},
+	{"field", func(h graph.TextHit) string { return h.Field }},
+	{"city", func(h graph.TextHit) string { return h.City }},
+	{"snippet", func(h graph.TextHit) string { return h.Snippet }},
 }
 
-// search finds entities by any name or alias, best first; type= narrows
-// it to a comma-separated list of types.
+// textIndexes keeps the indexes of the current graph version that search
+// and ask read: the full-text index and the question lexicon. Each is built
+// on its first use in a version and dropped with the version.
+type textIndexes struct {
+	mu      sync.Mutex
+	version string
+	ix      *graph.TextIndex
+	lex     *questionLexicon
+}
+
+// at makes t hold v's version, dropping what an older one built.
+func (t *textIndexes) at(v *graph.View) {
+	if t.version != v.Version {
+		t.version, t.ix, t.lex = v.Version, nil, nil
+	}
+}
+
+func (t *textIndexes) of(v *graph.View) *graph.TextIndex {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.at(v)
+	if t.ix == nil {
+		t.ix = graph.NewTextIndex(v)
+	}
+	return t.ix
+}
+
+func (t *textIndexes) lexicon(v *graph.View) *questionLexicon {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.at(v)
+	if t.lex == nil {
+		t.lex = newQuestionLexicon(v)
+	}
+	return t.lex
+}
+
+// search finds entities by any name or alias (exact, prefix, contains),
+// then texts (measure titles, contexts, evidence, notes) holding q in any
+// language; type= and city= narrow it. Latin words no text holds get
+// suggestions (blockchian → blockchain).
 func (s *Server) search() gin.HandlerFunc {
-	return rowsHandler(s, searchColumns, func(c *gin.Context, v *graph.View) ([]graph.SearchHit, error) {
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		q := strings.TrimSpace(c.Query("q"))
 		if q == "" {
-			return nil, badRequest("missing q: the text to search for")
+			s.fail(c, badRequest("missing q: the text to search for"))
+			return
 		}
-		// No name contains a text longer than itself.
+		// No name or text worth finding is longer than the longest name by much.
 		if err := checkName(v, "q", q); err != nil {
-			return nil, err
+			s.fail(c, err)
+			return
 		}
 		names, err := listParam(c, "type", len(schema.Types))
 		if err != nil {
-			return nil, err
+			s.fail(c, err)
+			return
 		}
 		var types []schema.Type
-		for _, t := range names {
-			if !validType(t) {
-				return nil, badRequest("bad type %q: use %s", t, typeList())
+		for _, raw := range names {
+			for _, t := range splitTypeList(raw) {
+				if !validType(t) {
+					s.fail(c, badRequest("bad type %q: use %s", t, typeList()))
+					return
+				}
+				types = append(types, schema.Type(t))
 			}
-			types = append(types, schema.Type(t))
 		}
-		return v.Search(q, types), nil
-	})
+		city, err := entity(c, v, "city", schema.City)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		ix := s.texts.of(v)
+		hits := []graph.TextHit{}
+		seen := map[[2]string]bool{}
+		for _, h := range v.Search(q, types) {
+			hc := hitCity(v, h)
+			if city != "" && hc != city {
+				continue
+			}
+			seen[[2]string{string(h.Type), h.ID}] = true
+			field := "name"
+			if h.Type == schema.Measure || h.Type == schema.Plan {
+				field = "title"
+			}
+			snip := h.Matched
+			if at := strings.Index(graph.Normalize(h.Matched), graph.Normalize(q)); at >= 0 {
+				snip = graph.Snippet(h.Matched, at, len(graph.Normalize(q)))
+			}
+			hits = append(hits, graph.TextHit{SearchHit: h, Field: field, City: hc, Snippet: snip})
+		}
+		for _, h := range ix.Search(q, types, city) {
+			if !seen[[2]string{string(h.Type), h.ID}] {
+				hits = append(hits, h)
+			}
+		}
+		sugg := ix.Suggest(q)
+		if sugg == nil {
+			sugg = []string{}
+		}
+		tableWith(s, c, hits, searchColumns, gin.H{"suggestions": sugg})
+	}
+}
+
+// hitCity is the city a name hit belongs to, "" for what no city owns.
+func hitCity(v *graph.View, h graph.SearchHit) string {
+	switch h.Type {
+	case schema.City:
+		return h.ID
+	case schema.Plan:
+		if p := v.Plan(h.ID); p != nil {
+			return p.City
+		}
+	case schema.Measure:
+		if m := v.Measure(h.ID); m != nil {
+			return m.City
+		}
+	}
+	return ""
+}
+
+// splitTypeList splits a list parameter at ASCII and CJK commas (, ， 、).
+func splitTypeList(raw string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func validType(t string) bool {

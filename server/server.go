@@ -67,6 +67,8 @@ type Server struct {
 	answers *answers
 	// lexicons caches what POST /v1/extract matches text against.
 	lexicons lexicons
+	// texts caches the full-text index /v1/search reads (see search.go).
+	texts textIndexes
 	// heavySlots holds one token per heavy request running.
 	heavySlots chan struct{}
 }

@@ -231,8 +231,8 @@ func TestMentions(t *testing.T) {
 	if iot.Total != 1 || iot.Rows[0].Count != 20 || !iot.Rows[0].Uncertain {
 		t.Errorf("IoT: %+v", iot.Rows)
 	}
-	fz := decode[tableOf[graph.Mention]](t, get(t, s, "/v1/mentions?city=fuzhou&technology=ai"), http.StatusOK)
-	if fz.Total != 1 || fz.Rows[0].Count != 37 {
+	fz := decode[tableOf[graph.ScopedMention]](t, get(t, s, "/v1/mentions?city=fuzhou&technology=ai&include_shared=true"), http.StatusOK)
+	if fz.Total != 1 || fz.Rows[0].Count != 37 || !fz.Rows[0].Shared {
 		t.Errorf("AI mentions covering Fuzhou: %+v", fz.Rows)
 	}
 }

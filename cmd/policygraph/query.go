@@ -142,8 +142,20 @@ func (e environment) ask(ctx context.Context, args []string) error {
 	rows, _ := out["rows"].([]any)
 	if *format == "table" {
 		if in, ok := out["interpretation"].(map[string]any); ok {
-			fmt.Fprintf(e.stdout, "read as %v\n\n", in["query"])
+			fmt.Fprintf(e.stdout, "read as %v: %v\n", in["query"], in["reading"])
 		}
+		if yes, ok := out["answer"].(bool); ok {
+			fmt.Fprintf(e.stdout, "answer: %s\n", map[bool]string{true: "yes", false: "no"}[yes])
+		}
+		// Coverage notes go to stderr, so stdout stays the answer's table.
+		if notes, ok := out["coverage"].([]any); ok {
+			for _, n := range notes {
+				if n, ok := n.(map[string]any); ok {
+					fmt.Fprintf(e.stderr, "note: %v\n", n["note"])
+				}
+			}
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	return e.print(out, rows, *format)
 }

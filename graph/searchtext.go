@@ -1,0 +1,310 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// TextIndex is a full-text index over every text a View holds beyond names
+// (measure titles and contexts, evidence quotes and summaries, notes,
+// instrument summaries): Latin words and CJK character bigrams, so that
+// Chinese and Japanese, which have no spaces, are searched by substring.
+// It is built from one View and never changes; build a new one with the
+// next View. A first step before a full-text library (bleve with a CJK
+// analyzer): no stemming, no ranking beyond field weight.
+type TextIndex struct {
+	docs     []textDoc
+	postings map[string][]int // token → doc indexes, ascending
+	words    []string         // every Latin word, for typo suggestions
+}
+
+type textDoc struct {
+	typ              schema.Type
+	id, label, field string
+	city             string
+	text, key        string // as written, normalized
+}
+
+// TextHit is one text matching a search.
+type TextHit struct {
+	SearchHit
+	Field   string `json:"field"`
+	Snippet string `json:"snippet"`
+	City    string `json:"city,omitempty"`
+}
+
+// NewTextIndex indexes v's texts.
+func NewTextIndex(v *View) *TextIndex {
+	ix := &TextIndex{postings: map[string][]int{}}
+	add := func(t schema.Type, id, label, city, field, text string) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text)})
+	}
+	for _, m := range v.Measures {
+		add(schema.Measure, m.ID, m.Title, m.City, "title", m.Title)
+		add(schema.Measure, m.ID, m.Title, m.City, "context", m.Context)
+		add(schema.Measure, m.ID, m.Title, m.City, "evidence.quote", m.Evidence.Quote)
+		add(schema.Measure, m.ID, m.Title, m.City, "evidence.summary", m.Evidence.Summary)
+	}
+	for _, p := range v.Plans {
+		for _, n := range p.Notes {
+			add(schema.Plan, p.ID, planLabel(p), p.City, "notes", n)
+		}
+		add(schema.Plan, p.ID, planLabel(p), p.City, "evidence.summary", p.Evidence.Summary)
+		add(schema.Plan, p.ID, planLabel(p), p.City, "evidence.quote", p.Evidence.Quote)
+	}
+	for _, m := range v.Mentions {
+		city := ""
+		if len(m.Cities) == 1 {
+			city = m.Cities[0]
+		}
+		add(schema.MentionCount, m.ID, m.ID, city, "note", m.Note)
+		add(schema.MentionCount, m.ID, m.ID, city, "evidence.summary", m.Evidence.Summary)
+	}
+	for _, in := range v.Instruments {
+		add(schema.SupportInstrument, in.ID, in.ID, in.City, "summary", in.Summary)
+		add(schema.SupportInstrument, in.ID, in.ID, in.City, "eligibility", in.Eligibility)
+	}
+	seen := map[string]bool{}
+	for i, d := range ix.docs {
+		for _, tok := range uniq(tokens(d.key)) {
+			ix.postings[tok] = append(ix.postings[tok], i)
+			if isLatinWord(tok) && !seen[tok] {
+				seen[tok] = true
+				ix.words = append(ix.words, tok)
+			}
+		}
+	}
+	for _, e := range v.names.entries {
+		for _, tok := range tokens(e.key) {
+			if isLatinWord(tok) && !seen[tok] {
+				seen[tok] = true
+				ix.words = append(ix.words, tok)
+			}
+		}
+	}
+	sort.Strings(ix.words)
+	return ix
+}
+
+func isLatinWord(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 {
+			return false
+		}
+	}
+	return len(s) >= 3
+}
+
+// tokens cuts normalized text into Latin words and CJK bigrams (a lone CJK
+// character is its own token).
+func tokens(s string) []string {
+	var out []string
+	var cjk []rune
+	flush := func() {
+		switch {
+		case len(cjk) == 1:
+			out = append(out, string(cjk))
+		case len(cjk) > 1:
+			for i := 0; i+1 < len(cjk); i++ {
+				out = append(out, string(cjk[i:i+2]))
+			}
+		}
+		cjk = cjk[:0]
+	}
+	var word []rune
+	for _, r := range s {
+		switch {
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			flush()
+			word = append(word, r)
+		case r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if len(word) > 0 {
+				out = append(out, string(word))
+				word = word[:0]
+			}
+			cjk = append(cjk, r)
+		default:
+			if len(word) > 0 {
+				out = append(out, string(word))
+				word = word[:0]
+			}
+			flush()
+		}
+	}
+	if len(word) > 0 {
+		out = append(out, string(word))
+	}
+	flush()
+	return out
+}
+
+func uniq(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// fieldRank orders hits: titles before running text.
+var fieldRank = map[string]int{"title": 0, "context": 1, "evidence.quote": 2, "summary": 2, "evidence.summary": 3, "notes": 3, "note": 4, "eligibility": 4}
+
+// Search finds the texts holding every token of q (every Latin word, and
+// for CJK the whole phrase), best field first; types and city narrow it.
+func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHit {
+	k := normalize(q)
+	toks := uniq(tokens(k))
+	if len(toks) == 0 {
+		return nil
+	}
+	var cands []int
+	for i, tok := range toks {
+		p := ix.postings[tok]
+		if i == 0 {
+			cands = append([]int(nil), p...)
+			continue
+		}
+		cands = intersect(cands, p)
+	}
+	var hits []TextHit
+	seen := map[[2]string]bool{}
+	for _, di := range cands {
+		d := ix.docs[di]
+		if len(types) > 0 && !containsType(types, d.typ) || city != "" && d.city != city {
+			continue
+		}
+		at, n := strings.Index(d.key, k), len(k)
+		if at < 0 {
+			// Latin words need not be adjacent (every one is there, as the
+			// postings say); CJK bigrams must make the phrase asked.
+			if !latinOnly(toks) {
+				continue
+			}
+			at, n = wordAt(d.key, toks[0]), len(toks[0])
+			if at < 0 {
+				continue
+			}
+		}
+		key := [2]string{string(d.typ), d.id}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		hits = append(hits, TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
+			Field: d.field, Snippet: Snippet(d.text, at, n), City: d.city})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return fieldRank[hits[i].Field] < fieldRank[hits[j].Field] })
+	return hits
+}
+
+// Snippet is text around the match of normalized q in it (byte offset at
+// of n bytes in normalize(text)): up to 30 characters either side, the
+// match marked with [ ], in the text's own case where folding kept the
+// characters one for one.
+func Snippet(text string, at, n int) string {
+	key := normalize(text)
+	shown := []rune(strings.Join(strings.Fields(text), " "))
+	k := []rune(key)
+	if len(shown) != len(k) {
+		shown = k
+	}
+	s, e := len([]rune(key[:at])), len([]rune(key[:at+n]))
+	before, match, after := shown[:s], shown[s:e], shown[e:]
+	if len(before) > 30 {
+		before = append([]rune("…"), before[len(before)-30:]...)
+	}
+	if len(after) > 30 {
+		after = append(append([]rune{}, after[:30]...), '…')
+	}
+	return string(before) + "[" + string(match) + "]" + string(after)
+}
+
+func intersect(a, b []int) []int {
+	var out []int
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			out = append(out, a[i])
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+// Suggest offers, for each Latin word of q that no text or name holds, the
+// closest words that do (blockchian → blockchain).
+func (ix *TextIndex) Suggest(q string) []string {
+	var out []string
+	for _, tok := range tokens(normalize(q)) {
+		if !isLatinWord(tok) {
+			continue
+		}
+		i := sort.SearchStrings(ix.words, tok)
+		if i < len(ix.words) && ix.words[i] == tok {
+			continue
+		}
+		for _, s := range schema.Suggest(tok, ix.words, 3) {
+			if !containsString(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func containsString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func latinOnly(toks []string) bool {
+	for _, t := range toks {
+		for _, r := range t {
+			if r >= 0x80 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// wordAt is the byte offset of word w in key where it stands as a whole word.
+func wordAt(key, w string) int {
+	for from := 0; ; {
+		i := strings.Index(key[from:], w)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		before := i == 0 || !isASCIIAlnum(key[i-1])
+		after := i+len(w) == len(key) || !isASCIIAlnum(key[i+len(w)])
+		if before && after {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 'A' && b <= 'Z'
+}
