@@ -48,6 +48,9 @@ func NewTextIndex(v *View) *TextIndex {
 	for _, m := range v.Measures {
 		add(schema.Measure, m.ID, m.Title, m.City, "title", m.Title)
 		add(schema.Measure, m.ID, m.Title, m.City, "context", m.Context)
+		for _, k := range m.Keywords {
+			add(schema.Measure, m.ID, m.Title, m.City, "keywords", k)
+		}
 		add(schema.Measure, m.ID, m.Title, m.City, "evidence.quote", m.Evidence.Quote)
 		add(schema.Measure, m.ID, m.Title, m.City, "evidence.summary", m.Evidence.Summary)
 	}

@@ -144,6 +144,7 @@ type Measure struct {
 	City         string     `json:"city"`
 	Plan         string     `json:"plan"`
 	Context      string     `json:"context,omitempty"`
+	Keywords     []string   `json:"keywords,omitempty"`
 	Technologies []TechLink `json:"technologies"`
 	Domains      []string   `json:"domains"`
 	SupportedBy  []string   `json:"supported_by,omitempty"`
@@ -213,6 +214,15 @@ func (p props) str(pr schema.Predicate) string {
 		return text(vs[0])
 	}
 	return ""
+}
+
+// texts is every value of pr, as text, in store order.
+func (p props) texts(pr schema.Predicate) []string {
+	var out []string
+	for _, v := range p[pr] {
+		out = append(out, text(v))
+	}
+	return out
 }
 
 // text is the lexical form of a literal without quotes, tags or types.
@@ -435,7 +445,7 @@ func newView(qs []quad.Quad, version string) *View {
 			rec = pl
 		case schema.Measure:
 			m := &Measure{ID: id, Title: p.langs(schema.Title)["en"], Kind: p.str(schema.Kind), City: p.id(schema.InCity),
-				Context: p.str(schema.Context), Domains: p.ids(schema.AppliesTo), SupportedBy: p.ids(schema.SupportedBy),
+				Context: p.str(schema.Context), Keywords: p.texts(schema.Keyword), Domains: p.ids(schema.AppliesTo), SupportedBy: p.ids(schema.SupportedBy),
 				Support: p.ids(schema.Offers), Evidence: p.evidence(), Technologies: []TechLink{}}
 			for i, pr := range schema.TechnologyPredicates {
 				for _, tech := range p.ids(pr) {

@@ -482,6 +482,13 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 
 func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string) {
 	c.oneOf(f, &m.Kind, field+".kind", "measure kind", strs(schema.MeasureKinds))
+	keywords := map[string]bool{}
+	for j := range m.Keywords {
+		if k := m.Keywords[j]; keywords[k] {
+			c.errorf(f, &m.Keywords[j], fmt.Sprintf("%s.keywords[%d]", field, j), "keyword %q listed twice", k)
+		}
+		keywords[m.Keywords[j]] = true
+	}
 	for j := range m.Extracted {
 		x := &m.Extracted[j]
 		fi := fmt.Sprintf("%s.extracted[%d]", field, j)

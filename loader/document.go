@@ -155,10 +155,13 @@ func (l *TechLink) fromText(s string) { l.ID, l.Basis = s, string(schema.Explici
 
 // MeasureDef is one measure of a plan.
 type MeasureDef struct {
-	ID           string          `yaml:"id" pg:"required"`
-	Kind         string          `yaml:"kind" pg:"required"`
-	Title        string          `yaml:"title" pg:"required"`
-	Context      string          `yaml:"context,omitempty"`
+	ID      string `yaml:"id" pg:"required"`
+	Kind    string `yaml:"kind" pg:"required"`
+	Title   string `yaml:"title" pg:"required"`
+	Context string `yaml:"context,omitempty"`
+	// Keywords are the plan's own key terms for the measure, in the
+	// source's language: names of things, not sentences.
+	Keywords     []string        `yaml:"keywords,omitempty"`
 	Technologies []TechLink      `yaml:"technologies,omitempty"`
 	Domains      []string        `yaml:"domains,omitempty"`
 	SupportedBy  []string        `yaml:"supported_by,omitempty"`

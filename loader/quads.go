@@ -190,6 +190,9 @@ func (e *emitter) measure(plan, city quad.IRI, m MeasureDef, fileSource string) 
 	e.str(n, schema.Kind, m.Kind)
 	e.add(n, schema.Title, quad.LangString{Value: quad.String(m.Title), Lang: "en"})
 	e.str(n, schema.Context, m.Context)
+	for _, k := range m.Keywords {
+		e.str(n, schema.Keyword, k)
+	}
 	for _, t := range m.Technologies {
 		e.add(n, schema.TechnologyPredicate(schema.Basis(t.Basis)), schema.Technology.IRI(t.ID))
 	}

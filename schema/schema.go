@@ -190,6 +190,10 @@ var (
 	Summary = pred("summary")
 	// Context is where in its plan a measure sits (a string).
 	Context = pred("context")
+	// Keyword is a key term of a measure as its source writes it
+	// (目录链, 国际数据港): a name of a thing, so that a search in the
+	// source's language finds a measure described in English.
+	Keyword = pred("keyword")
 	// Note is a remark on a fact, e.g. where the source contradicts itself.
 	Note = pred("note")
 	// Quote is verbatim text from a document (extracted evidence).

@@ -72,3 +72,27 @@ func TestSearchSuggestions(t *testing.T) {
 		t.Errorf("blockchain: suggestions %v", ok.Suggestions)
 	}
 }
+
+// TestSearchKeywords: a measure's keywords, in its source's language, find
+// it when its title and evidence are in English (issue 12: 临港 and
+// 国際データポート found nothing).
+func TestSearchKeywords(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	for _, tc := range []struct{ q, id, city string }{
+		{"临港", "shanghai-international-data-port", "shanghai"},
+		{"国际数据港", "shanghai-international-data-port", "shanghai"},
+		{"国際データポート", "shanghai-international-data-port", "shanghai"},
+		{"補助金", "fuzhou-blockchain-enterprise-subsidy", "fuzhou"},
+	} {
+		res := decode[searchAnswer](t, get(t, s, "/v1/search?q="+url.QueryEscape(tc.q)), http.StatusOK)
+		found := false
+		for _, h := range res.Rows {
+			if h.ID == tc.id && h.City == tc.city && h.Field == "keywords" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("search %q: no keyword hit on %s among %+v", tc.q, tc.id, res.Rows)
+		}
+	}
+}
