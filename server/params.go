@@ -42,7 +42,8 @@ func listParam(c *gin.Context, name string, max int) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, raw := range c.QueryArray(name) {
-		for _, item := range strings.Split(raw, ",") {
+		// Chinese and Japanese writers separate with ， and 、 as readily as ,.
+		for _, item := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
 			item = strings.TrimSpace(item)
 			if item == "" || seen[item] {
 				continue

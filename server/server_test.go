@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -280,6 +281,11 @@ func TestCompare(t *testing.T) {
 		if got, ok := cell[k]; !ok || got != b {
 			t.Errorf("cell %v = %q (present %v), want %q", k, got, ok, b)
 		}
+	}
+	// Lists as Chinese and Japanese are written, by name, give the same matrix.
+	cjk := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities="+url.QueryEscape("北京、上海，福州")), http.StatusOK)
+	if fmt.Sprint(cjk.Cities) != fmt.Sprint(mx.Cities) || len(cjk.Cells) != len(mx.Cells) {
+		t.Errorf("cities=北京、上海，福州: cities %v, %d cells; want %v, %d", cjk.Cities, len(cjk.Cells), mx.Cities, len(mx.Cells))
 	}
 	w := do(t, s, http.MethodGet, "/v1/compare?cities=beijing,shanghai,fuzhou&technology=blockchain", nil, map[string]string{"Accept": "text/csv"})
 	recs := parseCSV(t, w)
