@@ -23,6 +23,33 @@ type docMeta struct {
 	// deleted is the file version of a document deleted through the API
 	// (see schema.Deleted); in deletedOf's records only.
 	deleted string
+	// fileVersion is the file version an API write replaced (see
+	// schema.FileVersion).
+	fileVersion string
+}
+
+// fileVersionAfter is the file version to record for d written over old:
+// the file's hash when d, through the API, replaces (or, after a delete,
+// recreates) a file's document, and whatever old recorded otherwise.
+func fileVersionAfter(d *schema.Document, old docMeta) string {
+	switch {
+	case d.Origin != schema.FromAPI:
+		return ""
+	case old.hash != "" && old.origin == schema.FromFile:
+		return old.hash
+	case old.hash == "" && old.deleted != "":
+		return old.deleted
+	}
+	return old.fileVersion
+}
+
+// tombstoneVersion is the file version a delete of m must keep the file
+// from bringing back, or "" for a document no file defined.
+func tombstoneVersion(m docMeta) string {
+	if m.origin == schema.FromFile {
+		return m.hash
+	}
+	return m.fileVersion
 }
 
 // deletedOf gathers the tombstones of the meta graph: per document graph
@@ -101,7 +128,7 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 		switch {
 		case stored && old.hash == d.Hash:
 			rep.Unchanged = append(rep.Unchanged, d.ID)
-		case stored && old.origin == schema.FromAPI:
+		case stored && old.origin == schema.FromAPI && (old.fileVersion == "" || old.fileVersion == d.Hash):
 			rep.Kept = append(rep.Kept, d.ID)
 		case stored:
 			added, removed, err := s.replace(ctx, d, old)
@@ -228,7 +255,7 @@ func metaQuad(s quad.Value, p schema.Predicate, o string) quad.Quad {
 }
 
 // metaQuads are the meta-graph quads describing document d.
-func metaQuads(d *schema.Document, label quad.IRI) []quad.Quad {
+func metaQuads(d *schema.Document, label quad.IRI, fileVersion string) []quad.Quad {
 	g := schema.GraphIRI(d.ID)
 	qs := []quad.Quad{
 		metaQuad(g, schema.ContentHash, d.Hash),
@@ -241,11 +268,14 @@ func metaQuads(d *schema.Document, label quad.IRI) []quad.Quad {
 	if len(d.Source) > 0 {
 		qs = append(qs, metaQuad(g, schema.SourceText, string(d.Source)))
 	}
+	if fileVersion != "" {
+		qs = append(qs, metaQuad(g, schema.FileVersion, fileVersion))
+	}
 	return qs
 }
 
 func oldMetaQuads(g quad.IRI, m docMeta) []quad.Quad {
-	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)}, m.label)
+	return metaQuads(&schema.Document{ID: mustGraphID(g), Hash: m.hash, Origin: m.origin, Path: m.path, Source: []byte(m.source)}, m.label, m.fileVersion)
 }
 
 // pendingQuad marks label as a write in progress (see schema.Pending).
@@ -273,8 +303,8 @@ func (s *Store) apply(tx *graph.Transaction) error {
 	if len(tx.Deltas) == 0 {
 		return nil
 	}
-	err := s.applyLocked(tx)
-	if err != nil && s.kv {
+	unpinned, err := s.applyLocked(tx)
+	if (err != nil || !unpinned) && s.kv {
 		// After the engine's locks are released: reopen waits for readers,
 		// and a reader may be waiting for those locks.
 		if rerr := s.reopen(); rerr != nil {
@@ -284,7 +314,10 @@ func (s *Store) apply(tx *graph.Transaction) error {
 	return err
 }
 
-func (s *Store) applyLocked(tx *graph.Transaction) error {
+// applyLocked applies tx, and reports whether its pins (if any) were
+// removed after it: a write stands once its transaction is in, but a
+// failed removal leaves the engine's caches as wrong as a failed write.
+func (s *Store) applyLocked(tx *graph.Transaction) (unpinned bool, err error) {
 	// Locks in the readers' order: handle, then mem.
 	s.handle.RLock()
 	defer s.handle.RUnlock()
@@ -294,20 +327,19 @@ func (s *Store) applyLocked(tx *graph.Transaction) error {
 	}
 	if s.failApply != nil {
 		if err := s.failApply(tx); err != nil {
-			return err
+			return true, err
 		}
 	}
 	pins := s.pins(tx)
 	if err := s.qs.ApplyDeltas(tx.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}); err != nil {
-		return err
+		return true, err
 	}
 	if pins == nil {
-		return nil
+		return true, nil
 	}
 	// The write stands once its transaction is in: pins left behind by a
 	// failure here are invisible, and Repair removes them.
-	_ = s.qs.ApplyDeltas(pins.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true})
-	return nil
+	return s.qs.ApplyDeltas(pins.Deltas, graph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}) == nil, nil
 }
 
 // pins works around a bug of Cayley's key-value backends (bolt, bbolt,
@@ -447,7 +479,7 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
-		for _, q := range metaQuads(d, labels[i]) {
+		for _, q := range metaQuads(d, labels[i], fileVersionAfter(d, old[d.ID])) {
 			tx.AddQuad(q)
 		}
 		tx.RemoveQuad(pendingQuad(labels[i]))
@@ -500,7 +532,7 @@ func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress f
 		for _, q := range quads {
 			tx.AddQuad(q)
 		}
-		for _, q := range metaQuads(d, label) {
+		for _, q := range metaQuads(d, label, "") {
 			tx.AddQuad(q)
 		}
 		n += len(d.Quads)
@@ -604,6 +636,8 @@ func metaOf(qs []quad.Quad) map[quad.IRI]docMeta {
 			m.label, _ = q.Object.(quad.IRI)
 		case schema.Deleted:
 			m.deleted = v
+		case schema.FileVersion:
+			m.fileVersion = v
 		}
 		if q.Predicate != schema.Deleted {
 			recorded[g] = true

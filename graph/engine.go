@@ -225,12 +225,18 @@ func (p *positions) Optimize(context.Context) (iterator.Shape, bool) {
 func (p *positions) SubIterators() []iterator.Shape { return nil }
 
 type positionsNext struct {
-	p *positions
-	i int
+	p   *positions
+	i   int
+	err error
 }
 
 func (it *positionsNext) Next(ctx context.Context) bool {
-	if it.i+1 >= it.p.size() || (it.i%1024 == 0 && ctx.Err() != nil) {
+	if it.i%1024 == 0 && ctx.Err() != nil {
+		// Stopped, not finished: an answer cut here must not look whole.
+		it.i, it.err = it.p.size(), ctx.Err()
+		return false
+	}
+	if it.i+1 >= it.p.size() {
 		it.i = it.p.size()
 		return false
 	}
@@ -247,7 +253,7 @@ func (it *positionsNext) Result() graph.Ref {
 
 func (it *positionsNext) NextPath(context.Context) bool   { return false }
 func (it *positionsNext) TagResults(map[string]graph.Ref) {}
-func (it *positionsNext) Err() error                      { return nil }
+func (it *positionsNext) Err() error                      { return it.err }
 func (it *positionsNext) Close() error                    { return nil }
 func (it *positionsNext) String() string                  { return it.p.String() }
 

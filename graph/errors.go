@@ -29,6 +29,17 @@ func (e *IDConflictError) Error() string {
 	return fmt.Sprintf("%s is already defined by %s", e.ID, e.Owner)
 }
 
+// DanglingError is a document that links to a node no current document
+// defines: deleted meanwhile, or never there.
+type DanglingError struct {
+	Document string // the graph id of the document that links
+	Node     string // the node it links to, e.g. "plan/beijing-blockchain-2020"
+}
+
+func (e *DanglingError) Error() string {
+	return fmt.Sprintf("%s links to %s, which no stored document defines (it may have been deleted meanwhile)", e.Document, e.Node)
+}
+
 // classify wraps errors of the store's transport in ErrUnavailable and
 // disk-full errors in ErrNoSpace, so that callers tell them apart with
 // errors.Is instead of reading messages. Other errors pass unchanged.

@@ -133,3 +133,80 @@ func TestDeletedStaysDeleted(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIEditsOfFiles: a file's plan edited through the API is kept over
+// its file until the file changes, then the file wins; edited and then
+// deleted, it stays deleted until the file changes (the review found it
+// came back, as its origin was the API's).
+func TestAPIEditsOfFiles(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st, dir, v := loadedCopy(t, b)
+			const id = "beijing-blockchain-2020"
+			path := filepath.Join(dir, "plans", id+".yaml")
+			src, _ := os.ReadFile(path)
+			edited := string(src) + "# edited through the API\n"
+			if _, err := st.PutDocument(ctx, racePlanSource(t, v, id, edited), ""); err != nil {
+				t.Fatal(err)
+			}
+			touch := func(name, old, new string) {
+				p := filepath.Join(dir, name)
+				b, _ := os.ReadFile(p)
+				if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			touch("mentions/three-plan-totals.yaml", "count: 37", "count: 38")
+			if rep := apply(t, st, loadDir(t, dir)); len(rep.Kept) != 1 || rep.Kept[0] != "plan/"+id {
+				t.Errorf("reload while the file is as it was: %+v", rep)
+			}
+			if err := st.DeleteDocument(ctx, "plan/"+id, "", nil); err != nil {
+				t.Fatal(err)
+			}
+			touch("mentions/three-plan-totals.yaml", "count: 38", "count: 39")
+			if rep := apply(t, st, loadDir(t, dir)); len(rep.StillDeleted) != 1 || len(rep.Added) != 0 {
+				t.Errorf("reload after the API edit and delete: %+v", rep)
+			}
+			// Recreated through the API, then its file changes: the file wins.
+			if _, err := st.PutDocument(ctx, racePlanSource(t, v, id, edited), ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, append(src, []byte("# the file changed\n")...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep := apply(t, st, loadDir(t, dir))
+			if len(rep.Replaced) != 1 || rep.Replaced[0] != "plan/"+id {
+				t.Errorf("reload after the file changed: %+v", rep)
+			}
+			if m := mustMeta(t, st, "plan/"+id); m.origin != schema.FromFile || m.fileVersion != "" {
+				t.Errorf("after the file won: %+v", m)
+			}
+		})
+	}
+}
+
+// TestNoLinkToADeletedPlan: a plan checked against a View from before a
+// delete, as a writer in another process or a lagging View sees it, is
+// refused if it links to the deleted plan (the review found it stored).
+func TestNoLinkToADeletedPlan(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st, _, before := loadedCopy(t, b)
+			if err := st.DeleteDocument(ctx, "plan/beijing-blockchain-2020", "", nil); err != nil {
+				t.Fatal(err)
+			}
+			src := "id: late-link\ncity: beijing\nissuer: beijing-government\ntitle: {en: Late}\n" +
+				"related:\n  - {plan: beijing-blockchain-2020, relation: companion}\nsource: interchain-pulse-2020-06\n"
+			_, err := st.PutDocument(ctx, racePlanSource(t, before, "late-link", src), "")
+			var de *DanglingError
+			if !errors.As(err, &de) || de.Node != "plan/beijing-blockchain-2020" || de.Document != "plan/late-link" {
+				t.Errorf("a link to a deleted plan: %v", err)
+			}
+			if strings.Contains(export(t, st), "late-link") {
+				t.Error("the plan was stored")
+			}
+		})
+	}
+}

@@ -130,6 +130,10 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ [
 	if cause := context.Cause(ctx); errors.Is(cause, ErrQueryMemory) {
 		return nil, false, cause
 	}
+	if ctx.Err() != nil {
+		// The engine may end quietly when stopped: what it gave is not all.
+		return nil, false, fmt.Errorf("query: %w", context.Cause(ctx))
+	}
 	return out, false, nil
 }
 

@@ -33,7 +33,7 @@ func TestRepair(t *testing.T) {
 			tx := graph.NewTransaction()
 			tx.AddQuad(quad.Quad{Subject: schema.PinGraph, Predicate: schema.Pin, Object: quad.String("x"), Label: schema.PinGraph})
 			tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, "0-surplus"))
-			if err := st.applyLocked(tx); err != nil {
+			if _, err := st.applyLocked(tx); err != nil {
 				t.Fatal(err)
 			}
 			if export(t, st) != before {

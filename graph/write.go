@@ -71,6 +71,9 @@ func (s *Store) putDocument(ctx context.Context, d *schema.Document, ifMatch str
 	if err := s.checkClaims(ctx, d); err != nil {
 		return PutResult{}, err
 	}
+	if err := s.checkLinks(ctx, d, ""); err != nil {
+		return PutResult{}, err
+	}
 	res := PutResult{Created: !stored, Version: d.Hash}
 	if stored && old.hash == d.Hash && old.origin == d.Origin {
 		return res, nil
@@ -135,6 +138,9 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 	if err != nil {
 		return err
 	}
+	if !stored && ifMatch != "" {
+		return ErrStale // RFC 9110: a precondition on a missing resource fails
+	}
 	if !stored {
 		return ErrNoDocument
 	}
@@ -165,12 +171,15 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			if !ok {
 				return fmt.Errorf("cascade: %s is not stored", d.ID)
 			}
+			if err := s.checkLinks(ctx, d, id); err != nil {
+				return err
+			}
 			metas[d.ID] = m
 		}
 	}
 	tombstone := func(tx *graph.Transaction) {
-		if old.origin == schema.FromFile {
-			tx.AddQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, old.hash))
+		if v := tombstoneVersion(old); v != "" {
+			tx.AddQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, v))
 		}
 	}
 	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone)

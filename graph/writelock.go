@@ -92,6 +92,20 @@ func (s *Store) discardOrphans(ctx context.Context) {
 // removeGraph deletes every quad labelled label and its pending mark, in
 // one transaction that only removes (safe on Cayley's key-value backends).
 func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
+	// A switch whose failure was ambiguous (the connection lost during
+	// COMMIT, an fsync failing after the page was written) may have gone
+	// through: a label the meta graph names is a document, not leftovers.
+	if id, ok := schema.GraphID(label); ok {
+		m, stored, err := s.readDocMeta(ctx, schema.GraphIRI(id))
+		if err != nil {
+			return err
+		}
+		if stored && m.label == label {
+			tx := graph.NewTransaction()
+			tx.RemoveQuad(pendingQuad(label))
+			return s.apply(tx)
+		}
+	}
 	have, err := s.graphQuads(ctx, label)
 	if err != nil {
 		return err
@@ -168,6 +182,59 @@ func (s *Store) checkClaims(ctx context.Context, d *schema.Document) error {
 				}
 				return &IDConflictError{ID: name, Owner: id}
 			}
+		}
+	}
+	return nil
+}
+
+// checkLinks refuses a document that links to a node no current document
+// defines, gone (a document being deleted, or "") not counting. The loader
+// checks the same against a View, but the View may predate a delete that
+// just committed, here or in another process; this runs under the write
+// lock against the store itself, so no write leaves a link dangling.
+func (s *Store) checkLinks(ctx context.Context, d *schema.Document, gone string) error {
+	own := map[quad.Value]bool{}
+	for _, q := range d.Quads {
+		if q.Predicate == schema.TypeOf {
+			own[q.Subject] = true
+		}
+	}
+	owners := map[quad.IRI]docMeta{}
+	checked := map[quad.Value]bool{}
+	for _, q := range d.Quads {
+		target := q.Object
+		if _, _, ours := schema.ParseIRI(target); !ours || own[target] || checked[target] {
+			continue
+		}
+		checked[target] = true
+		have, err := s.quadsWith(ctx, quad.Subject, target)
+		if err != nil {
+			return err
+		}
+		defined := false
+		for _, h := range have {
+			if h.Predicate != schema.TypeOf {
+				continue
+			}
+			id, isDoc := schema.GraphID(h.Label)
+			if !isDoc || id == gone || h.Label == schema.MetaGraph {
+				continue
+			}
+			g := schema.GraphIRI(id)
+			m, seen := owners[g]
+			if !seen {
+				if m, _, err = s.readDocMeta(ctx, g); err != nil {
+					return err
+				}
+				owners[g] = m
+			}
+			if m.label == h.Label || m.label == "" && h.Label == g {
+				defined = true
+				break
+			}
+		}
+		if !defined {
+			return &DanglingError{Document: d.ID, Node: nodeName(target)}
 		}
 	}
 	return nil

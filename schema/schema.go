@@ -271,6 +271,11 @@ var (
 	// content hash of the file version it had, so that reloading the data
 	// directory does not bring it back until that file changes (meta graph).
 	Deleted = pred("deletedVersion")
+	// FileVersion records, on a document from a file that was then written
+	// through the API, the content hash of that file version: the API
+	// version is kept on reload while the file still has that hash, and
+	// the file wins once it changes (meta graph).
+	FileVersion = pred("fileVersion")
 	// Swept marks a store whose leftovers of writes made before Pending
 	// existed were swept once (meta graph, on DatasetNode).
 	Swept = pred("swept")

@@ -58,6 +58,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var qe *graph.QueryError
 	var conflict *graph.IDConflictError
 	var referenced *graph.ReferencedError
+	var dangling *graph.DanglingError
 	switch {
 	case errors.As(err, &ae):
 	case errors.Is(err, context.DeadlineExceeded):
@@ -89,6 +90,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		for _, r := range referenced.Referrers {
 			ae.Referrers = append(ae.Referrers, referrer{Document: r.Document, Node: r.Node, Predicate: r.Predicate, Target: r.Target, Relation: r.Relation})
 		}
+	case errors.As(err, &dangling):
+		ae = &apiError{Status: http.StatusConflict, Code: "dangling_link", Message: dangling.Error()}
 	case errors.As(err, &conflict):
 		ae = &apiError{Status: http.StatusConflict, Code: "id_conflict", Message: conflict.Error()}
 	case errors.Is(err, context.Canceled):

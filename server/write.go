@@ -203,20 +203,23 @@ func (s *Server) plan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		v, err := s.view(c)
+		// The version is read first and the View after, waiting for a View
+		// at least that new: an ETag must never come with an older body, or
+		// a client editing that body would pass If-Match and undo a write.
+		doc, stored, err := s.store.DocumentSource(c.Request.Context(), "plan/"+id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		v, err := s.store.Fresh(c.Request.Context())
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		p := v.Plan(id)
-		if p == nil {
+		if !stored || p == nil {
 			ids := v.IDsOutside(schema.Plan, "")
 			s.fail(c, notFound(schema.Suggest(id, ids, 3), "unknown plan %q", id))
-			return
-		}
-		doc, _, err := s.store.DocumentSource(c.Request.Context(), "plan/"+id)
-		if err != nil {
-			s.fail(c, err)
 			return
 		}
 		ver := doc.Version
