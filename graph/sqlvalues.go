@@ -27,7 +27,9 @@ func openSQLValues(dsn string) (*sqlValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(2)
+	// Two for reads, and one a writer holds the write lock on (lockWrites)
+	// while its own reads go on beside it.
+	db.SetMaxOpenConns(3)
 	return &sqlValues{db: db}, nil
 }
 
