@@ -147,41 +147,17 @@ func checkText(d *schema.Document) error {
 // View, but two writers racing each see a View without the other's
 // document; this runs under the write lock against the store itself.
 func (s *Store) checkClaims(ctx context.Context, d *schema.Document) error {
-	self := schema.GraphIRI(d.ID)
 	owners := map[quad.IRI]docMeta{}
 	for _, q := range d.Quads {
 		if q.Predicate != schema.TypeOf {
 			continue
 		}
-		have, err := s.subjectQuads(ctx, q.Subject)
+		owner, err := s.definers(ctx, q.Subject, d.ID, owners)
 		if err != nil {
 			return err
 		}
-		for _, h := range have {
-			if h.Predicate != schema.TypeOf {
-				continue
-			}
-			id, isDoc := schema.GraphID(h.Label)
-			if !isDoc || schema.GraphIRI(id) == self || h.Label == schema.MetaGraph {
-				continue
-			}
-			g := schema.GraphIRI(id)
-			m, seen := owners[g]
-			if !seen {
-				if m, _, err = s.readDocMeta(ctx, g); err != nil {
-					return err
-				}
-				owners[g] = m
-			}
-			// Only a current document's quads claim an id: others are a
-			// failed write's leftovers.
-			if m.label == h.Label || m.label == "" && h.Label == g {
-				name := quad.StringOf(q.Subject)
-				if typ, nid, ok := schema.ParseIRI(q.Subject); ok {
-					name = string(typ) + "/" + nid
-				}
-				return &IDConflictError{ID: name, Owner: id}
-			}
+		if len(owner) > 0 {
+			return &IDConflictError{ID: nodeName(q.Subject), Owner: owner[0]}
 		}
 	}
 	return nil
@@ -207,35 +183,46 @@ func (s *Store) checkLinks(ctx context.Context, d *schema.Document, gone string)
 			continue
 		}
 		checked[target] = true
-		have, err := s.quadsWith(ctx, quad.Subject, target)
+		defined, err := s.definers(ctx, target, gone, owners)
 		if err != nil {
 			return err
 		}
-		defined := false
-		for _, h := range have {
-			if h.Predicate != schema.TypeOf {
-				continue
-			}
-			id, isDoc := schema.GraphID(h.Label)
-			if !isDoc || id == gone || h.Label == schema.MetaGraph {
-				continue
-			}
-			g := schema.GraphIRI(id)
-			m, seen := owners[g]
-			if !seen {
-				if m, _, err = s.readDocMeta(ctx, g); err != nil {
-					return err
-				}
-				owners[g] = m
-			}
-			if m.label == h.Label || m.label == "" && h.Label == g {
-				defined = true
-				break
-			}
-		}
-		if !defined {
+		if len(defined) == 0 {
 			return &DanglingError{Document: d.ID, Node: nodeName(target)}
 		}
 	}
 	return nil
+}
+
+// definers lists the current documents that give node a type, skipping
+// skip (a document's own graph id, or one being deleted). A type quad
+// under a label the meta graph does not name is a failed write's
+// leftovers and defines nothing. owners caches meta records across calls.
+func (s *Store) definers(ctx context.Context, node quad.Value, skip string, owners map[quad.IRI]docMeta) ([]string, error) {
+	have, err := s.quadsWith(ctx, quad.Subject, node)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, h := range have {
+		if h.Predicate != schema.TypeOf || h.Label == schema.MetaGraph {
+			continue
+		}
+		id, isDoc := schema.GraphID(h.Label)
+		if !isDoc || id == skip {
+			continue
+		}
+		g := schema.GraphIRI(id)
+		m, seen := owners[g]
+		if !seen {
+			if m, _, err = s.readDocMeta(ctx, g); err != nil {
+				return nil, err
+			}
+			owners[g] = m
+		}
+		if m.label == h.Label || m.label == "" && h.Label == g {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
