@@ -38,10 +38,10 @@ func RemoveRelated(src []byte, plan string) ([]byte, error) {
 		kept := 0
 		last := e.Key.GetToken().Position.Line - 1
 		for j, item := range seq.Values {
-			from := item.GetToken().Position.Line - 1
+			from := dashLine(lines, item.GetToken().Position.Line-1)
 			var to int
 			if j+1 < len(seq.Values) {
-				to = seq.Values[j+1].GetToken().Position.Line - 1
+				to = dashLine(lines, seq.Values[j+1].GetToken().Position.Line-1)
 			} else {
 				dash := indent(lines[from]) // the item's line starts with its dash
 				for to = from + 1; to < len(lines) && indent(lines[to]) > dash; to++ {
@@ -91,4 +91,16 @@ func indent(line []byte) int {
 		return 1 << 30
 	}
 	return len(line) - len(trimmed)
+}
+
+// dashLine is the line of the "- " that starts the list item whose first
+// token is on line at: the same line, or an earlier one when the dash
+// stands alone ("-" then the item's keys below it).
+func dashLine(lines [][]byte, at int) int {
+	for l := at; l >= 0; l-- {
+		if s := bytes.TrimSpace(lines[l]); len(s) > 0 && s[0] == '-' {
+			return l
+		}
+	}
+	return at
 }

@@ -25,6 +25,12 @@ func TestRemoveRelated(t *testing.T) {
 			want: "id: a\nrelated:\n  - plan: c\n    relation: companion\n",
 		},
 		{
+			name: "a dash on a line of its own",
+			src:  "id: a\nrelated:\n  -\n    plan: b\n    relation: companion\n  -\n    plan: c\n    relation: companion\nsource: s\n",
+			plan: "b",
+			want: "id: a\nrelated:\n  -\n    plan: c\n    relation: companion\nsource: s\n",
+		},
+		{
 			name: "no such entry: unchanged",
 			src:  "id: a\nrelated:\n  - {plan: c, relation: companion}\n",
 			plan: "b",
