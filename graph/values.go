@@ -78,6 +78,12 @@ func (s *Store) quadsOf(ctx context.Context, shape iterator.Shape, skip ...quad.
 	}
 	err := it.Err()
 	it.Close()
+	if err == nil {
+		// Some iterators end quietly when ctx is done: a list cut short
+		// must not pass for all of it (a write would remove only part of
+		// what it replaces).
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, err
 	}
