@@ -33,11 +33,7 @@ measures:
       - {id: blockchain, basis: explicit}
     evidence: {section: fuzhou, summary: A measure written by a test.}
 `, id, title, measure, title)
-	doc, err := loader.ParsePlan("test", []byte(src), id, viewCatalog{v, "plan/" + id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return racePlanSource(t, v, id, src)
 }
 
 // editedPlan is the shipped plan id with its first "count: 8" made n.

@@ -105,11 +105,7 @@ func TestDeletedStaysDeleted(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Another file changes, so the directory is loaded again.
-			totals := filepath.Join(dir, "mentions", "three-plan-totals.yaml")
-			src, _ := os.ReadFile(totals)
-			if err := os.WriteFile(totals, []byte(strings.Replace(string(src), "count: 37", "count: 38", 1)), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			editFile(t, dir, "mentions/three-plan-totals.yaml", "count: 37", "count: 38")
 			rep := apply(t, st, loadDir(t, dir))
 			if len(rep.StillDeleted) != 1 || rep.StillDeleted[0] != id || len(rep.Added) != 0 {
 				t.Errorf("reload after the delete: %+v", rep)
@@ -119,7 +115,7 @@ func TestDeletedStaysDeleted(t *testing.T) {
 			}
 			// Its file changes: the file is the newer word now.
 			path := filepath.Join(dir, "plans", "beijing-blockchain-2020.yaml")
-			src, _ = os.ReadFile(path)
+			src, _ := os.ReadFile(path)
 			if err := os.WriteFile(path, append(src, []byte("# edited after the delete\n")...), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -150,21 +146,14 @@ func TestAPIEditsOfFiles(t *testing.T) {
 			if _, err := st.PutDocument(ctx, racePlanSource(t, v, id, edited), ""); err != nil {
 				t.Fatal(err)
 			}
-			touch := func(name, old, new string) {
-				p := filepath.Join(dir, name)
-				b, _ := os.ReadFile(p)
-				if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			touch("mentions/three-plan-totals.yaml", "count: 37", "count: 38")
+			editFile(t, dir, "mentions/three-plan-totals.yaml", "count: 37", "count: 38")
 			if rep := apply(t, st, loadDir(t, dir)); len(rep.Kept) != 1 || rep.Kept[0] != "plan/"+id {
 				t.Errorf("reload while the file is as it was: %+v", rep)
 			}
 			if err := st.DeleteDocument(ctx, "plan/"+id, "", nil); err != nil {
 				t.Fatal(err)
 			}
-			touch("mentions/three-plan-totals.yaml", "count: 38", "count: 39")
+			editFile(t, dir, "mentions/three-plan-totals.yaml", "count: 38", "count: 39")
 			if rep := apply(t, st, loadDir(t, dir)); len(rep.StillDeleted) != 1 || len(rep.Added) != 0 {
 				t.Errorf("reload after the API edit and delete: %+v", rep)
 			}

@@ -142,17 +142,6 @@ func (s *Store) Close() error {
 	return s.qs.Close()
 }
 
-// Quads is the number of quads in the store.
-func (s *Store) Quads(ctx context.Context) (int64, error) {
-	s.rlock()
-	defer s.runlock()
-	st, err := s.qs.Stats(ctx, true)
-	if err != nil {
-		return 0, classify(fmt.Errorf("count quads: %w", err))
-	}
-	return st.Quads.Value, nil
-}
-
 // batchWriter writes quads in Cayley's default batches, one transaction
 // each, ignoring quads already present so that an interrupted load can be
 // redone.

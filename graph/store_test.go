@@ -108,6 +108,22 @@ const (
 	liveDataDir = "../data"
 )
 
+// editFile replaces old with new in file rel of the data copy dir.
+func editFile(t *testing.T, dir, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), old) {
+		t.Fatalf("%s has no %q", rel, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(src), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestStore(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends(t) {
@@ -418,11 +434,7 @@ func TestAPIDocumentsSurviveReload(t *testing.T) {
 				t.Fatal(err)
 			}
 			// data/ changes elsewhere: the reload must not undo the API write.
-			totals := filepath.Join(dir, "mentions", "three-plan-totals.yaml")
-			tsrc, _ := os.ReadFile(totals)
-			if err := os.WriteFile(totals, []byte(strings.Replace(string(tsrc), "count: 37", "count: 38", 1)), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			editFile(t, dir, "mentions/three-plan-totals.yaml", "count: 37", "count: 38")
 			rep := apply(t, st, loadDir(t, dir))
 			if len(rep.Kept) != 1 || rep.Kept[0] != "plan/beijing-new-infrastructure-2020" || len(rep.Replaced) != 1 {
 				t.Errorf("reload report %+v", rep)

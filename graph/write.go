@@ -242,12 +242,6 @@ func nodeName(v quad.Value) string {
 	return quad.StringOf(v)
 }
 
-// DocumentVersion is the stored version (content hash) of document id, or "".
-func (s *Store) DocumentVersion(ctx context.Context, id string) (string, error) {
-	m, _, err := s.readDocMeta(ctx, schema.GraphIRI(id))
-	return m.hash, classify(err)
-}
-
 // DocumentSource is document id as it was written, and whether it is stored.
 func (s *Store) DocumentSource(ctx context.Context, id string) (StoredSource, bool, error) {
 	m, ok, err := s.readDocMeta(ctx, schema.GraphIRI(id))
