@@ -166,6 +166,9 @@ func guardRuntime(vm *goja.Runtime, budget uint64, stop func(error)) (*jsGuard, 
 			return nil, err
 		}
 	}
+	if err := g.installOperatorGuards(global, str); err != nil {
+		return nil, err
+	}
 	jsonObj := global.Get("JSON").ToObject(vm)
 	stringify, _ := goja.AssertFunction(jsonObj.Get("stringify"))
 	if err := g.replace(jsonObj, "stringify", g.charged(stringify)); err != nil {
@@ -409,4 +412,128 @@ func guardedSession(sess query.Session, budget uint64, stop func(error)) (query.
 		return nil, err
 	}
 	return sess, nil
+}
+
+// installOperatorGuards adds the functions the rewritten query calls
+// around the operands of its string operators (jsrewrite.go), removes
+// what compiles text the rewrite never saw (eval, the Function
+// constructors), and charges the string builtins whose output outgrows
+// their input.
+func (g *jsGuard) installOperatorGuards(global, str *goja.Object) error {
+	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{
+		plusFn:       func(c goja.FunctionCall) goja.Value { return g.operand(c.Argument(0), maxConcatOperand) },
+		accumulateFn: g.accumulate,
+		templateFn:   g.templatePart,
+	} {
+		// Read-only and fixed: a query cannot put its own in their place.
+		if err := global.DefineDataProperty(name, g.vm.ToValue(fn), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+			return fmt.Errorf("gizmo guard: define %s: %w", name, err)
+		}
+	}
+	refuse := func(what string) func(goja.FunctionCall) goja.Value {
+		return func(goja.FunctionCall) goja.Value {
+			panic(g.vm.NewTypeError(what + " is not available in queries"))
+		}
+	}
+	if err := g.replace(global, "eval", refuse("eval")); err != nil {
+		return err
+	}
+	// The constructors of every kind of function compile text; each is
+	// reachable as the constructor of its prototype.
+	fnProto := global.Get("Function").ToObject(g.vm).Get("prototype").ToObject(g.vm)
+	noFunction := g.vm.ToValue(func(goja.ConstructorCall) *goja.Object {
+		panic(g.vm.NewTypeError("the Function constructor is not available in queries"))
+	}).ToObject(g.vm)
+	if err := noFunction.DefineDataProperty("prototype", fnProto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		return fmt.Errorf("gizmo guard: Function: %w", err)
+	}
+	if err := global.DefineDataProperty("Function", noFunction, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		return fmt.Errorf("gizmo guard: Function: %w", err)
+	}
+	for _, src := range []string{"(function(){})", "(function*(){})", "(async function(){})", "(async function*(){})"} {
+		v, err := g.vm.RunString("Object.getPrototypeOf(" + src + ")")
+		if err != nil {
+			continue // a kind of function this goja does not have
+		}
+		if err := g.replace(v.ToObject(g.vm), "constructor", refuse("the Function constructor")); err != nil {
+			return err
+		}
+	}
+	for name, factor := range map[string]int64{"normalize": 18, "toUpperCase": 3, "toLowerCase": 3,
+		"toLocaleUpperCase": 3, "toLocaleLowerCase": 3} {
+		orig, ok := goja.AssertFunction(str.Get(name))
+		if !ok {
+			continue
+		}
+		if err := g.replace(str, name, g.stringMaker(orig, name, func(s string, _ []goja.Value) int64 { return int64(len(s)) * factor })); err != nil {
+			return err
+		}
+	}
+	for name, factor := range map[string]int64{"escape": 6, "encodeURI": 9, "encodeURIComponent": 9} {
+		orig, ok := goja.AssertFunction(global.Get(name))
+		if !ok {
+			continue
+		}
+		if err := g.replace(global, name, func(c goja.FunctionCall) goja.Value {
+			g.charge(int64(len(c.Argument(0).String())) * factor)
+			return call(orig, c.This, c.Arguments)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// operand is v as the + operator sees it — an object converted to its
+// primitive first — refused when it is a string longer than limit.
+func (g *jsGuard) operand(v goja.Value, limit int) goja.Value {
+	if o, ok := v.(*goja.Object); ok {
+		v = g.toPrimitive(o)
+	}
+	if s, ok := v.(goja.String); ok && s.Length() > limit {
+		g.fail(fmt.Errorf("%w: a string of %d characters was to be joined to another (at most %d)", ErrQueryMemory, s.Length(), limit))
+	}
+	return v
+}
+
+// accumulate guards s += x: the s held so far and x. s is left for the
+// operator to convert, since it converts it itself.
+func (g *jsGuard) accumulate(c goja.FunctionCall) goja.Value {
+	if s, ok := c.Argument(0).(goja.String); ok && s.Length() > maxConcatOperand {
+		g.fail(fmt.Errorf("%w: a string of %d characters was to grow (at most %d)", ErrQueryMemory, s.Length(), maxConcatOperand))
+	}
+	return g.operand(c.Argument(1), maxConcatOperand)
+}
+
+// templatePart guards one ${…} of a template of n parts: each may have
+// its share of what one + may make. A template converts with ToString.
+func (g *jsGuard) templatePart(c goja.FunctionCall) goja.Value {
+	v := c.Argument(0)
+	if o, ok := v.(*goja.Object); ok {
+		v = o.ToString()
+	}
+	n := max(c.Argument(1).ToInteger(), 1)
+	return g.operand(v, int(max(2*maxConcatOperand/n, 1)))
+}
+
+// toPrimitive converts o as the + operator does: Symbol.toPrimitive
+// with the hint "default", else valueOf, else toString.
+func (g *jsGuard) toPrimitive(o *goja.Object) goja.Value {
+	if f, ok := goja.AssertFunction(o.GetSymbol(goja.SymToPrimitive)); ok {
+		v := call(f, o, []goja.Value{g.vm.ToValue("default")})
+		if _, isObject := v.(*goja.Object); isObject {
+			panic(g.vm.NewTypeError("Cannot convert object to primitive value"))
+		}
+		return v
+	}
+	for _, name := range []string{"valueOf", "toString"} {
+		if f, ok := goja.AssertFunction(o.Get(name)); ok {
+			if v := call(f, o, nil); v != nil {
+				if _, isObject := v.(*goja.Object); !isObject {
+					return v
+				}
+			}
+		}
+	}
+	panic(g.vm.NewTypeError("Cannot convert object to primitive value"))
 }

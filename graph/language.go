@@ -86,6 +86,11 @@ func (s *Store) Query(ctx context.Context, language, src string, limit int) (_ [
 			return nil, false, err
 		}
 	}
+	if language == "gizmo" {
+		if src, err = guardSource(src); err != nil {
+			return nil, false, err
+		}
+	}
 	it, err := sess.Execute(ctx, src, query.Options{Collation: col, Limit: limit + 1})
 	if err != nil {
 		if ctx.Err() != nil {

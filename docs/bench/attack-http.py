@@ -108,6 +108,8 @@ HOSTILE = [
     "var s = '0123456789abcdef'; var a = []; while(true){ s = s + s; a.push(s.split('')) }",
     "var a = []; while(true){ a.push({n: a.length, s: 'v' + a.length}) }",
     "var s = 'x'; while(true){ s = s + s }",
+    "var s = 'x'; while(true){ s += s }",
+    "var s = 'x'; while(true){ s = `${s}${s}` }",
     "function f(n){ return f(n+1) + 1 }; f(0)",
     "while(true){}",
     "var o = {}; for (var i = 0; ; i++) o['k' + i] = [i, i, i]",
