@@ -110,7 +110,7 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 // endless loop running beside it ends with its own timeout; before, the
 // process-wide watchdog stopped both as "allocated too much memory".
 func TestHungryQueryStoppedAlone(t *testing.T) {
-	s, _ := newTestServer(t, Config{QueryTimeout: 20 * time.Second})
+	s, _ := newTestServer(t, Config{QueryTimeout: 20 * time.Second, MaxScripts: 2})
 	old := graph.MemoryLimit
 	graph.MemoryLimit = 128 << 20
 	defer func() { graph.MemoryLimit = old }()

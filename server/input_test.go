@@ -222,6 +222,29 @@ func TestCompareIsHeavy(t *testing.T) {
 	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
 }
 
+// TestScriptsOnePerCore: with a script slot per core, a second /v1/query
+// beside a running one is told to come back, while a typed question
+// (also heavy) still runs: spinning VMs cannot take every core.
+func TestScriptsOnePerCore(t *testing.T) {
+	s, _ := newTestServer(t, Config{MaxHeavy: 4, MaxScripts: 1, QueryTimeout: 2 * time.Second, AnswerCache: -1})
+	done := make(chan int)
+	go func() {
+		done <- do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"while(true){}","timeout":1}`), jsonBody).Code
+	}()
+	time.Sleep(200 * time.Millisecond)
+	e := decode[errorBody](t, do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.V().Limit(1).All()"}`), jsonBody), http.StatusServiceUnavailable)
+	if e.Error.Code != "busy" || !strings.Contains(e.Error.Message, "one per core") {
+		t.Errorf("second script: %+v", e.Error)
+	}
+	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
+	if code := <-done; code != http.StatusGatewayTimeout {
+		t.Errorf("first script: %d, want 504", code)
+	}
+	if w := do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.V().Limit(1).All()"}`), jsonBody); w.Code != http.StatusOK {
+		t.Errorf("after: %d %s", w.Code, w.Body)
+	}
+}
+
 // TestLongNamesRefused: a name longer than any in the graph is a 400
 // before it is looked up (a 900 KB name cost 7 s of edit distances).
 func TestLongNamesRefused(t *testing.T) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -79,6 +80,22 @@ func (s *Server) heavy() gin.HandlerFunc {
 			c.Header("Retry-After", "1")
 			s.fail(c, &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
 				Message: "too many heavy requests at once; retry in a second"})
+		}
+	}
+}
+
+// script admits at most cfg.MaxScripts /v1/query scripts at once, as
+// heavy does; it runs inside heavy, so a script holds both slots.
+func (s *Server) script() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		select {
+		case s.scriptSlots <- struct{}{}:
+			defer func() { <-s.scriptSlots }()
+			c.Next()
+		default:
+			c.Header("Retry-After", "1")
+			s.fail(c, &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+				Message: fmt.Sprintf("%d queries are running, one per core; retry in a second", cap(s.scriptSlots))})
 		}
 	}
 }

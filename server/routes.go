@@ -33,7 +33,7 @@ func (s *Server) routes() {
 	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
 	work.GET("/ask", s.heavy(), s.ask())
-	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.query())
+	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.script(), s.query())
 	work.POST("/extract", s.heavy(), s.extractDraft())
 	work.GET("/export", s.heavy(), s.export())
 	e.GET("/openapi.json", s.openapi())

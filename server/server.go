@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,6 +30,11 @@ type Config struct {
 	// MaxHeavy caps concurrent heavy requests (/v1/query, /v1/ask,
 	// /v1/export, /v1/extract, /v1/compare); 0 means DefaultMaxHeavy.
 	MaxHeavy int
+	// MaxScripts caps concurrent /v1/query scripts, within MaxHeavy; 0
+	// means one per core (GOMAXPROCS). A script's VM keeps a core busy
+	// until it ends, and more VMs than cores only queue for the CPU the
+	// light reads need.
+	MaxScripts int
 	// AnswerCache is how many encoded answers of read-only questions are
 	// kept per graph version; 0 means DefaultAnswerCache, negative none.
 	AnswerCache int
@@ -69,8 +75,9 @@ type Server struct {
 	lexicons lexicons
 	// texts caches the full-text index /v1/search reads (see search.go).
 	texts textIndexes
-	// heavySlots holds one token per heavy request running.
-	heavySlots chan struct{}
+	// heavySlots holds one token per heavy request running, scriptSlots
+	// one per /v1/query script.
+	heavySlots, scriptSlots chan struct{}
 }
 
 // New builds a server over store.
@@ -86,10 +93,14 @@ func New(store *graph.Store, cfg Config) *Server {
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = DefaultMaxHeavy
 	}
+	if cfg.MaxScripts <= 0 {
+		cfg.MaxScripts = runtime.GOMAXPROCS(0)
+	}
+	cfg.MaxScripts = min(cfg.MaxScripts, cfg.MaxHeavy)
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = DefaultWriteTimeout
 	}
-	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), answers: newAnswers(cfg.AnswerCache, answerBudget)}
+	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), scriptSlots: make(chan struct{}, cfg.MaxScripts), answers: newAnswers(cfg.AnswerCache, answerBudget)}
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s

@@ -22,6 +22,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "longest a client may take to accept each part of an answer; one that stops reading is cut off, freeing its --max-heavy slot")
 	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
+	maxScripts := fs.Int("max-scripts", 0, "most /v1/query scripts running at once, within --max-heavy (0: one per core)")
 	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
 	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
@@ -30,6 +31,9 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	if *maxHeavy < 1 {
 		return &usageError{fmt.Sprintf("serve: --max-heavy must be at least 1, got %d", *maxHeavy)}
+	}
+	if *maxScripts < 0 {
+		return &usageError{fmt.Sprintf("serve: --max-scripts must not be negative, got %d", *maxScripts)}
 	}
 	if *timeout <= 0 {
 		return &usageError{fmt.Sprintf("serve: --query-timeout must be positive, got %s", *timeout)}
@@ -58,7 +62,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 
