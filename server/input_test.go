@@ -222,10 +222,10 @@ func TestCompareIsHeavy(t *testing.T) {
 	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
 }
 
-// TestScriptsOnePerCore: with a script slot per core, a second /v1/query
+// TestScriptsCapped: with one script slot, a second /v1/query
 // beside a running one is told to come back, while a typed question
 // (also heavy) still runs: spinning VMs cannot take every core.
-func TestScriptsOnePerCore(t *testing.T) {
+func TestScriptsCapped(t *testing.T) {
 	s, _ := newTestServer(t, Config{MaxHeavy: 4, MaxScripts: 1, QueryTimeout: 2 * time.Second, AnswerCache: -1})
 	done := make(chan int)
 	go func() {
@@ -233,7 +233,7 @@ func TestScriptsOnePerCore(t *testing.T) {
 	}()
 	time.Sleep(200 * time.Millisecond)
 	e := decode[errorBody](t, do(t, s, http.MethodPost, "/v1/query", []byte(`{"query":"g.V().Limit(1).All()"}`), jsonBody), http.StatusServiceUnavailable)
-	if e.Error.Code != "busy" || !strings.Contains(e.Error.Message, "one per core") {
+	if e.Error.Code != "busy" || !strings.Contains(e.Error.Message, "as many as this server runs at once") {
 		t.Errorf("second script: %+v", e.Error)
 	}
 	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)

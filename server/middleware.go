@@ -95,7 +95,7 @@ func (s *Server) script() gin.HandlerFunc {
 		default:
 			c.Header("Retry-After", "1")
 			s.fail(c, &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
-				Message: fmt.Sprintf("%d queries are running, one per core; retry in a second", cap(s.scriptSlots))})
+				Message: fmt.Sprintf("%d queries are running, as many as this server runs at once; retry in a second", cap(s.scriptSlots))})
 		}
 	}
 }

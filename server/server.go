@@ -31,9 +31,9 @@ type Config struct {
 	// /v1/export, /v1/extract, /v1/compare); 0 means DefaultMaxHeavy.
 	MaxHeavy int
 	// MaxScripts caps concurrent /v1/query scripts, within MaxHeavy; 0
-	// means one per core (GOMAXPROCS). A script's VM keeps a core busy
-	// until it ends, and more VMs than cores only queue for the CPU the
-	// light reads need.
+	// means one per core but one (GOMAXPROCS-1, at least 1). A script's
+	// VM keeps a core busy until it ends: one core is left to the light
+	// reads, which would otherwise queue behind spinning VMs.
 	MaxScripts int
 	// AnswerCache is how many encoded answers of read-only questions are
 	// kept per graph version; 0 means DefaultAnswerCache, negative none.
@@ -94,7 +94,7 @@ func New(store *graph.Store, cfg Config) *Server {
 		cfg.MaxHeavy = DefaultMaxHeavy
 	}
 	if cfg.MaxScripts <= 0 {
-		cfg.MaxScripts = runtime.GOMAXPROCS(0)
+		cfg.MaxScripts = max(runtime.GOMAXPROCS(0)-1, 1)
 	}
 	cfg.MaxScripts = min(cfg.MaxScripts, cfg.MaxHeavy)
 	if cfg.WriteTimeout <= 0 {

@@ -22,7 +22,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	timeout := fs.Duration("query-timeout", server.DefaultQueryTimeout, "longest time one request may run")
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "longest a client may take to accept each part of an answer; one that stops reading is cut off, freeing its --max-heavy slot")
 	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
-	maxScripts := fs.Int("max-scripts", 0, "most /v1/query scripts running at once, within --max-heavy (0: one per core)")
+	maxScripts := fs.Int("max-scripts", 0, "most /v1/query scripts running at once, within --max-heavy (0: one per core but one, at least 1)")
 	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
 	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")

@@ -21,7 +21,7 @@ def start():
     if os.path.exists(DB):  # fresh store
         import shutil; shutil.rmtree(DB) if os.path.isdir(DB) else os.remove(DB)
     p = subprocess.Popen([BIN, "serve", "--addr", f"{HOST}:{PORT}", "--data", DATA, "--db", "bolt", "--dbpath", DB,
-                          "--write-token", "t", "--query-timeout", "10s"] + (["--write-timeout", "10s"] if os.environ.get("WRITE_TIMEOUT_FLAG") else []), stdout=subprocess.DEVNULL, stderr=open(DB + ".log", "w"))
+                          "--write-token", "t", "--query-timeout", "10s"] + (["--max-scripts", os.environ["MAX_SCRIPTS"]] if os.environ.get("MAX_SCRIPTS") else []) + (["--write-timeout", "10s"] if os.environ.get("WRITE_TIMEOUT_FLAG") else []), stdout=subprocess.DEVNULL, stderr=open(DB + ".log", "w"))
     for _ in range(600):
         try:
             req("GET", "/v1/health", timeout=2)
