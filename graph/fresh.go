@@ -94,6 +94,10 @@ func (s *Store) stopBuilds() {
 	s.views.bg.Wait()
 }
 
+// Warm reports whether a View has been built: until then the first
+// reader waits for one.
+func (s *Store) Warm() bool { return s.views.current.Load() != nil }
+
 // Fresh returns a View of the store as it is now, building it if needed
 // and waiting for it: after a write, its writer reads what it wrote.
 func (s *Store) Fresh(ctx context.Context) (*View, error) {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,6 +35,44 @@ type TextHit struct {
 	Field   string `json:"field"`
 	Snippet string `json:"snippet"`
 	City    string `json:"city,omitempty"`
+	// from is where Snippet is cut from when it is left empty: made
+	// when the hit is shown (Snip, MarshalJSON), since a broad search
+	// matches every measure and one page of them is shown.
+	from snippetFrom
+}
+
+type snippetFrom struct {
+	text, q string // q normalized; at, n: its match in text, when known
+	at, n   int
+}
+
+// NewTextHit is h found by q in text, its snippet made when shown.
+func NewTextHit(h SearchHit, field, city, text, q string) TextHit {
+	return TextHit{SearchHit: h, Field: field, City: city, from: snippetFrom{text: text, q: normalize(q), at: -1}}
+}
+
+// Snip is the hit's snippet: the text around its match, marked with [ ];
+// the text itself when q is not in it as a phrase.
+func (h TextHit) Snip() string {
+	if h.Snippet != "" || h.from.text == "" {
+		return h.Snippet
+	}
+	at, n := h.from.at, h.from.n
+	if at < 0 {
+		at, n = strings.Index(normalize(h.from.text), h.from.q), len(h.from.q)
+		if at < 0 || h.from.q == "" {
+			return h.from.text
+		}
+	}
+	return Snippet(h.from.text, at, n)
+}
+
+// MarshalJSON writes the hit with its snippet made.
+func (h TextHit) MarshalJSON() ([]byte, error) {
+	type plain TextHit
+	p := plain(h)
+	p.Snippet = h.Snip()
+	return json.Marshal(p)
 }
 
 // NewTextIndex indexes v's texts.
@@ -204,7 +243,7 @@ func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHi
 		}
 		seen[key] = true
 		hits = append(hits, TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
-			Field: d.field, Snippet: Snippet(d.text, at, n), City: d.city})
+			Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}})
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return fieldRank[hits[i].Field] < fieldRank[hits[j].Field] })
 	return hits

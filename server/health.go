@@ -13,6 +13,12 @@ import (
 // count is the View's, so leftovers of failed writes are not in it.
 func (s *Server) health() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if s.warming.Load() && !s.store.Warm() {
+			// Up, not ready: the first View is being built (Serve).
+			c.Header("Retry-After", "1")
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "warming", "backend": s.store.Backend()})
+			return
+		}
 		v, err := s.store.View(c.Request.Context())
 		if err != nil {
 			s.fail(c, err)

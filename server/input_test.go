@@ -339,3 +339,50 @@ func TestStalledClientFreesItsSlot(t *testing.T) {
 func readDataPlan(id string) ([]byte, error) {
 	return os.ReadFile("../data/plans/" + id + ".yaml")
 }
+
+// TestServeWarmsBeforeTheFirstRequest: Serve builds the first View, and
+// what search and ask build from it, without any request asking; until
+// the View is there, health says "warming" with a 503 rather than make
+// its caller wait for the build.
+func TestServeWarmsBeforeTheFirstRequest(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	s.warming.Store(true) // as Serve sets it, before its warm-up has run
+	w := get(t, s, "/v1/health")
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"warming"`) || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("health while warming: %d %s", w.Code, w.Body)
+	}
+	if s.store.Warm() {
+		t.Fatal("answering health built the View")
+	}
+	s.warming.Store(false)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(30 * time.Second); s.warming.Load() || !s.store.Warm(); {
+		if time.Now().After(deadline) {
+			t.Fatal("Serve did not build the first View within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	v, _ := s.store.View(ctx)
+	s.texts.mu.Lock()
+	built := s.texts.version == v.Version && s.texts.ix != nil && s.texts.lex != nil
+	s.texts.mu.Unlock()
+	if !built {
+		t.Error("the text index and the question lexicon were not built by the warm-up")
+	}
+	resp, err := http.Get("http://" + ln.Addr().String() + "/v1/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("health once warm: %d", resp.StatusCode)
+	}
+}

@@ -18,7 +18,7 @@ var searchColumns = []column[graph.TextHit]{
 	{"match", func(h graph.TextHit) string { return h.Match }},
 	{"field", func(h graph.TextHit) string { return h.Field }},
 	{"city", func(h graph.TextHit) string { return h.City }},
-	{"snippet", func(h graph.TextHit) string { return h.Snippet }},
+	{"snippet", func(h graph.TextHit) string { return h.Snip() }},
 }
 
 // textIndexes keeps the indexes of the current graph version that search
@@ -112,11 +112,7 @@ func (s *Server) search() gin.HandlerFunc {
 			if h.Type == schema.Measure || h.Type == schema.Plan {
 				field = "title"
 			}
-			snip := h.Matched
-			if at := strings.Index(graph.Normalize(h.Matched), graph.Normalize(q)); at >= 0 {
-				snip = graph.Snippet(h.Matched, at, len(graph.Normalize(q)))
-			}
-			hits = append(hits, graph.TextHit{SearchHit: h, Field: field, City: hc, Snippet: snip})
+			hits = append(hits, graph.NewTextHit(h, field, hc, h.Matched, q))
 		}
 		for _, h := range ix.Search(q, types, city) {
 			if !seen[[2]string{string(h.Type), h.ID}] {

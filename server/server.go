@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -75,6 +76,8 @@ type Server struct {
 	lexicons lexicons
 	// texts caches the full-text index /v1/search reads (see search.go).
 	texts textIndexes
+	// warming is set while Serve builds the first View.
+	warming atomic.Bool
 	// heavySlots holds one token per heavy request running, scriptSlots
 	// one per /v1/query script.
 	heavySlots, scriptSlots chan struct{}
@@ -109,6 +112,24 @@ func New(store *graph.Store, cfg Config) *Server {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
 
+// warm builds the first View and what search and ask build from it,
+// while the server already answers health ("warming"): on a large graph
+// this takes seconds, which the first researcher's request would
+// otherwise wait for. A failed build is left to the first request, which
+// reports it.
+func (s *Server) warm(ctx context.Context) {
+	defer s.warming.Store(false)
+	start := time.Now()
+	v, err := s.store.Fresh(ctx)
+	if err != nil {
+		s.log.Warn("the first view of the graph could not be built; requests will try again", "err", err)
+		return
+	}
+	s.texts.of(v)
+	s.texts.lexicon(v)
+	s.log.Info("graph ready", "version", v.Version, "quads", v.Quads(), "took", time.Since(start).Round(time.Millisecond))
+}
+
 // Serve answers on ln until ctx is done, then shuts down gracefully,
 // letting requests in flight finish for up to 10 seconds.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
@@ -124,6 +145,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
+	s.warming.Store(true)
+	go s.warm(ctx)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:

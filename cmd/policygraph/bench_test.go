@@ -442,12 +442,28 @@ func get(b *testing.B, url string) string {
 	return string(body)
 }
 
+// healthQuads is the graph's size once the server has built its first
+// View (health says "warming" until then).
 func healthQuads(b *testing.B, base string) int64 {
-	var h struct{ Quads int64 }
-	if err := json.Unmarshal([]byte(get(b, base+"/v1/health")), &h); err != nil {
-		b.Fatal(err)
+	for {
+		resp, err := http.Get(base + "/v1/health")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var h struct {
+			Status string
+			Quads  int64
+		}
+		err = json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if h.Status != "warming" {
+			return h.Quads
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return h.Quads
 }
 
 // procStatus is a field of /proc/PID/status given in kB (VmRSS, VmHWM
