@@ -218,10 +218,14 @@ func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHi
 		}
 		cands = intersect(cands, p)
 	}
-	var hits []TextHit
-	seen := map[[2]string]bool{}
+	// Hits by field rank (titles first), each in index order: the same
+	// order a stable sort gives, without one. An entity's texts are
+	// neighbours in the index, so its first matching text is the one
+	// kept by comparing with the last kept.
+	var byRank [5][]TextHit
+	var last *textDoc
 	for _, di := range cands {
-		d := ix.docs[di]
+		d := &ix.docs[di]
 		if len(types) > 0 && !containsType(types, d.typ) || city != "" && d.city != city {
 			continue
 		}
@@ -237,15 +241,18 @@ func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHi
 				continue
 			}
 		}
-		key := [2]string{string(d.typ), d.id}
-		if seen[key] {
+		if last != nil && last.typ == d.typ && last.id == d.id {
 			continue
 		}
-		seen[key] = true
-		hits = append(hits, TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
+		last = d
+		r := min(fieldRank[d.field], len(byRank)-1)
+		byRank[r] = append(byRank[r], TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
 			Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}})
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return fieldRank[hits[i].Field] < fieldRank[hits[j].Field] })
+	var hits []TextHit
+	for _, h := range byRank {
+		hits = append(hits, h...)
+	}
 	return hits
 }
 
