@@ -1,7 +1,7 @@
 // Browser test of the explorer: builds and starts the real server on a
 // free port over the frozen fixture testdata/data (so adding a plan to
 // data/ changes nothing here), drives Debian's Chromium through
-// playwright-core, and saves a screenshot to docs/explorer.png for the
+// playwright-core at 1400×1000, and saves screenshots into docs/ for the
 // README.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 
 const root = resolve(import.meta.dirname, "../../..");
 let server, base, browser, page;
+const errors = [];
 
 before(async () => {
   const bin = join(mkdtempSync(join(tmpdir(), "pg-")), "policygraph");
@@ -31,35 +32,82 @@ before(async () => {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("pageerror", (err) => { throw err; });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("pageerror", (err) => errors.push(err));
+  // Nothing the page asks for may leave this server.
+  await page.route((url) => !url.href.startsWith(base), (r) => { errors.push(new Error(`request beyond the server: ${r.request().url()}`)); return r.abort(); });
 });
 
 after(async () => {
   await browser?.close();
   server?.kill("SIGTERM");
+  assert.deepEqual(errors.map(String), [], "no page errors and no request beyond the server");
 });
 
-test("search for 区块链 finds the technology", async () => {
-  await page.goto(base + "/");
+// routed waits until the page has drawn the view of hash.
+const routed = (hash) => page.waitForFunction((h) => location.hash === h && window.pg?.hash === h && window.pg.ready, hash);
+async function open(hash) {
+  await page.goto(base + "/" + hash);
+  await routed(hash);
+}
+const texts = (sel) => page.$$eval(sel, (els) => els.map((e) => e.innerText.replace(/\s+/g, " ").trim()));
+
+test("search for 区块链 finds the technology and opens its profile", async () => {
+  await open("#/");
   await page.fill("#search", "区块链");
   await page.press("#search", "Enter");
-  await page.waitForSelector("#hits li");
+  await routed("#/search?q=%E5%8C%BA%E5%9D%97%E9%93%BE");
   const first = await page.textContent("#hits li:first-child");
   assert.match(first, /technology\s*Blockchain/);
   await page.click("#hits li:first-child a");
-  await page.waitForFunction(() => location.hash === "#/node/technology/blockchain");
-  await page.waitForFunction(() => window.pg.cy && window.pg.cy.getElementById("technology/blockchain").data("root") === 1);
-  assert.ok(await page.evaluate(() => window.pg.cy.nodes('[type = "measure"]').length > 10));
+  await routed("#/technology/blockchain");
   assert.match(await page.textContent("h1"), /Blockchain/);
+  assert.match(await page.textContent("#hierarchy"), /Information infrastructure.*New technology infrastructure.*Blockchain/s);
+  const who = await texts("#tech-cities li");
+  assert.ok(who.some((t) => /^Fuzhou explicit/.test(t)), `Fuzhou applies blockchain explicitly: ${who}`);
+  // Mention counts of the technology, each with the jurisdictions it covers.
+  const counts = await texts("#tech-mentions tbody tr");
+  assert.ok(counts.some((t) => /^Blockchain 10 .*Fuzhou/.test(t)), counts.join("\n"));
 });
 
-test("Fuzhou found from 福州, drawn with its plans, measures and an inferred dashed link", async () => {
+test("Fuzhou's profile from 福州: plans on a timeline, measures by domain, its own counts apart from shared ones, support", async () => {
   await page.fill("#search", "福州");
   await page.press("#search", "Enter");
-  await page.waitForFunction(() => document.querySelector("#hits li:first-child a")?.getAttribute("href") === "#/node/city/fuzhou");
+  await page.waitForFunction(() => document.querySelector("#hits li:first-child a")?.getAttribute("href") === "#/city/fuzhou");
   await page.click("#hits li:first-child a");
-  await page.waitForFunction(() => location.hash === "#/node/city/fuzhou");
+  await routed("#/city/fuzhou");
+  assert.equal(await page.textContent("#gbcode"), "350100");
+  assert.equal((await texts("#timeline .tl-row")).length, 2);
+  const finance = await texts('#measure-groups tr[data-domain="finance"]');
+  assert.ok(finance.some((t) => t.includes("Blockchain") && t.includes("explicit")), finance.join("\n"));
+  assert.ok(await page.$('#measure-groups tr[data-domain="finance"] a[href="#/measure/fuzhou-finance-demonstration"]'));
+  // Its own count is Fuzhou's; the three-plan totals are marked shared.
+  assert.deepEqual(await page.$$eval("#own-mentions tbody tr", (rs) => rs.map((r) => r.dataset.technology)), ["blockchain"]);
+  const shared = await texts("#shared-mentions tbody tr");
+  assert.ok(shared.some((t) => /^5G more than 70 shared/i.test(t) && /Beijing.*Fuzhou.*Shanghai/.test(t)), shared.join("\n"));
+  assert.match(await page.textContent("#support"), /10% of paid-in capital.*at most 5,000,000 CNY per enterprise/s);
+});
+
+test("tabs have URLs, and back and forward move between them", async () => {
+  await page.click('.tabs a[data-tab="links"]');
+  await routed("#/city/fuzhou?tab=links");
+  assert.match(await page.textContent("#links"), /hasPlan/);
+  await page.click('.tabs a[data-tab="drawing"]');
+  await routed("#/city/fuzhou?tab=drawing");
+  await page.goBack();
+  await routed("#/city/fuzhou?tab=links");
+  await page.goBack();
+  await routed("#/city/fuzhou");
+  assert.ok(await page.$("#measure-groups"));
+  await page.goForward();
+  await routed("#/city/fuzhou?tab=links");
+  // Old links to #/node/… still land on the profile.
+  await page.goto(base + "/#/node/city/fuzhou");
+  await routed("#/city/fuzhou");
+});
+
+test("Fuzhou drawn with its plans, measures and an inferred dashed link; a click shows the evidence", async () => {
+  await open("#/city/fuzhou?tab=drawing");
   await page.waitForFunction(() => window.pg.cy && window.pg.cy.getElementById("city/fuzhou").data("root") === 1);
   const drawn = await page.evaluate(() => {
     const cy = window.pg.cy;
@@ -78,15 +126,34 @@ test("Fuzhou found from 福州, drawn with its plans, measures and an inferred d
   assert.ok(drawn.inferred > 0, "an inferred link drawn");
   assert.equal(drawn.inferredStyle, "dashed");
   assert.equal(drawn.explicitStyle, "solid");
-  // Evidence of a link on click.
   await page.evaluate(() => window.pg.cy.edges('[basis = "inferred"]')[0].emit("tap"));
   await page.waitForFunction(() => document.getElementById("evidence").textContent.includes("section: comparison"));
-  await page.screenshot({ path: join(root, "docs/explorer.png") });
+});
+
+test("a plan's profile: titles, issuer, dates, related documents, its measures as an outline, the citation", async () => {
+  await open("#/plan/fuzhou-new-infrastructure-2020");
+  assert.equal(await page.textContent("#title-zh"), "福州市新型基础设施建设行动方案(2020-2022年)");
+  const facts = (await texts(".facts tr")).join("\n");
+  assert.match(facts, /issuer Fuzhou Municipal People's Government/);
+  assert.match(facts, /published 2020-06-02/);
+  assert.match(facts, /period 2020–2022/);
+  assert.match(facts, /companion: Several Measures of Fuzhou/);
+  assert.equal((await page.$$("#outline a[href^='#/measure/']")).length, 7);
+  assert.match(await page.textContent("#citation"), /^Fuzhou Municipal People's Government \(福州市人民政府\)\. 福州市新型基础设施建设行动方案\(2020-2022年\) \[Fuzhou New Infrastructure/);
+});
+
+test("a measure's profile: evidence beside it, what its basis means, its provenance", async () => {
+  await open("#/measure/fuzhou-blockchain-government");
+  const ev = await page.textContent("#measure-evidence");
+  assert.match(ev, /Interchain Pulse/);
+  assert.match(ev, /section\s*comparison/);
+  assert.match(ev, /Summary: The comparison says all three cities/);
+  assert.match(await page.textContent("#measure-techs"), /Blockchain inferred — an analyst links it/);
+  assert.match(await page.textContent("main"), /Recorded in the graph of fuzhou-new-infrastructure-2020 \(version [0-9a-f]{12}\)/);
 });
 
 test("compare shows the basis of each cell", async () => {
-  await page.goto(base + "/#/compare?technology=blockchain");
-  await page.waitForSelector("#matrix");
+  await open("#/compare?technology=blockchain");
   const gov = await page.$$eval("#matrix tr", (rows) => {
     const head = [...rows[0].querySelectorAll("th")].map((th) => th.textContent.trim());
     const row = rows.find((r) => r.querySelector("th")?.textContent.trim() === "government");
@@ -96,8 +163,7 @@ test("compare shows the basis of each cell", async () => {
 });
 
 test("the console runs a Gizmo query, draws and tabulates it", async () => {
-  await page.goto(base + "/#/console");
-  await page.waitForSelector("#query");
+  await open("#/console");
   await page.click("#run");
   await page.waitForSelector("#result-table");
   const cells = await page.$$eval("#result-table td", (tds) => tds.map((td) => td.textContent));
