@@ -112,12 +112,15 @@ function drawResults(rows, cols) {
     }
     for (let i = 1; i < ids.length; i++) {
       const id = `${ids[0][1]}|${ids[i][0]}|${ids[i][1]}`;
-      edges.set(id, { id, source: ids[0][1], target: ids[i][1], predicate: ids[i][0], basis: "" });
+      edges.set(id, { id, from: ids[0][1], to: ids[i][1], predicate: ids[i][0], basis: "" });
     }
   }
-  const cy = draw(document.getElementById("cy"), { nodes: [...nodes.values()], edges: [...edges.values()] }, "", (id) => {
-    if (id.startsWith("https://policygraph.org/id/")) location.hash = nodeHref(id.replace("https://policygraph.org/id/", ""));
+  const { cy } = draw(document.getElementById("cy"), { nodes: [...nodes.values()], edges: [...edges.values()] }, "", {
+    laneTitles: false,
+    onNode: (node) => {
+      const id = node.id();
+      if (id.startsWith(ID)) location.hash = nodeHref(id.slice(ID.length));
+    },
   });
   cy.layout({ name: edges.size ? "breadthfirst" : "grid", animate: false }).run();
 }
-

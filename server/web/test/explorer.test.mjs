@@ -126,8 +126,59 @@ test("Fuzhou drawn with its plans, measures and an inferred dashed link; a click
   assert.ok(drawn.inferred > 0, "an inferred link drawn");
   assert.equal(drawn.inferredStyle, "dashed");
   assert.equal(drawn.explicitStyle, "solid");
-  await page.evaluate(() => window.pg.cy.edges('[basis = "inferred"]')[0].emit("tap"));
+  await page.evaluate(() => { window.pg.cy.edges('[basis = "inferred"]')[0].emit("tap"); });
   await page.waitForFunction(() => document.getElementById("evidence").textContent.includes("section: comparison"));
+  // The evidence is beside the drawing, in view, with no scrolling.
+  const ev = await page.evaluate(() => ({ scroll: window.scrollY, ...document.getElementById("evidence").getBoundingClientRect().toJSON(), cy: document.getElementById("cy").getBoundingClientRect().toJSON(), h: innerHeight }));
+  assert.equal(ev.scroll, 0);
+  assert.ok(ev.top >= 0 && ev.bottom <= ev.h, `evidence within the viewport: ${JSON.stringify(ev)}`);
+  assert.ok(ev.left > ev.cy.right, "evidence beside the drawing");
+  assert.match(await page.textContent("#evidence"), /inferred an analyst links it/);
+  await checkDrawing(["province", "city", "plan", "measure", "mention", "technology", "domain"]);
+  assert.match(await page.textContent("#legend"), /Jurisdictions.*Plans.*Measures.*Technologies.*Domains.*explicit: the plan says so.*inferred by an analyst/s);
+  // Counts over three cities' documents are drawn as shared, not as Fuzhou's.
+  assert.equal(await page.evaluate(() => window.pg.cy.getElementById("mention/three-plans-5g").data("label")), "5g: more than 70 — shared by 3");
+  await page.screenshot({ path: join(root, "docs/explorer.png") });
+});
+
+// checkDrawing: every node of one kind in one lane, the lanes in order,
+// and no label's box overlapping another node or label.
+async function checkDrawing(lanes) {
+  const d = await page.evaluate(() => {
+    const cy = window.pg.cy;
+    const xs = {};
+    cy.nodes().not(".lane").forEach((n) => { (xs[n.data("lane")] ||= new Set()).add(Math.round(n.position("x"))); });
+    const boxes = cy.nodes().map((n) => ({ id: n.id(), b: n.boundingBox({ includeLabels: true, includeOverlays: false }) }));
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].b, b = boxes[j].b;
+      if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) overlaps.push(`${boxes[i].id} × ${boxes[j].id}`);
+    }
+    return { xs: Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, [...v]])), overlaps, labels: boxes.length };
+  });
+  for (const [lane, xs] of Object.entries(d.xs)) assert.equal(xs.length, 1, `${lane} drawn in one lane: ${xs}`);
+  assert.deepEqual(Object.entries(d.xs).sort((a, b) => a[1][0] - b[1][0]).map(([l]) => l), lanes);
+  assert.deepEqual(d.overlaps, [], "no label overlaps another");
+}
+
+test("blockchain's 26 measures are folded into a group that a click opens, in one lane, legible", async () => {
+  await open("#/technology/blockchain?tab=drawing");
+  const group = await page.evaluate(() => window.pg.cy.nodes('[group != ""]').map((n) => [n.id(), n.data("label")]));
+  assert.deepEqual(group, [["group:technology/blockchain|measure", "26 measures — open"]]);
+  await page.evaluate(() => { window.pg.cy.getElementById("group:technology/blockchain|measure").emit("tap"); });
+  await routed("#/technology/blockchain?tab=drawing&open=technology%2Fblockchain%7Cmeasure");
+  assert.equal(await page.evaluate(() => window.pg.cy.nodes('[type = "measure"]').length), 26);
+  // Measures of different cities with the same title say whose they are.
+  const labels = await page.evaluate(() => window.pg.cy.nodes('[type = "measure"]').map((n) => n.data("label")));
+  assert.ok(labels.includes("Fuzhou: Blockchain in government affairs systems") && labels.includes("Shanghai: Blockchain in government affairs systems"), labels.join("\n"));
+  await checkDrawing(["measure", "support", "mention", "category", "technology", "scope"]);
+  // The keyboard's way in: every link is a button that shows its evidence.
+  await page.click("#link-list summary");
+  await page.focus("#link-list .linkbtn");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#evidence h2")?.textContent === "Evidence of the link");
+  await page.goBack();
+  await routed("#/technology/blockchain?tab=drawing");
 });
 
 test("a plan's profile: titles, issuer, dates, related documents, its measures as an outline, the citation", async () => {
