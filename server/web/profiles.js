@@ -25,7 +25,8 @@ pg.pages.profile = async function profilePage(parts, params) {
   const tab = params.get("tab") || "profile";
   setTitle(n.label);
   const nm = names(n);
-  const other = ["zh", "zh-Hant", "ja"].filter((l) => nm[l] && nm[l] !== n.label).map((l) => inLang(nm[l], l));
+  const seen = new Set([n.label]);
+  const other = ["zh", "zh-Hant", "ja"].filter((l) => nm[l] && !seen.has(nm[l]) && seen.add(nm[l])).map((l) => inLang(nm[l], l));
   const tabs = [["profile", "Profile"], ["drawing", "Drawing"], ["links", "Links"]];
   main.innerHTML = `
     <h1><span class="type">${esc(typeNames[n.type] || n.type)}</span>${esc(n.label)}</h1>
@@ -274,6 +275,10 @@ async function technologyProfile(panel, n) {
     <section aria-labelledby="mentions-h"><h2 id="mentions-h">Mention counts</h2>
       ${mentions.rows.length ? mentionTable(mentions.rows, techLabels, "tech-mentions", cityLabels) : '<p class="muted">No mention count is recorded.</p>'}</section>
   </div>`;
+  // A cell opens the comparison, where its measures are listed.
+  panel.querySelectorAll("#tech-heatmap button.cell").forEach((b) => b.addEventListener("click", () => {
+    location.hash = `#/compare?${new URLSearchParams({ technology: n.id, cities: mx.cities.join(",") })}`;
+  }));
   if (pg.techMap) pg.techMap(document.getElementById("tech-map"), n.id);
 }
 

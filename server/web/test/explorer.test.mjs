@@ -203,14 +203,49 @@ test("a measure's profile: evidence beside it, what its basis means, its provena
   assert.match(await page.textContent("main"), /Recorded in the graph of fuzhou-new-infrastructure-2020 \(version [0-9a-f]{12}\)/);
 });
 
-test("compare shows the basis of each cell", async () => {
+test("compare any three jurisdictions: a picker, the basis per cell, the measures behind a cell, CSV with every column", async () => {
   await open("#/compare?technology=blockchain");
-  const gov = await page.$$eval("#matrix tr", (rows) => {
-    const head = [...rows[0].querySelectorAll("th")].map((th) => th.textContent.trim());
-    const row = rows.find((r) => r.querySelector("th")?.textContent.trim() === "government");
-    return Object.fromEntries([...row.querySelectorAll("td")].map((td, i) => [head[i + 1], td.className]));
-  });
+  const gov = await page.$$eval('#matrix tr[data-domain="government"] td', (tds) => Object.fromEntries(tds.map((td) => [td.dataset.city, td.className])));
   assert.deepEqual(gov, { beijing: "explicit", china: "explicit", fuzhou: "inferred", shanghai: "inferred", shaoxing: "" });
+  // Pick three: Fuzhou, Shanghai, Shaoxing.
+  for (const c of ["beijing", "china"]) await page.uncheck(`#city-picker input[value="${c}"]`);
+  await page.click('#compare-form button[type="submit"]');
+  await routed("#/compare?technology=blockchain&cities=fuzhou%2Cshanghai%2Cshaoxing");
+  assert.deepEqual(await page.$$eval("#matrix thead th[data-city]", (ths) => ths.map((th) => th.dataset.city)), ["fuzhou", "shanghai", "shaoxing"]);
+  await page.click('#matrix td[data-domain="finance"][data-city="fuzhou"] button');
+  const behind = await texts("#cell-measures li");
+  assert.equal(behind.length, 2);
+  assert.ok(behind.some((t) => t.startsWith("Blockchain application demonstrations in finance")) && behind.some((t) => t.startsWith("Fuzhou's distinctive blockchain domain is finance")), behind.join("\n"));
+  assert.match(await page.textContent("#cell-detail"), /explicit the plan's own text names it/);
+  // The CSV is the API's, with the chosen cities in it.
+  const csv = await page.evaluate(async () => (await fetch(document.getElementById("csv").getAttribute("href"))).text());
+  const [head, ...rows] = csv.trim().split("\n");
+  assert.equal(head, "domain,city,basis,measures,matched");
+  assert.deepEqual([...new Set(rows.map((r) => r.split(",")[1]))].sort(), ["fuzhou", "shanghai", "shaoxing"]);
+  // A category compares through everything under it.
+  await page.selectOption("#tech", "new-technology-infrastructure");
+  await routed("#/compare?technology=new-technology-infrastructure&cities=fuzhou%2Cshanghai%2Cshaoxing");
+  await page.screenshot({ path: join(root, "docs/compare.png") });
+});
+
+test("the home page's question box shows its reading above the answer, and the forms it knows when it cannot read one", async () => {
+  await open("#/");
+  await page.fill("#ask", "which cities use blockchain in finance");
+  await page.press("#ask", "Enter");
+  await routed("#/?ask=which%20cities%20use%20blockchain%20in%20finance");
+  await page.waitForSelector("#answer");
+  assert.match(await page.textContent("#reading"), /Read as: Cities with a measure applying Blockchain to Finance/);
+  const [reading, table] = await Promise.all(["#reading", "#answer"].map((s) => page.$eval(s, (e) => e.getBoundingClientRect().top)));
+  assert.ok(reading < table, "the reading stands above the table");
+  assert.deepEqual(await page.$$eval("#answer tbody tr td:first-child", (tds) => tds.map((td) => td.textContent)), ["fuzhou", "shanghai"]);
+  await page.fill("#ask", "hello world");
+  await page.press("#ask", "Enter");
+  await routed("#/?ask=hello%20world");
+  await page.waitForSelector("#forms li");
+  assert.equal((await page.$$("#forms li")).length, 10);
+  await page.click("#forms li:first-child a");
+  await page.waitForSelector("#answer");
+  assert.match(await page.textContent("#reading"), /Read as:/);
 });
 
 test("the console runs a Gizmo query, draws and tabulates it", async () => {
