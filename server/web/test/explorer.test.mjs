@@ -248,6 +248,34 @@ test("the home page's question box shows its reading above the answer, and the f
   assert.match(await page.textContent("#reading"), /Read as:/);
 });
 
+test("the map colours jurisdictions by what they record for a technology and domain; a click opens one", async () => {
+  await open("#/map?technology=blockchain&domain=finance");
+  await page.waitForSelector("a.region");
+  const regions = await page.$$eval("a.region", (as) => Object.fromEntries(as.map((a) => [a.dataset.city, [a.dataset.code, a.dataset.status, getComputedStyle(a.querySelector("path")).fill]])));
+  assert.deepEqual(Object.fromEntries(Object.entries(regions).map(([c, [code, st]]) => [c, `${code} ${st}`])),
+    { beijing: "110000 mentioned", fuzhou: "350100 explicit", shanghai: "310000 inferred", shaoxing: "330600 nothing" });
+  // Four statuses, four colours, none of them the plain ground.
+  const ground = await page.$eval("path.province:not(.st-explicit)", (p) => getComputedStyle(p).fill);
+  const fills = Object.values(regions).map(([, , f]) => f);
+  assert.equal(new Set([...fills, ground]).size, 5, fills.join(" "));
+  assert.ok((await page.$$("path.province")).length >= 34 && (await page.$$("path.city")).length >= 300, "every province and prefecture-level city drawn");
+  assert.match(await page.textContent("#map-legend"), /explicit: a plan names it \(1\).*inferred by an analyst \(1\).*mentioned only: counted, no measure \(1\).*nothing recorded: a plan, no link \(2\)/s);
+  await page.screenshot({ path: join(root, "docs/map.png") });
+  await page.selectOption(".map-form select[name=domain]", "");
+  await routed("#/map?technology=blockchain");
+  assert.equal(await page.$eval('a.region[data-city="beijing"]', (a) => a.dataset.status), "explicit");
+  await page.click('a.region[data-city="fuzhou"]');
+  await routed("#/city/fuzhou");
+  // Fuzhou's place on its own profile's map.
+  assert.equal(await page.$eval("#profile-map a.region", (a) => `${a.dataset.code} ${a.dataset.status}`), "350100 here");
+  // The technology page and the home page carry the map too.
+  await open("#/technology/blockchain");
+  await page.waitForSelector("#tech-map a.region");
+  assert.equal((await page.$$("#tech-map a.region")).length, 4);
+  await open("#/");
+  await page.waitForSelector("#home-map a.region");
+});
+
 test("the console runs a Gizmo query, draws and tabulates it", async () => {
   await open("#/console");
   await page.click("#run");
