@@ -47,13 +47,13 @@ pg.pages.console = function consolePage() {
   main.innerHTML = `
     <h1>Query console</h1>
     <div class="row">
-      <select id="lang"><option value="gizmo">Gizmo</option><option value="graphql">GraphQL</option></select>
-      <select id="example"></select>
+      <select id="lang" aria-label="Query language"><option value="gizmo">Gizmo</option><option value="graphql">GraphQL</option></select>
+      <select id="example" aria-label="Example query"></select>
       <button class="primary" id="run">Run</button>
       <button id="csv" disabled>Download CSV</button>
       <span class="muted" id="status"></span>
     </div>
-    <textarea id="query" spellcheck="false"></textarea>
+    <textarea id="query" spellcheck="false" aria-label="Query"></textarea>
     <div class="layout">
       <section><div id="results"></div></section>
       <section><div id="cy" data-testid="graph"></div></section>

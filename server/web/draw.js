@@ -24,6 +24,8 @@ const typeColors = {
   city: "#0f766e", plan: "#7c3aed", measure: "#475569", technology: "#1f6feb", category: "#1e3a8a", domain: "#b45309",
   support: "#be185d", mention: "#0e7490", organization: "#52525b", province: "#15803d", source: "#6b7280", scope: "#9333ea",
 };
+// The drawing's labels are canvas text: the same CJK fallbacks as the page.
+pg.drawFont = 'system-ui, "Noto Sans CJK SC", "Noto Sans CJK JP", sans-serif';
 const edgeColors = { explicit: "#1f6feb", inferred: "#c2410c", extracted: "#6b7280", "": "#94a3b8" };
 
 // Every measure's city and plan, once, so a drawing that holds measures of

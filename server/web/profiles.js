@@ -74,7 +74,7 @@ async function cityProfile(panel, n) {
   const sharedScope = await labelsOf("city", shared.flatMap((m) => m.scope));
   panel.innerHTML = `
     <div class="profile">
-      <section class="facts card" aria-labelledby="facts-h"><h2 id="facts-h">Jurisdiction</h2>
+      <section class="facts card city-facts" aria-labelledby="facts-h"><h2 id="facts-h">Jurisdiction</h2>
         <table class="props"><tbody>
           <tr><th scope="row">level</th><td>${esc(prop(n, "level") || "—")}</td></tr>
           <tr><th scope="row">GB/T 2260 code</th><td id="gbcode">${esc(prop(n, "code") || "—")}</td></tr>

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, cpSync } from "node:fs";
+import { mkdtempSync, cpSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -90,6 +90,7 @@ test("Fuzhou's profile from 福州: plans on a timeline, measures by domain, its
   const shared = await texts("#shared-mentions tbody tr");
   assert.ok(shared.some((t) => /^5G more than 70 shared/i.test(t) && /Beijing.*Fuzhou.*Shanghai/.test(t)), shared.join("\n"));
   assert.match(await page.textContent("#support"), /10% of paid-in capital.*at most 5,000,000 CNY per enterprise/s);
+  await page.screenshot({ path: join(root, "docs/profile.png") });
   // Targets (issue 14) show only where the server has them.
   const targets = await page.evaluate(async () => (await fetch("/v1/targets?limit=1")).status);
   assert.equal(!!(await page.$("#targets")), targets !== 404, `targets section present exactly when /v1/targets is (status ${targets})`);
@@ -312,6 +313,80 @@ test("the review queue: the sentence with its technology highlighted, accept wit
     const basis = await page.$$eval(`#measure-techs li`, (lis, id) => lis.filter((li) => li.querySelector(`a[href="#/technology/${id}"]`)).map((li) => li.querySelector(".basis")?.textContent), first.technology);
     assert.equal(basis.length, 1, `the measure links ${first.technology}`);
     assert.notEqual(basis[0], "extracted");
+  }
+});
+
+test("Chinese is drawn with a CJK font: each Han glyph a full em wide, as the CJK font draws it", async () => {
+  await open("#/plan/fuzhou-new-infrastructure-2020");
+  const m = await page.evaluate(async () => {
+    await document.fonts.ready;
+    const el = document.getElementById("title-zh");
+    const cs = getComputedStyle(el);
+    const c = document.createElement("canvas").getContext("2d");
+    const width = (text, family) => { c.font = `${cs.fontSize} ${family}`; return c.measureText(text).width; };
+    const han = el.textContent.replace(/[^\u4e00-\u9fff]/g, "");
+    return { lang: el.lang, size: parseFloat(cs.fontSize), n: han.length, page: width(han, cs.fontFamily), cjk: width(han, '"Noto Sans CJK SC"'), drawing: width(han, window.pg.drawFont) };
+  });
+  assert.equal(m.lang, "zh-Hans");
+  assert.ok(m.n >= 10, `Han characters in the title: ${m.n}`);
+  for (const [where, w] of [["page", m.page], ["drawing", m.drawing]]) {
+    const em = w / m.n / m.size;
+    assert.ok(em > 0.95 && em < 1.05, `${where}: a Han glyph is ${em.toFixed(2)} em wide; without a CJK font it is drawn as a box of another width (apt-get install fonts-noto-cjk)`);
+    assert.ok(Math.abs(w - m.cjk) < 0.5, `${where}: drawn as Noto Sans CJK draws it (${w} vs ${m.cjk})`);
+  }
+});
+
+test("the keyboard alone: skip link, / to search, Enter on a hit, a map region, a heatmap cell", async () => {
+  await open("#/");
+  await page.reload();
+  await routed("#/");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+  await page.keyboard.press("Escape");
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search");
+  await page.keyboard.type("福州");
+  await page.keyboard.press("Enter");
+  await routed("#/search?q=%E7%A6%8F%E5%B7%9E");
+  await page.focus("#hits li:first-child a");
+  await page.keyboard.press("Enter");
+  await routed("#/city/fuzhou");
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), "H1", "focus moves to the new page's heading");
+  await open("#/map?technology=blockchain");
+  await page.focus('a.region[data-city="shanghai"]');
+  await page.keyboard.press("Enter");
+  await routed("#/city/shanghai");
+  await open("#/compare?technology=blockchain");
+  await page.focus('#matrix td[data-domain="medical"][data-city="shanghai"] button');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll("#cell-measures li").length > 0);
+});
+
+const axeSource = readFileSync(join(root, "server/web/node_modules/axe-core/axe.min.js"), "utf8");
+const pageKinds = [
+  "#/", "#/?ask=which%20cities%20mention%20blockchain", "#/?ask=hello", "#/search?q=%E7%A6%8F%E5%B7%9E",
+  "#/city/fuzhou", "#/city/fuzhou?tab=drawing", "#/city/fuzhou?tab=links", "#/city/china", "#/province/fujian",
+  "#/plan/fuzhou-new-infrastructure-2020", "#/measure/fuzhou-blockchain-government", "#/technology/blockchain",
+  "#/technology/new-technology-infrastructure", "#/technology/blockchain?tab=drawing", "#/domain/finance",
+  "#/source/interchain-pulse-2020-06", "#/organization/fuzhou-government", "#/support/fuzhou-top100-blockchain-subsidy",
+  "#/mention/three-plans-5g", "#/scope/ndrc-new-infrastructure-2020", "#/compare?technology=blockchain",
+  "#/map?technology=blockchain&domain=finance", "#/review", "#/console",
+];
+
+test("every kind of page opens, without error, with no serious or critical accessibility violation (axe-core)", async () => {
+  for (const hash of pageKinds) {
+    await open(hash);
+    assert.ok(await page.$("main h1"), `${hash} has a heading`);
+    // An unreadable question's answer is its error and the forms it knows.
+    if (hash === "#/?ask=hello") assert.ok(await page.$("#forms li"), "the forms listed");
+    else assert.equal(await page.$("main .error"), null, `${hash} shows no error: ${await page.$eval("main .error", (e) => e.textContent).catch(() => "")}`);
+    if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+    const bad = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ["violations"] });
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    });
+    assert.deepEqual(bad, [], `${hash}: axe-core`);
   }
 });
 
