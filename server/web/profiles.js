@@ -151,7 +151,8 @@ function measureGroups(measures, techLabels, domLabels) {
     }
   }
   const byDomain = new Map();
-  for (const g of [...groups.values()].sort((a, b) => (a.d || "~").localeCompare(b.d || "~") || a.t.localeCompare(b.t))) {
+  // Measures with no domain come last.
+  for (const g of [...groups.values()].sort((a, b) => (!a.d - !b.d) || a.d.localeCompare(b.d) || a.t.localeCompare(b.t))) {
     if (!byDomain.has(g.d)) byDomain.set(g.d, []);
     byDomain.get(g.d).push(g);
   }
