@@ -9,10 +9,10 @@ import (
 )
 
 // The explorer is part of the binary and needs nothing from the network:
-// its one library, cytoscape, is vendored with its licence (see
-// web/refresh-vendor.sh).
+// its libraries and the map's geometry are vendored, each with its licence
+// (see web/refresh-vendor.sh).
 //
-//go:embed web/index.html web/app.js web/app.css web/vendor
+//go:embed web/index.html web/*.js web/app.css web/vendor
 var webFiles embed.FS
 
 func (s *Server) explorer() gin.HandlerFunc {
