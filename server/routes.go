@@ -25,6 +25,9 @@ func (s *Server) routes() {
 	kept.GET("/compare", s.heavy(), s.compare())
 	kept.GET("/nodes/*id", s.node())
 	kept.GET("/search", s.search())
+	kept.GET("/timeline", s.timeline())
+	kept.GET("/panel", s.panel())
+	kept.GET("/similar", s.similar())
 
 	work := v1.Group("", s.bound())
 	work.GET("/health", s.health())
