@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"hash/fnv"
 	"math"
 	"slices"
@@ -36,9 +37,19 @@ const (
 // bigrams and trigrams of 推进区块链应用 overlap those of 区块链应用示范
 // as words would.
 type textIndex struct {
-	vec      map[*Measure][]gramWeight // L2-normalised, sorted by gram
-	postings map[uint32][]*Measure     // distinctive grams only
+	vec map[*Measure][]gramWeight // L2-normalised, sorted by gram
+	// postings are, per gram, the measures holding it with its weight
+	// there: every gram up to exactBelow measures, where a question sums
+	// the products gram by gram; only distinctive grams above, where they
+	// pick the candidates.
+	postings map[uint32][]posting
+	index    map[*Measure]int32 // position in View.Measures
 	n        int
+}
+
+type posting struct {
+	measure int32
+	w       float32
 }
 
 type gramWeight struct {
@@ -47,7 +58,7 @@ type gramWeight struct {
 }
 
 func newTextIndex(v *View) *textIndex {
-	ix := &textIndex{vec: make(map[*Measure][]gramWeight, len(v.Measures)), postings: map[uint32][]*Measure{}, n: len(v.Measures)}
+	ix := &textIndex{vec: make(map[*Measure][]gramWeight, len(v.Measures)), postings: map[uint32][]posting{}, index: make(map[*Measure]int32, len(v.Measures)), n: len(v.Measures)}
 	tfs := make([]map[uint32]int, len(v.Measures))
 	df := map[uint32]int{}
 	for i, m := range v.Measures {
@@ -73,11 +84,10 @@ func newTextIndex(v *View) *textIndex {
 		}
 		slices.SortFunc(vec, func(a, b gramWeight) int { return int(int64(a.gram) - int64(b.gram)) })
 		ix.vec[m] = vec
-		if ix.n > exactBelow {
-			for g := range tfs[i] {
-				if df[g] <= limit {
-					ix.postings[g] = append(ix.postings[g], m)
-				}
+		ix.index[m] = int32(i)
+		for _, gw := range vec {
+			if ix.n <= exactBelow || df[gw.gram] <= limit {
+				ix.postings[gw.gram] = append(ix.postings[gw.gram], posting{int32(i), gw.w})
 			}
 		}
 	}
@@ -169,27 +179,44 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 	}
 	ix := v.time.text
 	cands := v.Measures
-	if ix.n > exactBelow {
-		seen := map[*Measure]bool{}
+	// text is the cosine of m with each measure: summed gram by gram over
+	// the postings when they hold every gram; else computed below for the
+	// candidates the distinctive grams pick.
+	var text []float64
+	if ix.n <= exactBelow {
+		text = make([]float64, ix.n)
+		for _, gw := range ix.vec[m] {
+			for _, p := range ix.postings[gw.gram] {
+				text[p.measure] += float64(gw.w) * float64(p.w)
+			}
+		}
+	} else {
+		seen := map[int32]bool{}
 		cands = nil
 		for _, gw := range ix.vec[m] {
-			for _, c := range ix.postings[gw.gram] {
-				if !seen[c] {
-					seen[c] = true
-					cands = append(cands, c)
+			for _, p := range ix.postings[gw.gram] {
+				if !seen[p.measure] {
+					seen[p.measure] = true
+					cands = append(cands, v.Measures[p.measure])
 				}
 			}
 		}
 	}
 	techs, doms, insts := techIDs(m), m.Domains, v.instrumentKinds(m)
 	date := v.time.date[m.Plan]
-	out := []Similarity{}
+	// Pointers, so sorting moves words, not records.
+	ranked := []*Similarity{}
 	for _, c := range cands {
 		if c.City == m.City || !f.Passes(v.Plan(c.Plan)) {
 			continue
 		}
-		s := Similarity{Measure: c.ID, Title: c.Title, City: c.City, Plan: c.Plan, Date: v.time.date[c.Plan], DateBasis: v.time.basis[c.Plan]}
-		s.Text = math.Round(cosine(ix.vec[m], ix.vec[c])*1e4) / 1e4
+		s := &Similarity{Measure: c.ID, Title: c.Title, City: c.City, Plan: c.Plan, Date: v.time.date[c.Plan], DateBasis: v.time.basis[c.Plan]}
+		if text != nil {
+			s.Text = text[ix.index[c]]
+		} else {
+			s.Text = cosine(ix.vec[m], ix.vec[c])
+		}
+		s.Text = math.Round(s.Text*1e4) / 1e4
 		s.Technologies, s.SharedTechnologies = jaccard(techs, techIDs(c))
 		s.Domains, s.SharedDomains = jaccard(doms, c.Domains)
 		s.Instruments, s.SharedInstruments = jaccard(insts, v.instrumentKinds(c))
@@ -208,18 +235,23 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 		default:
 			s.Order = "same_day"
 		}
-		out = append(out, s)
+		ranked = append(ranked, s)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	slices.SortFunc(ranked, func(a, b *Similarity) int {
+		switch {
+		case a.Score != b.Score:
+			return cmp.Compare(b.Score, a.Score)
+		case a.Date != b.Date && (a.Date == "" || b.Date == ""):
+			return cmp.Compare(b.Date, a.Date) // the undated last
+		case a.Date != b.Date:
+			return cmp.Compare(a.Date, b.Date)
 		}
-		if a.Date != b.Date {
-			return a.Date != "" && (b.Date == "" || a.Date < b.Date)
-		}
-		return a.Measure < b.Measure
+		return cmp.Compare(a.Measure, b.Measure)
 	})
+	out := make([]Similarity, len(ranked))
+	for i, s := range ranked {
+		out[i] = *s
+	}
 	return out, true
 }
 
