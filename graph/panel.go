@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"slices"
-
 	"github.com/policygraph/policygraph/schema"
 )
 
@@ -64,6 +62,10 @@ func (v *View) Panel(f PanelFilter) []PanelRow {
 		}
 	}
 	unitOf := v.unitOf(f.Unit)
+	at := make(map[string]int, len(units)) // unit → its row block
+	for i, u := range units {
+		at[u.ID] = i
+	}
 	domains := f.Domains
 	if len(domains) == 0 {
 		domains = []string{""}
@@ -75,8 +77,8 @@ func (v *View) Panel(f PanelFilter) []PanelRow {
 		for _, dom := range domains {
 			tf := TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}
 			adopted := v.firstAdoptions(tf, unitOf)
-			counts := v.panelCounts(tf, unitOf)
-			for _, u := range units {
+			counts := v.panelCounts(tf, unitOf, at, years)
+			for i, u := range units {
 				fa := 0
 				if a := adopted[u.ID]; a != nil {
 					fa = a.Year
@@ -89,9 +91,8 @@ func (v *View) Panel(f PanelFilter) []PanelRow {
 					if fa == y {
 						r.Event = 1
 					}
-					if c := counts[unitYear{u.ID, y}]; c != nil {
-						r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = c.measures, c.explicit, c.inferred, c.extracted, c.mentions
-					}
+					c := counts[i*years+y-first]
+					r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = c.measures, c.explicit, c.inferred, c.extracted, c.mentions
 					out = append(out, r)
 				}
 			}
@@ -100,50 +101,52 @@ func (v *View) Panel(f PanelFilter) []PanelRow {
 	return out
 }
 
-type unitYear struct {
-	unit string
-	year int
-}
-
 type panelCount struct{ measures, explicit, inferred, extracted, mentions int }
 
-// panelCounts counts, per unit and year, the measures passing f and the
-// mentions of f's technology in the plans dated that year.
-func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string) map[unitYear]*panelCount {
-	out := map[unitYear]*panelCount{}
-	at := func(plan string) *panelCount {
-		p := v.Plan(plan)
-		date := v.time.date[plan]
-		if p == nil || date == "" {
-			return nil
-		}
-		u := unitOf(p.City)
-		if u == "" {
-			return nil
-		}
-		k := unitYear{u, yearOf(date)}
-		c := out[k]
-		if c == nil {
-			c = &panelCount{}
-			out[k] = c
-		}
-		return c
-	}
-	q := v.compile(MeasureFilter{Technology: f.Technology, Domain: f.Domain, Basis: f.Basis})
-	for _, m := range v.candidates(q) {
-		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) {
-			continue
-		}
-		b, _, ok := q.match(m)
+// panelCounts counts, per unit (its block in at) and year, the measures
+// passing f and the mentions of f's technology in the plans dated that
+// year; a measure counts once, by the basis of its strongest passing link.
+func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string, at map[string]int, years int) []panelCount {
+	out := make([]panelCount, len(at)*years)
+	cell := func(p *Plan, year int) *panelCount {
+		i, ok := at[unitOf(p.City)]
 		if !ok {
-			continue
+			return nil
 		}
-		c := at(m.Plan)
+		return &out[i*years+year-v.time.firstYear]
+	}
+	// A measure's links to one concept are neighbours in its list; only a
+	// question over several concepts needs a set to count each measure once.
+	var best []link
+	var seen map[*Measure]int
+	if len(v.concepts.below(f.Technology)) > 1 {
+		seen = map[*Measure]int{}
+	}
+	v.eachLink(f, func(l link) {
+		i := -1
+		if seen != nil {
+			if j, ok := seen[l.m]; ok {
+				i = j
+			} else {
+				seen[l.m] = len(best)
+			}
+		} else if n := len(best); n > 0 && best[n-1].m == l.m {
+			i = n - 1
+		}
+		switch {
+		case i < 0:
+			best = append(best, l)
+		case basisRank(l.basis) < basisRank(best[i].basis):
+			best[i] = l
+		}
+	})
+	for _, l := range best {
+		c := cell(l.p, l.year)
 		if c == nil {
 			continue
 		}
 		c.measures++
-		switch b {
+		switch l.basis {
 		case schema.Explicit:
 			c.explicit++
 		case schema.Inferred:
@@ -152,13 +155,10 @@ func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string) map[uni
 			c.extracted++
 		}
 	}
-	// A count scoped to several documents is counted once, at the first of them.
-	for plan, ms := range v.time.mentionsOf {
-		for _, m := range ms {
-			if q.techs[m.Technology] && m.Documents[0] == plan {
-				if c := at(plan); c != nil {
-					c.mentions += int(m.Count)
-				}
+	for _, t := range v.concepts.below(f.Technology) {
+		for _, m := range v.time.mentionsAt[t] {
+			if c := cell(m.p, m.year); c != nil {
+				c.mentions += m.count
 			}
 		}
 	}

@@ -29,7 +29,7 @@ const (
 // over a national corpus to the few hundred measures worth ranking.
 const (
 	exactBelow       = 5000
-	distinctiveShare = 0.01
+	distinctiveShare = 0.002
 )
 
 // textIndex is a TF-IDF vector of character n-grams per measure (its

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -14,15 +15,34 @@ import (
 type timeIndex struct {
 	// date and basis of each plan, as Dating.Date gives them.
 	date, basis map[string]string
-	// mentionsOf are the mention counts scoped to each plan document.
-	mentionsOf map[string][]*Mention
 	// years are the first and last years any plan is dated in (0 when none).
 	firstYear, lastYear int
-	text                *textIndex
+	// links are, per technology concept, the links of measures of dated
+	// plans to it, in order of date, plan and measure: a timeline is one
+	// pass over them, with no lookup per measure.
+	links map[string][]link
+	// mentionsAt are, per technology concept, the mention counts scoped to
+	// a dated plan, placed at the first plan they count.
+	mentionsAt map[string][]mentionAt
+	text       *textIndex
+}
+
+type link struct {
+	m     *Measure
+	p     *Plan
+	date  string
+	year  int
+	basis schema.Basis
+}
+
+type mentionAt struct {
+	p     *Plan
+	year  int
+	count int
 }
 
 func newTimeIndex(v *View) *timeIndex {
-	ix := &timeIndex{date: map[string]string{}, basis: map[string]string{}, mentionsOf: map[string][]*Mention{}}
+	ix := &timeIndex{date: map[string]string{}, basis: map[string]string{}}
 	for _, p := range v.Plans {
 		p.Dating = dating(p)
 		d, b := p.Date()
@@ -36,9 +56,35 @@ func newTimeIndex(v *View) *timeIndex {
 		}
 		ix.lastYear = max(ix.lastYear, y)
 	}
+	ix.links, ix.mentionsAt = map[string][]link{}, map[string][]mentionAt{}
+	for _, m := range v.Measures {
+		p := v.Plan(m.Plan)
+		if p == nil || ix.date[p.ID] == "" {
+			continue
+		}
+		d := ix.date[p.ID]
+		for _, t := range m.Technologies {
+			ix.links[t.Technology] = append(ix.links[t.Technology], link{m: m, p: p, date: d, year: yearOf(d), basis: t.Basis})
+		}
+	}
+	for _, ls := range ix.links {
+		slices.SortFunc(ls, func(a, b link) int {
+			if c := strings.Compare(a.date, b.date); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.p.ID, b.p.ID); c != 0 {
+				return c
+			}
+			return strings.Compare(a.m.ID, b.m.ID)
+		})
+	}
 	for _, m := range v.Mentions {
-		for _, d := range m.Documents {
-			ix.mentionsOf[d] = append(ix.mentionsOf[d], m)
+		// A count scoped to several documents is placed once, at the first.
+		if len(m.Documents) == 0 {
+			continue
+		}
+		if p := v.Plan(m.Documents[0]); p != nil && ix.date[p.ID] != "" {
+			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, year: yearOf(ix.date[p.ID]), count: int(m.Count)})
 		}
 	}
 	ix.text = newTextIndex(v)
@@ -118,53 +164,62 @@ func (v *View) Timeline(f TimelineFilter) []Adoption {
 // firstAdoptions is, per unit (unitOf of a plan's jurisdiction; "" to
 // skip it), its earliest dated plan with a measure passing f.
 func (v *View) firstAdoptions(f TimelineFilter, unitOf func(city string) string) map[string]*Adoption {
-	q := v.compile(MeasureFilter{Technology: f.Technology, Domain: f.Domain, Basis: f.Basis})
 	firsts := map[string]*Adoption{}
-	for _, m := range v.candidates(q) {
-		date := v.time.date[m.Plan]
-		if date == "" || f.Domain != "" && !slices.Contains(m.Domains, f.Domain) {
-			continue
+	v.eachLink(f, func(l link) {
+		if !f.Time.Passes(l.p) {
+			return
 		}
-		b, matched, ok := q.match(m)
-		if !ok {
-			continue
-		}
-		p := v.Plan(m.Plan)
-		if !f.Time.Passes(p) {
-			continue
-		}
-		unit := unitOf(p.City)
+		unit := unitOf(l.p.City)
 		if unit == "" {
-			continue
+			return
 		}
 		a := firsts[unit]
-		if a == nil || date < a.Date || date == a.Date && m.Plan < a.Plan {
-			a = &Adoption{City: unit, Plan: m.Plan, Title: planTitle(p), Date: date, DateBasis: v.time.basis[m.Plan], Year: yearOf(date), Basis: b, Measures: []string{}}
+		if a == nil || l.date < a.Date || l.date == a.Date && l.p.ID < a.Plan {
+			a = &Adoption{City: unit, Plan: l.p.ID, Title: planTitle(l.p), Date: l.date, DateBasis: v.time.basis[l.p.ID], Year: l.year, Basis: l.basis, Measures: []string{}}
 			if c := v.City(unit); c != nil {
 				a.Name, a.Level = c.Name("en"), string(c.Level)
 			}
 			firsts[unit] = a
 		}
-		if a.Plan != m.Plan {
-			continue
+		if a.Plan != l.p.ID {
+			return
 		}
-		if basisRank(b) < basisRank(a.Basis) {
-			a.Basis = b
+		if basisRank(l.basis) < basisRank(a.Basis) {
+			a.Basis = l.basis
 		}
-		if !slices.Contains(a.Measures, m.ID) {
-			a.Measures = append(a.Measures, m.ID)
+		if !slices.Contains(a.Measures, l.m.ID) {
+			a.Measures = append(a.Measures, l.m.ID)
 		}
-		for _, t := range matched {
-			if !slices.Contains(a.Matched, t) {
-				a.Matched = append(a.Matched, t)
-			}
-		}
-	}
+	})
+	q := v.compile(MeasureFilter{Technology: f.Technology, Basis: f.Basis})
 	for _, a := range firsts {
 		sort.Strings(a.Measures)
+		// The concepts under the asked one that the first plan's measures link.
+		for _, id := range a.Measures {
+			_, matched, _ := q.match(v.Measure(id))
+			for _, t := range matched {
+				if !slices.Contains(a.Matched, t) {
+					a.Matched = append(a.Matched, t)
+				}
+			}
+		}
 		sort.Strings(a.Matched)
 	}
 	return firsts
+}
+
+// eachLink calls fn with every link of a dated plan's measure to f's
+// technology or a concept under it, with f's basis, whose measure applies
+// to f's domain when one is asked.
+func (v *View) eachLink(f TimelineFilter, fn func(link)) {
+	for _, t := range v.concepts.below(f.Technology) {
+		for _, l := range v.time.links[t] {
+			if f.Basis != "" && l.basis != f.Basis || f.Domain != "" && !slices.Contains(l.m.Domains, f.Domain) {
+				continue
+			}
+			fn(l)
+		}
+	}
 }
 
 func planTitle(p *Plan) string {
