@@ -111,3 +111,18 @@ func (v *View) PlansAt(city string, f TimeFilter) []*Plan {
 	}
 	return out
 }
+
+// SupportAt is SupportOf over the instruments of plans that pass f.
+func (v *View) SupportAt(technology, city string, f TimeFilter) []*Instrument {
+	all := v.SupportOf(technology, city)
+	if f.IsZero() {
+		return all
+	}
+	out := []*Instrument{}
+	for _, in := range all {
+		if f.Passes(v.Plan(in.Plan)) {
+			out = append(out, in)
+		}
+	}
+	return out
+}

@@ -191,3 +191,22 @@ func TestSimilarEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestSupportInForce(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	for _, tt := range []struct {
+		path string
+		rows int
+	}{
+		// Fuzhou's subsidy is in its measures document, published 2020-06-02.
+		{"/v1/support?technology=blockchain&in_force=2020-06-02&format=csv", 1},
+		{"/v1/support?technology=blockchain&published_before=2020-06-01&format=csv", 0},
+	} {
+		if got := len(csvRows(t, get(t, s, tt.path).Body.String())); got != tt.rows {
+			t.Errorf("%s: %d rows, want %d", tt.path, got, tt.rows)
+		}
+	}
+	if w := get(t, s, "/v1/support?in_force=soon"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "in_force") {
+		t.Errorf("bad date: %d %s", w.Code, w.Body)
+	}
+}
