@@ -39,11 +39,14 @@ check_quickstart() {
 		"29 measures in 6 plans of 5 cities" \
 		"mentions: iot 20, industrial-internet 30, data-center 32, ai 37, 5g 70" \
 		"fuzhou × finance: explicit" \
-		"read as /v1/cities?domain=finance&technology=blockchain"; do
+		"read as /v1/cities?domain=finance&technology=blockchain" \
+		"panel: 16 rows, 8 cities × 2 years; adopters: beijing 2020, fuzhou 2020" \
+		"first to name blockchain: fuzhou 2020-06-02 → beijing 2020-06-09"; do
 		if ! grep -qF "$want" <<<"$out"; then
 			echo "quickstart.py did not print: $want"; return 1
 		fi
 	done
 	[ -s "$dir/mentions.png" ] || { echo "no chart written"; return 1; }
+	[ -s "$dir/adoption.png" ] || { echo "no adoption curve written"; return 1; }
 	echo "quickstart.py: all expected results printed"
 }

@@ -13,6 +13,7 @@ import os
 import sys
 
 import matplotlib
+import matplotlib.ticker
 
 if "ipykernel" not in sys.modules:
     matplotlib.use("Agg")  # no display outside a notebook: write the chart to a file
@@ -81,6 +82,34 @@ print(f"fuzhou × finance: {cell['basis']}")
 for m in cell["measures"]:
     row = measures.set_index("id").loc[m]
     print(f"  {m}: {row['evidence']['summary']} [{row['evidence']['source']}, section {row['evidence']['section']}]")
+
+# %% [markdown]
+# ## Who named blockchain first: a panel and an adoption curve
+#
+# `/v1/panel` is a long-format city × year panel, one row per city, year and
+# technology, that event-history models read as it is: `adopted` is 1 from
+# the year of a city's first plan naming the technology, `event` only in
+# that year. `/v1/timeline` lists each city's first such plan, with the date
+# it rests on and the cumulative number of adopters. `basis=explicit` counts
+# only plans that name the technology in their own words.
+
+# %%
+panel = pd.read_csv(f"{API}/v1/panel?unit=city&period=year&technology=blockchain&basis=explicit&format=csv")
+first = panel[panel["event"] == 1]
+print(f"panel: {len(panel)} rows, {panel['unit'].nunique()} cities × {panel['period'].nunique()} years;",
+      "adopters:", ", ".join(f"{r.unit} {r.period}" for r in first.itertuples()))
+timeline = pd.read_csv(f"{API}/v1/timeline?technology=blockchain&basis=explicit&format=csv", parse_dates=["date"])
+fig, ax = plt.subplots()
+ax.step(timeline["date"], timeline["adopters"], where="post", marker="o")
+for r in timeline.itertuples():
+    ax.annotate(r.name, (r.date, r.adopters), textcoords="offset points", xytext=(4, -12))
+ax.set_title("Cities whose plans name blockchain")
+ax.set_ylabel("adopters (cumulative)")
+ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+fig.autofmt_xdate()
+curve = os.environ.get("POLICYGRAPH_CURVE", "adoption.png")
+fig.savefig(curve, dpi=110)
+print("first to name blockchain:", " → ".join(f"{r.city} {r.date:%Y-%m-%d}" for r in timeline.itertuples()))
 
 # %% [markdown]
 # ## Ask in plain words (English or Chinese)

@@ -17,6 +17,8 @@ type MeasureFilter struct {
 	// Basis keeps only measures whose link to Technology (or to any
 	// technology when Technology is empty) has this basis; "" is any.
 	Basis schema.Basis
+	// Time keeps only measures of plans that pass it.
+	Time TimeFilter
 }
 
 // measureQuery is a MeasureFilter with its concept and jurisdiction expanded.
@@ -70,6 +72,8 @@ type MeasureRow struct {
 	// measure links (["data-center"] for information-infrastructure);
 	// absent when no technology was asked.
 	Matched []string `json:"matched,omitempty"`
+	// PlanDates are the dates of the measure's plan, which a time filter reads.
+	PlanDates *Dating `json:"plan_dates,omitempty"`
 }
 
 // FindMeasures lists the measures that pass f, sorted by id.
@@ -87,7 +91,15 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 		if !ok {
 			continue
 		}
-		out = append(out, MeasureRow{Measure: m, Matched: matched})
+		p := v.Plan(m.Plan)
+		if !f.Time.Passes(p) {
+			continue
+		}
+		row := MeasureRow{Measure: m, Matched: matched}
+		if p != nil {
+			row.PlanDates = &p.Dating
+		}
+		out = append(out, row)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -265,11 +277,16 @@ type Matrix struct {
 // concepts under it); domains are those linked in at least one of the
 // cities, in id order. A city column covers the jurisdictions within it.
 func (v *View) Compare(cities []string, technology string, basis schema.Basis) Matrix {
+	return v.CompareAt(cities, technology, basis, TimeFilter{})
+}
+
+// CompareAt is Compare over the measures of plans that pass tf.
+func (v *View) CompareAt(cities []string, technology string, basis schema.Basis, tf TimeFilter) Matrix {
 	mx := Matrix{Technology: technology, Cities: cities, Domains: []string{}, Cells: []Cell{}}
 	cell := map[[2]string]*Cell{}
 	domains := map[string]bool{}
 	for _, c := range cities {
-		f := MeasureFilter{City: c, Technology: technology, Basis: basis}
+		f := MeasureFilter{City: c, Technology: technology, Basis: basis, Time: tf}
 		q := v.compile(f)
 		for _, m := range v.FindMeasures(f) {
 			b, _, _ := q.match(m.Measure)
@@ -294,7 +311,7 @@ func (v *View) Compare(cities []string, technology string, basis schema.Basis) M
 		}
 	}
 	for _, c := range cities {
-		f := MeasureFilter{City: c, Technology: technology, Basis: basis}
+		f := MeasureFilter{City: c, Technology: technology, Basis: basis, Time: tf}
 		var answered []string
 		for _, m := range v.FindMeasures(f) {
 			answered = append(answered, m.City)

@@ -57,6 +57,9 @@ type View struct {
 	// jurisdiction hierarchy (Within): a question about one includes
 	// everything under it.
 	concepts, places hierarchy
+
+	// time holds the dates and text vectors of the diffusion questions.
+	time *timeIndex
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
@@ -122,12 +125,16 @@ type Plan struct {
 	Adopted     string            `json:"adopted,omitempty"`
 	Published   string            `json:"published,omitempty"`
 	Reviewed    string            `json:"reviewed,omitempty"`
+	Effective   string            `json:"effective,omitempty"`
+	Expires     string            `json:"expires,omitempty"`
 	PeriodStart int64             `json:"period_start,omitempty"`
 	PeriodEnd   int64             `json:"period_end,omitempty"`
 	Related     []Relation        `json:"related"`
 	Evidence    Evidence          `json:"evidence"`
 	Notes       []string          `json:"notes,omitempty"`
 	Measures    []string          `json:"measures"`
+	// Dating is when the plan was issued and is in force (see time.go).
+	Dating
 }
 
 // TechLink is a measure's link to a technology with its basis.
@@ -427,6 +434,7 @@ func newView(qs []quad.Quad, version string) *View {
 		case schema.Plan:
 			pl := &Plan{ID: id, Titles: p.langs(schema.Title), Issuer: p.id(schema.IssuedBy),
 				Number: p.str(schema.DocumentNumber), Signed: p.str(schema.Signed), Adopted: p.str(schema.Adopted), Published: p.str(schema.Published), Reviewed: p.str(schema.Reviewed),
+				Effective: p.str(schema.Effective), Expires: p.str(schema.Expires),
 				Evidence: p.evidence(), Measures: p.ids(schema.HasMeasure), Related: []Relation{}}
 			pl.PeriodStart, _ = p.int(schema.PeriodStart)
 			pl.PeriodEnd, _ = p.int(schema.PeriodEnd)
@@ -520,6 +528,7 @@ func newView(qs []quad.Quad, version string) *View {
 		v.places.add(c.ID, c.Parent)
 	}
 	v.names = newNameIndex(v)
+	v.time = newTimeIndex(v)
 	return v
 }
 

@@ -459,6 +459,7 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 	c.date(f, &p.Adopted, "adopted")
 	c.date(f, &p.Published, "published")
 	c.date(f, &p.Reviewed, "reviewed")
+	c.checkValidity(f, p)
 	if p.Period != nil && p.Period.End < p.Period.Start {
 		c.errorf(f, &p.Period.End, "period.end", "period ends (%d) before it starts (%d)", p.Period.End, p.Period.Start)
 	}

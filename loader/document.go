@@ -131,10 +131,14 @@ type PlanFile struct {
 	// DocumentNumber is the issuing number (发文字号) the document bears.
 	DocumentNumber string `yaml:"document_number,omitempty"`
 	// Signed is the date the document bears (成文日期).
-	Signed    string       `yaml:"signed,omitempty"`
-	Adopted   string       `yaml:"adopted,omitempty"`
-	Published string       `yaml:"published,omitempty"`
-	Reviewed  string       `yaml:"reviewed,omitempty"`
+	Signed    string `yaml:"signed,omitempty"`
+	Adopted   string `yaml:"adopted,omitempty"`
+	Published string `yaml:"published,omitempty"`
+	Reviewed  string `yaml:"reviewed,omitempty"`
+	// Effective and Expires are the dates the document itself gives for
+	// taking effect and ceasing to (施行 / 有效期至); absent when it gives none.
+	Effective string       `yaml:"effective,omitempty"`
+	Expires   string       `yaml:"expires,omitempty"`
 	Period    *Period      `yaml:"period,omitempty"`
 	Related   []Related    `yaml:"related,omitempty"`
 	Source    string       `yaml:"source" pg:"required"`

@@ -144,7 +144,8 @@ func (e *emitter) plan(p *PlanFile) {
 	for _, d := range []struct {
 		p schema.Predicate
 		v string
-	}{{schema.Signed, p.Signed}, {schema.Adopted, p.Adopted}, {schema.Published, p.Published}, {schema.Reviewed, p.Reviewed}} {
+	}{{schema.Signed, p.Signed}, {schema.Adopted, p.Adopted}, {schema.Published, p.Published}, {schema.Reviewed, p.Reviewed},
+		{schema.Effective, p.Effective}, {schema.Expires, p.Expires}} {
 		if d.v != "" {
 			e.add(n, d.p, schema.DateValue(d.v))
 		}

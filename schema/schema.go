@@ -155,6 +155,10 @@ var (
 	Published = pred("published")
 	// Reviewed is the date (xsd:date) a plan was reviewed by a government meeting.
 	Reviewed = pred("reviewed")
+	// Effective is the date (xsd:date) a plan says it takes effect (施行日期).
+	Effective = pred("effective")
+	// Expires is the date (xsd:date) a plan says it ceases to have effect (有效期至).
+	Expires = pred("expires")
 	// PeriodStart and PeriodEnd are the first and last years (integers) a plan covers.
 	PeriodStart = pred("periodStart")
 	PeriodEnd   = pred("periodEnd")

@@ -76,7 +76,12 @@ func (s *Server) compare() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		mx := v.Compare(cities, tech, b)
+		tf, err := timeFilter(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		mx := v.CompareAt(cities, tech, b, tf)
 		coverageFields(c, mx.Coverage)
 		if asCSV {
 			writeCSV(c, mx.Cells, cellColumns)

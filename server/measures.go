@@ -29,6 +29,20 @@ var measureColumns = []column[graph.MeasureRow]{
 	{"section", func(m graph.MeasureRow) string { return m.Evidence.Section }},
 	{"summary", func(m graph.MeasureRow) string { return m.Evidence.Summary }},
 	{"matched", func(m graph.MeasureRow) string { return list(m.Matched) }},
+	{"plan_issued", func(m graph.MeasureRow) string { return planDate(m, func(d *graph.Dating) string { return d.Issued }) }},
+	{"plan_in_force_from", func(m graph.MeasureRow) string {
+		return planDate(m, func(d *graph.Dating) string { return d.InForceFrom })
+	}},
+	{"plan_in_force_until", func(m graph.MeasureRow) string {
+		return planDate(m, func(d *graph.Dating) string { return d.InForceUntil })
+	}},
+}
+
+func planDate(m graph.MeasureRow, get func(*graph.Dating) string) string {
+	if m.PlanDates == nil {
+		return ""
+	}
+	return get(m.PlanDates)
 }
 
 // measures lists measures by city, plan, technology, domain and basis.

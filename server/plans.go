@@ -38,6 +38,14 @@ var planColumns = []column[*graph.Plan]{
 	{"source", func(p *graph.Plan) string { return p.Evidence.Source }},
 	{"document_number", func(p *graph.Plan) string { return p.Number }},
 	{"signed", func(p *graph.Plan) string { return p.Signed }},
+	{"effective", func(p *graph.Plan) string { return p.Effective }},
+	{"expires", func(p *graph.Plan) string { return p.Expires }},
+	{"issued", func(p *graph.Plan) string { return p.Issued }},
+	{"issued_basis", func(p *graph.Plan) string { return p.IssuedBasis }},
+	{"in_force_from", func(p *graph.Plan) string { return p.InForceFrom }},
+	{"in_force_from_basis", func(p *graph.Plan) string { return p.InForceFromBasis }},
+	{"in_force_until", func(p *graph.Plan) string { return p.InForceUntil }},
+	{"in_force_until_basis", func(p *graph.Plan) string { return p.InForceUntilBasis }},
 }
 
 // plans lists the plan documents, optionally of one city.
@@ -47,7 +55,11 @@ func (s *Server) plans() gin.HandlerFunc {
 		if err != nil {
 			return nil, nil, err
 		}
-		rows := v.PlansOf(city)
+		tf, err := timeFilter(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := v.PlansAt(city, tf)
 		return rows, v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }

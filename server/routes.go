@@ -25,11 +25,15 @@ func (s *Server) routes() {
 	kept.GET("/compare", s.heavy(), s.compare())
 	kept.GET("/nodes/*id", s.node())
 	kept.GET("/search", s.search())
+	kept.GET("/timeline", s.timeline())
+	kept.GET("/panel", s.panel())
+	kept.GET("/similar", s.similar())
 
 	work := v1.Group("", s.bound())
 	work.GET("/health", s.health())
 	// Not kept: its answer depends on Accept and If-None-Match.
 	work.GET("/plans/:id", s.plan())
+	work.GET("/plans/:id/cite", s.cite())
 	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
 	work.GET("/ask", s.heavy(), s.ask())
@@ -37,6 +41,8 @@ func (s *Server) routes() {
 	work.POST("/extract", s.heavy(), s.extractDraft())
 	work.GET("/export", s.heavy(), s.export())
 	e.GET("/openapi.json", s.openapi())
+	// Every node's IRI path, resolvable: its page, or its JSON on request.
+	e.GET("/id/:type/:id", s.permalink())
 
 	// The web explorer.
 	e.GET("/", s.explorer())

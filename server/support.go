@@ -46,6 +46,10 @@ func (s *Server) support() gin.HandlerFunc {
 		}
 		// Only "no plans" applies: a support instrument is rarer than a
 		// measure, and a mention count says nothing of one.
-		return v.SupportOf(tech, city), v.Coverage(graph.MeasureFilter{City: city}, nil), nil
+		tf, err := timeFilter(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		return v.SupportAt(tech, city, tf), v.Coverage(graph.MeasureFilter{City: city}, nil), nil
 	})
 }

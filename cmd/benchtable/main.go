@@ -176,7 +176,7 @@ func write(w io.Writer, rows []row) {
 // so at XL), the smaller sizes being measured to show the trend.
 func atLOnly(figure string) bool {
 	name, _, _ := strings.Cut(figure, " ")
-	return name == "questions" || name == "http" || name == "memory"
+	return name == "questions" || name == "http" || name == "memory" || name == "diffusion"
 }
 
 // number prints a figure with three significant digits, thousands as is.

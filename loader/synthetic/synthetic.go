@@ -66,6 +66,12 @@ func Write(src, out string, size Size) (files int, err error) {
 	for _, d := range ds.Domains {
 		domains = append(domains, d.ID)
 	}
+	vocabNames := names{}
+	for _, t := range append(append([]loader.TermDef{}, ds.Technologies...), ds.Domains...) {
+		vocabNames[t.ID] = t.Names
+	}
+	cityName := func(c int) string { return fmt.Sprintf("合成市%04d", c) }
+	cp := newCopier(size)
 	// Skew: the first terms (5G, then the rest in vocabulary order) dominate,
 	// roughly as mention counts do in the real plans.
 	techPick := newWeighted(techs, func(i int) float64 { return 1 / float64(i+1) })
@@ -115,7 +121,8 @@ func Write(src, out string, size Size) (files int, err error) {
 		city := fmt.Sprintf("city-%04d", c)
 		for p := range size.Plans {
 			plan := fmt.Sprintf("%s-plan-%02d", city, p)
-			year := 2020 + r.IntN(3)
+			// Plans spread over 2020–2025, as the 14th five-year plan's followed the 2020 ones.
+			year := 2020 + r.IntN(6)
 			pf := loader.PlanFile{
 				ID: plan, City: city, Issuer: city + "-government", Source: source,
 				Title:     loader.Names{"en": fmt.Sprintf("Synthetic plan %d of city %04d", p, c), "zh": fmt.Sprintf("合成市%04d新型基础设施方案%d", c, p)},
@@ -150,6 +157,7 @@ func Write(src, out string, size Size) (files int, err error) {
 						md.Domains = append(md.Domains, d)
 					}
 				}
+				describe(r, &md, cityName(c), vocabNames)
 				if r.IntN(20) == 0 {
 					rate := 0.05 + float64(r.IntN(4))*0.05
 					md.Support = []loader.InstrumentDef{{
@@ -168,13 +176,15 @@ func Write(src, out string, size Size) (files int, err error) {
 					})
 				}
 			}
+			cp.observe(&pf)
 			if err := writeYAML(filepath.Join(out, loader.PlansDir, plan+".yaml"), pf); err != nil {
 				return files, err
 			}
 			files++
 		}
 	}
-	return files, nil
+	n, err := cp.write(out, source, cityName)
+	return files + n, err
 }
 
 func writeYAML(path string, v any) error {

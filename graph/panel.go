@@ -1,0 +1,187 @@
+package graph
+
+import (
+	"github.com/policygraph/policygraph/schema"
+)
+
+// Panel units: which jurisdictions are the panel's rows.
+const (
+	// UnitCity: every city and municipality, each with its own plans.
+	UnitCity = "city"
+	// UnitProvince: every province and municipality, each with the plans
+	// of every jurisdiction within it.
+	UnitProvince = "province"
+)
+
+// PanelUnits are the units a panel may have.
+var PanelUnits = []string{UnitCity, UnitProvince}
+
+// PanelRow is one unit × year × technology (× domain) of an adoption
+// panel, in the long format event-history models read.
+type PanelRow struct {
+	Unit       string `json:"unit"`
+	Name       string `json:"name"`
+	Level      string `json:"level"`
+	Period     int    `json:"period"`
+	Technology string `json:"technology"`
+	Domain     string `json:"domain,omitempty"`
+	// Adopted is 1 from the unit's first adoption period on; Event is 1
+	// only in that period (the row an event-history model ends the spell at).
+	Adopted int `json:"adopted"`
+	Event   int `json:"event"`
+	// FirstAdoption is the period of the first adoption; 0 when none.
+	FirstAdoption int `json:"first_adoption"`
+	// Measures linking the technology in the unit's plans dated in the
+	// period, by the basis of their strongest link; Mentions the recorded
+	// mention counts of those plans for the technology.
+	Measures  int `json:"measures"`
+	Explicit  int `json:"explicit"`
+	Inferred  int `json:"inferred"`
+	Extracted int `json:"extracted"`
+	Mentions  int `json:"mentions"`
+}
+
+// PanelFilter asks for a panel.
+type PanelFilter struct {
+	Unit         string
+	Technologies []string
+	Domains      []string // none: one row per unit × period × technology
+	Basis        schema.Basis
+}
+
+// Panel builds the adoption panel: for every unit, every year from the
+// first to the last any plan of the graph is dated in, and every asked
+// technology (and domain), whether and when the unit adopted it and how
+// much its plans of that year say about it.
+func (v *View) Panel(f PanelFilter) []PanelRow {
+	var units []*City
+	for _, c := range v.Cities {
+		if f.Unit == UnitProvince && (c.Level == schema.ProvinceLevel || c.Level == schema.Municipality) ||
+			f.Unit != UnitProvince && (c.Level == schema.CityLevel || c.Level == schema.Municipality) {
+			units = append(units, c)
+		}
+	}
+	unitOf := v.unitOf(f.Unit)
+	at := make(map[string]int, len(units)) // unit → its row block
+	for i, u := range units {
+		at[u.ID] = i
+	}
+	domains := f.Domains
+	if len(domains) == 0 {
+		domains = []string{""}
+	}
+	first, last := v.time.firstYear, v.time.lastYear
+	years := max(0, last-first+1)
+	out := make([]PanelRow, 0, len(units)*years*len(f.Technologies)*len(domains))
+	for _, tech := range f.Technologies {
+		for _, dom := range domains {
+			tf := TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}
+			adopted := v.firstAdoptions(tf, unitOf)
+			counts := v.panelCounts(tf, unitOf, at, years)
+			for i, u := range units {
+				fa := 0
+				if a := adopted[u.ID]; a != nil {
+					fa = a.Year
+				}
+				for y := first; y <= last; y++ {
+					r := PanelRow{Unit: u.ID, Name: u.Name("en"), Level: string(u.Level), Period: y, Technology: tech, Domain: dom, FirstAdoption: fa}
+					if fa != 0 && y >= fa {
+						r.Adopted = 1
+					}
+					if fa == y {
+						r.Event = 1
+					}
+					c := counts[i*years+y-first]
+					r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = c.measures, c.explicit, c.inferred, c.extracted, c.mentions
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+type panelCount struct{ measures, explicit, inferred, extracted, mentions int }
+
+// panelCounts counts, per unit (its block in at) and year, the measures
+// passing f and the mentions of f's technology in the plans dated that
+// year; a measure counts once, by the basis of its strongest passing link.
+func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string, at map[string]int, years int) []panelCount {
+	out := make([]panelCount, len(at)*years)
+	cell := func(p *Plan, year int) *panelCount {
+		i, ok := at[unitOf(p.City)]
+		if !ok {
+			return nil
+		}
+		return &out[i*years+year-v.time.firstYear]
+	}
+	// A measure's links to one concept are neighbours in its list; only a
+	// question over several concepts needs a set to count each measure once.
+	var best []link
+	var seen map[*Measure]int
+	if len(v.concepts.below(f.Technology)) > 1 {
+		seen = map[*Measure]int{}
+	}
+	v.eachLink(f, func(l link) {
+		i := -1
+		if seen != nil {
+			if j, ok := seen[l.m]; ok {
+				i = j
+			} else {
+				seen[l.m] = len(best)
+			}
+		} else if n := len(best); n > 0 && best[n-1].m == l.m {
+			i = n - 1
+		}
+		switch {
+		case i < 0:
+			best = append(best, l)
+		case basisRank(l.basis) < basisRank(best[i].basis):
+			best[i] = l
+		}
+	})
+	for _, l := range best {
+		c := cell(l.p, l.year)
+		if c == nil {
+			continue
+		}
+		c.measures++
+		switch l.basis {
+		case schema.Explicit:
+			c.explicit++
+		case schema.Inferred:
+			c.inferred++
+		case schema.Extracted:
+			c.extracted++
+		}
+	}
+	for _, t := range v.concepts.below(f.Technology) {
+		for _, m := range v.time.mentionsAt[t] {
+			if c := cell(m.p, m.year); c != nil {
+				c.mentions += m.count
+			}
+		}
+	}
+	return out
+}
+
+// unitOf maps a jurisdiction to its panel unit: itself for cities; for
+// provinces, the province or municipality it lies within ("" for none).
+func (v *View) unitOf(unit string) func(string) string {
+	if unit != UnitProvince {
+		return func(city string) string { return city }
+	}
+	return func(city string) string {
+		for seen := 0; city != "" && seen < 16; seen++ {
+			c := v.City(city)
+			if c == nil {
+				return ""
+			}
+			if c.Level == schema.ProvinceLevel || c.Level == schema.Municipality {
+				return c.ID
+			}
+			city = c.Parent
+		}
+		return ""
+	}
+}

@@ -1,0 +1,294 @@
+package graph
+
+import (
+	"cmp"
+	"hash/fnv"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// Weights of the parts of a similarity score; they sum to 1. Text weighs
+// most because a borrowed measure is recognised by its wording; shared
+// technologies, domains and instruments say the measures are about the
+// same thing, which many unrelated measures also are.
+const (
+	weightText        = 0.55
+	weightTechnology  = 0.2
+	weightDomain      = 0.15
+	weightInstruments = 0.1
+)
+
+// exactBelow is the corpus size up to which every measure is scored; above
+// it, only measures sharing a distinctive n-gram (one found in at most
+// distinctiveShare of the measures) are candidates, which keeps a question
+// over a national corpus to the few hundred measures worth ranking.
+const (
+	exactBelow       = 5000
+	distinctiveShare = 0.002
+)
+
+// textIndex is a TF-IDF vector of character n-grams per measure (its
+// title, summary and keywords), so Chinese needs no word segmenter: the
+// bigrams and trigrams of 推进区块链应用 overlap those of 区块链应用示范
+// as words would.
+type textIndex struct {
+	vec map[*Measure][]gramWeight // L2-normalised, sorted by gram
+	// postings are, per gram, the measures holding it with its weight
+	// there: every gram up to exactBelow measures, where a question sums
+	// the products gram by gram; only distinctive grams above, where they
+	// pick the candidates.
+	postings map[uint32][]posting
+	index    map[*Measure]int32 // position in View.Measures
+	n        int
+}
+
+type posting struct {
+	measure int32
+	w       float32
+}
+
+type gramWeight struct {
+	gram uint32
+	w    float32
+}
+
+func newTextIndex(v *View) *textIndex {
+	ix := &textIndex{vec: make(map[*Measure][]gramWeight, len(v.Measures)), postings: map[uint32][]posting{}, index: make(map[*Measure]int32, len(v.Measures)), n: len(v.Measures)}
+	tfs := make([]map[uint32]int, len(v.Measures))
+	df := map[uint32]int{}
+	for i, m := range v.Measures {
+		tf := grams(measureText(m))
+		tfs[i] = tf
+		for g := range tf {
+			df[g]++
+		}
+	}
+	limit := max(2, int(distinctiveShare*float64(len(v.Measures))))
+	for i, m := range v.Measures {
+		vec := make([]gramWeight, 0, len(tfs[i]))
+		var norm float64
+		for g, c := range tfs[i] {
+			// Smoothed idf, as scikit-learn's TfidfVectorizer computes it.
+			w := (1 + math.Log(float64(c))) * (math.Log(float64(1+ix.n)/float64(1+df[g])) + 1)
+			vec = append(vec, gramWeight{g, float32(w)})
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		for j := range vec {
+			vec[j].w = float32(float64(vec[j].w) / norm)
+		}
+		slices.SortFunc(vec, func(a, b gramWeight) int { return int(int64(a.gram) - int64(b.gram)) })
+		ix.vec[m] = vec
+		ix.index[m] = int32(i)
+		for _, gw := range vec {
+			if ix.n <= exactBelow || df[gw.gram] <= limit {
+				ix.postings[gw.gram] = append(ix.postings[gw.gram], posting{int32(i), gw.w})
+			}
+		}
+	}
+	return ix
+}
+
+// measureText is what text similarity compares: title, summary, keywords.
+func measureText(m *Measure) string {
+	return m.Title + "\n" + m.Evidence.Summary + "\n" + strings.Join(m.Keywords, "\n")
+}
+
+// grams counts the character bigrams and trigrams of s, lower-cased, with
+// every run of non-letters and non-digits read as one space.
+func grams(s string) map[uint32]int {
+	var rs []rune
+	space := true
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			rs = append(rs, r)
+			space = false
+		} else if !space {
+			rs = append(rs, ' ')
+			space = true
+		}
+	}
+	out := map[uint32]int{}
+	h := fnv.New32a()
+	for n := 2; n <= 3; n++ {
+		for i := 0; i+n <= len(rs); i++ {
+			h.Reset()
+			h.Write([]byte(string(rs[i : i+n])))
+			out[h.Sum32()]++
+		}
+	}
+	return out
+}
+
+func cosine(a, b []gramWeight) float64 {
+	var s float64
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].gram < b[j].gram:
+			i++
+		case a[i].gram > b[j].gram:
+			j++
+		default:
+			s += float64(a[i].w) * float64(b[j].w)
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// Similarity is a measure of another jurisdiction ranked against the asked
+// one, with the parts of its score so the ranking can be checked.
+type Similarity struct {
+	Measure string `json:"measure"`
+	Title   string `json:"title"`
+	City    string `json:"city"`
+	Plan    string `json:"plan"`
+	// Date is the measure's plan's date (see Adoption.Date).
+	Date      string  `json:"date"`
+	DateBasis string  `json:"date_basis"`
+	Score     float64 `json:"score"`
+	// Text is the TF-IDF cosine of the texts; the others are Jaccard
+	// overlaps of the two measures' sets.
+	Text         float64 `json:"text"`
+	Technologies float64 `json:"technologies"`
+	Domains      float64 `json:"domains"`
+	Instruments  float64 `json:"instruments"`
+	// Shared are the technologies, domains and instrument kinds both have.
+	SharedTechnologies []string `json:"shared_technologies"`
+	SharedDomains      []string `json:"shared_domains"`
+	SharedInstruments  []string `json:"shared_instruments"`
+	// Order is "before" or "after" when this measure's plan is dated
+	// before or after the asked one's, "same_day", or "unknown".
+	Order string `json:"order"`
+}
+
+// SimilarTo ranks the measures of other jurisdictions by their similarity
+// to measure id, best first; ties go to the earlier plan, then by id.
+// Measures with a score of zero are left out. It reports false when there
+// is no such measure.
+func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
+	m := v.Measure(id)
+	if m == nil {
+		return nil, false
+	}
+	ix := v.time.text
+	cands := v.Measures
+	// text is the cosine of m with each measure: summed gram by gram over
+	// the postings when they hold every gram; else computed below for the
+	// candidates the distinctive grams pick.
+	var text []float64
+	if ix.n <= exactBelow {
+		text = make([]float64, ix.n)
+		for _, gw := range ix.vec[m] {
+			for _, p := range ix.postings[gw.gram] {
+				text[p.measure] += float64(gw.w) * float64(p.w)
+			}
+		}
+	} else {
+		seen := map[int32]bool{}
+		cands = nil
+		for _, gw := range ix.vec[m] {
+			for _, p := range ix.postings[gw.gram] {
+				if !seen[p.measure] {
+					seen[p.measure] = true
+					cands = append(cands, v.Measures[p.measure])
+				}
+			}
+		}
+	}
+	techs, doms, insts := techIDs(m), m.Domains, v.instrumentKinds(m)
+	date := v.time.date[m.Plan]
+	// Pointers, so sorting moves words, not records.
+	ranked := []*Similarity{}
+	for _, c := range cands {
+		if c.City == m.City || !f.Passes(v.Plan(c.Plan)) {
+			continue
+		}
+		s := &Similarity{Measure: c.ID, Title: c.Title, City: c.City, Plan: c.Plan, Date: v.time.date[c.Plan], DateBasis: v.time.basis[c.Plan]}
+		if text != nil {
+			s.Text = text[ix.index[c]]
+		} else {
+			s.Text = cosine(ix.vec[m], ix.vec[c])
+		}
+		s.Text = math.Round(s.Text*1e4) / 1e4
+		s.Technologies, s.SharedTechnologies = jaccard(techs, techIDs(c))
+		s.Domains, s.SharedDomains = jaccard(doms, c.Domains)
+		s.Instruments, s.SharedInstruments = jaccard(insts, v.instrumentKinds(c))
+		s.Score = weightText*s.Text + weightTechnology*s.Technologies + weightDomain*s.Domains + weightInstruments*s.Instruments
+		if s.Score <= 0 {
+			continue
+		}
+		s.Score = math.Round(s.Score*1e4) / 1e4
+		switch {
+		case date == "" || s.Date == "":
+			s.Order = "unknown"
+		case s.Date < date:
+			s.Order = "before"
+		case s.Date > date:
+			s.Order = "after"
+		default:
+			s.Order = "same_day"
+		}
+		ranked = append(ranked, s)
+	}
+	slices.SortFunc(ranked, func(a, b *Similarity) int {
+		switch {
+		case a.Score != b.Score:
+			return cmp.Compare(b.Score, a.Score)
+		case a.Date != b.Date && (a.Date == "" || b.Date == ""):
+			return cmp.Compare(b.Date, a.Date) // the undated last
+		case a.Date != b.Date:
+			return cmp.Compare(a.Date, b.Date)
+		}
+		return cmp.Compare(a.Measure, b.Measure)
+	})
+	out := make([]Similarity, len(ranked))
+	for i, s := range ranked {
+		out[i] = *s
+	}
+	return out, true
+}
+
+func techIDs(m *Measure) []string {
+	out := make([]string, 0, len(m.Technologies))
+	for _, t := range m.Technologies {
+		if !slices.Contains(out, t.Technology) {
+			out = append(out, t.Technology)
+		}
+	}
+	return out
+}
+
+// instrumentKinds are the kinds of the support instruments m offers.
+func (v *View) instrumentKinds(m *Measure) []string {
+	var out []string
+	for _, s := range m.Support {
+		if in, ok := v.Get(schema.SupportInstrument, s).(*Instrument); ok && in.Kind != "" && !slices.Contains(out, in.Kind) {
+			out = append(out, in.Kind)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// jaccard is |a ∩ b| / |a ∪ b| (0 when both are empty) and a ∩ b, sorted.
+func jaccard(a, b []string) (float64, []string) {
+	shared := []string{}
+	for _, x := range a {
+		if slices.Contains(b, x) && !slices.Contains(shared, x) {
+			shared = append(shared, x)
+		}
+	}
+	union := len(a) + len(b) - len(shared)
+	if union == 0 {
+		return 0, shared
+	}
+	sort.Strings(shared)
+	return math.Round(float64(len(shared))/float64(union)*1e4) / 1e4, shared
+}
