@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -241,7 +242,20 @@ func (v *View) Search(q string, types []schema.Type) []SearchHit {
 	if k == "" {
 		return nil
 	}
-	best := map[[2]string]SearchHit{}
+	// An entity's entries are neighbours, so each entity's best match is
+	// found without a map; hits are grouped by match, then type, and each
+	// group, in the View's IRI order already all but a few ids, is sorted
+	// by id (at little cost, being nearly sorted).
+	var groups [3][9][]SearchHit
+	var cur SearchHit
+	curRank := -1
+	flush := func() {
+		if curRank >= 0 {
+			t := min(typeRank[cur.Type], len(groups[0])-1)
+			groups[curRank][t] = append(groups[curRank][t], cur)
+		}
+		curRank = -1
+	}
 	for _, i := range v.names.candidates(k) {
 		e := &v.names.entries[i]
 		if len(types) > 0 && !containsType(types, e.typ) {
@@ -258,26 +272,21 @@ func (v *View) Search(q string, types []schema.Type) []SearchHit {
 		default:
 			continue
 		}
-		key := [2]string{string(e.typ), e.id}
-		if old, ok := best[key]; ok && matchRank[old.Match] <= matchRank[m] {
-			continue
+		if curRank >= 0 && (cur.Type != e.typ || cur.ID != e.id) {
+			flush()
 		}
-		best[key] = SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: m}
+		if r := matchRank[m]; curRank < 0 || r < curRank {
+			cur, curRank = SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: m}, r
+		}
 	}
-	hits := make([]SearchHit, 0, len(best))
-	for _, h := range best {
-		hits = append(hits, h)
+	flush()
+	hits := []SearchHit{}
+	for _, byType := range groups {
+		for _, g := range byType {
+			slices.SortFunc(g, func(a, b SearchHit) int { return strings.Compare(a.ID, b.ID) })
+			hits = append(hits, g...)
+		}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if matchRank[a.Match] != matchRank[b.Match] {
-			return matchRank[a.Match] < matchRank[b.Match]
-		}
-		if typeRank[a.Type] != typeRank[b.Type] {
-			return typeRank[a.Type] < typeRank[b.Type]
-		}
-		return a.ID < b.ID
-	})
 	return hits
 }
 
