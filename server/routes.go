@@ -32,6 +32,8 @@ func (s *Server) routes() {
 	work.GET("/plans/:id", s.plan())
 	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
+	work.GET("/plans/:id/history", s.history())
+	work.GET("/plans/:id/diff", s.diff())
 	work.GET("/ask", s.heavy(), s.ask())
 	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.query())
 	work.POST("/extract", s.heavy(), s.extractDraft())
