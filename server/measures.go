@@ -29,6 +29,16 @@ var measureColumns = []column[graph.MeasureRow]{
 	{"section", func(m graph.MeasureRow) string { return m.Evidence.Section }},
 	{"summary", func(m graph.MeasureRow) string { return m.Evidence.Summary }},
 	{"matched", func(m graph.MeasureRow) string { return list(m.Matched) }},
+	{"provenance", func(m graph.MeasureRow) string {
+		parts := make([]string, len(m.Provenance))
+		for i, p := range m.Provenance {
+			parts[i] = p.Target() + ":" + p.Method
+			if p.ReviewedBy != "" {
+				parts[i] += ":" + p.ReviewedBy + "@" + p.ReviewedAt
+			}
+		}
+		return strings.Join(parts, ";")
+	}},
 }
 
 // measures lists measures by city, plan, technology, domain and basis.

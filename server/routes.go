@@ -34,6 +34,8 @@ func (s *Server) routes() {
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
 	work.GET("/plans/:id/history", s.history())
 	work.GET("/plans/:id/diff", s.diff())
+	work.POST("/plans/:id/review", s.requireWriter(), s.requireType(jsonTypes...), s.review())
+	work.GET("/review", s.reviewQueue())
 	work.GET("/ask", s.heavy(), s.ask())
 	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.query())
 	work.POST("/extract", s.heavy(), s.extractDraft())
