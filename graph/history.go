@@ -221,3 +221,28 @@ func (s *Store) VersionQuads(ctx context.Context, id string, v Version) ([]quad.
 // isBookkeeping reports whether label l holds the store's records rather
 // than a document: the meta graph and the history.
 func isBookkeeping(l quad.Value) bool { return l == schema.MetaGraph || l == schema.HistoryGraph }
+
+// VersionSource is version v of document id as it was written.
+func (s *Store) VersionSource(ctx context.Context, v Version) ([]byte, error) {
+	rec, err := s.subjectQuads(ctx, v.label)
+	if err != nil {
+		return nil, classify(err)
+	}
+	for _, q := range rec {
+		if q.Label == schema.HistoryGraph && q.Predicate == schema.SourceText {
+			return []byte(quad.ToString(q.Object)), nil
+		}
+	}
+	return nil, nil
+}
+
+// VersionAt is, of versions vs (oldest first), the one in effect at t,
+// and whether there is one (a delete is one: see Version.Deleted).
+func VersionAt(vs []Version, t time.Time) (Version, bool) {
+	for i := len(vs) - 1; i >= 0; i-- {
+		if !vs[i].Time.After(t) {
+			return vs[i], true
+		}
+	}
+	return Version{}, false
+}

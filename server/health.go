@@ -13,7 +13,7 @@ import (
 // count is the View's, so leftovers of failed writes are not in it.
 func (s *Server) health() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		v, err := s.store.View(c.Request.Context())
+		v, err := s.view(c)
 		if err != nil {
 			s.fail(c, err)
 			return

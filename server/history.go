@@ -68,6 +68,14 @@ func (s *Server) planHistory(c *gin.Context) (string, []graph.Version, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if t, past := asOf(c); past {
+		// The versions written by then.
+		n := 0
+		for n < len(vs) && !vs[n].Time.After(t) {
+			n++
+		}
+		vs = vs[:n]
+	}
 	if len(vs) == 0 {
 		v, verr := s.view(c)
 		if verr != nil {

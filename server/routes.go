@@ -12,7 +12,7 @@ func (s *Server) routes() {
 	e.Use(s.recovery(), s.logRequests(), s.cors(), s.checkQuery())
 
 	// Every /v1 route refuses query parameters openapi.json does not list.
-	v1 := e.Group("/v1", s.knownParams())
+	v1 := e.Group("/v1", s.knownParams(), s.asOfView())
 	// Questions whose answers are kept per graph version: a kept answer is
 	// sent before any work is set up, bounded work only on a miss.
 	kept := v1.Group("", s.cached(), s.bound())

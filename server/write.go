@@ -217,6 +217,10 @@ func (s *Server) plan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		if t, past := asOf(c); past {
+			s.planAsOf(c, id, t)
+			return
+		}
 		// The version is read first and the View after, waiting for a View
 		// at least that new: an ETag must never come with an older body, or
 		// a client editing that body would pass If-Match and undo a write.
@@ -244,7 +248,7 @@ func (s *Server) plan() gin.HandlerFunc {
 			return
 		}
 		// The document as it was written, for an editor to change and PUT back.
-		if strings.Contains(c.GetHeader("Accept"), "yaml") && len(doc.Source) > 0 {
+		if wantsYAML(c) && len(doc.Source) > 0 {
 			c.Data(http.StatusOK, "application/yaml; charset=utf-8", doc.Source)
 			return
 		}
@@ -295,6 +299,9 @@ func cascadeRelations(v *graph.View, id string) graph.Cascade {
 		return out, nil
 	}
 }
+
+// wantsYAML reports whether the client asks for the document as written.
+func wantsYAML(c *gin.Context) bool { return strings.Contains(c.GetHeader("Accept"), "yaml") }
 
 // etagListed reports whether an If-None-Match list names version (or is *).
 func etagListed(list, version string) bool {
