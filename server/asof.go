@@ -54,9 +54,9 @@ func asOf(c *gin.Context) (time.Time, bool) {
 	return t.(time.Time), true
 }
 
-// planAsOf answers GET /v1/plans/{id}?as_of=T: the plan as it was then,
-// with the version it had. It has no ETag: a past version is no basis
-// for a conditional write.
+// planAsOf answers GET /v1/plans/{id}?as_of=T: the plan document as it
+// was then, its version in X-Version. It has no ETag: a past version is
+// no basis for a conditional write.
 func (s *Server) planAsOf(c *gin.Context, id string, t time.Time) {
 	vs, err := s.store.History(c.Request.Context(), "plan/"+id)
 	if err != nil {
@@ -75,16 +75,18 @@ func (s *Server) planAsOf(c *gin.Context, id string, t time.Time) {
 		return
 	}
 	c.Header("Vary", "Accept")
-	if wantsYAML(c) {
-		src, err := s.store.VersionSource(c.Request.Context(), at)
-		if err != nil {
+	var src []byte
+	if ok {
+		if src, err = s.store.VersionSource(c.Request.Context(), at); err != nil {
 			s.fail(c, err)
 			return
 		}
-		if len(src) > 0 {
-			c.Data(http.StatusOK, "application/yaml; charset=utf-8", src)
-			return
-		}
+		c.Header("X-Version", at.Hash)
+	} else if doc, stored, err := s.store.DocumentSource(c.Request.Context(), "plan/"+id); err != nil {
+		s.fail(c, err)
+		return
+	} else if stored {
+		src = doc.Source // stored before history was kept, never written since
 	}
-	c.JSON(http.StatusOK, gin.H{"plan": p, "version": at.Hash, "as_of": t.UTC().Format(time.RFC3339Nano)})
+	s.planDocument(c, id, src)
 }

@@ -32,13 +32,13 @@ func TestAsOf(t *testing.T) {
 		t.Errorf("measures as of the load, version 1 and now: %d %d %d; want -1 (no plan) 3 5", a, b, now)
 	}
 	// The plan as of version 1, as JSON and as written.
+	pw := get(t, s, "/v1/plans/asof-2021?"+q(v1))
 	p := decode[struct {
-		Plan struct {
-			Measures []string `json:"measures"`
-		} `json:"plan"`
-		Version string `json:"version"`
-	}](t, get(t, s, "/v1/plans/asof-2021?"+q(v1)), http.StatusOK)
-	if len(p.Plan.Measures) != 3 || p.Version == "" {
+		Measures []struct {
+			ID string `json:"id"`
+		} `json:"measures"`
+	}](t, pw, http.StatusOK)
+	if len(p.Measures) != 3 || p.Measures[0].ID != "asof-2021-v0-m0" || pw.Header().Get("X-Version") == "" {
 		t.Errorf("plan as of version 1: %+v", p)
 	}
 	w := do(t, s, http.MethodGet, "/v1/plans/asof-2021?"+q(v1), nil, map[string]string{"Accept": "application/yaml"})

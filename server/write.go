@@ -247,13 +247,28 @@ func (s *Server) plan() gin.HandlerFunc {
 			c.Status(http.StatusNotModified)
 			return
 		}
-		// The document as it was written, for an editor to change and PUT back.
-		if wantsYAML(c) && len(doc.Source) > 0 {
-			c.Data(http.StatusOK, "application/yaml; charset=utf-8", doc.Source)
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"plan": p, "version": ver})
+		s.planDocument(c, id, doc.Source)
 	}
+}
+
+// planDocument answers a plan document: as it was written for Accept:
+// application/yaml, for an editor to change and PUT back, and otherwise
+// as JSON in its canonical form, which PUT takes back as the same version.
+func (s *Server) planDocument(c *gin.Context, id string, src []byte) {
+	if len(src) == 0 {
+		s.fail(c, &apiError{Status: http.StatusConflict, Code: "no_text", Message: fmt.Sprintf("plan %q was stored without its text; load it again from its file", id)})
+		return
+	}
+	if wantsYAML(c) {
+		c.Data(http.StatusOK, "application/yaml; charset=utf-8", src)
+		return
+	}
+	j, err := loader.PlanJSON(src)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", j)
 }
 
 // cascadeRelations edits the plans whose related entries name plan id,
