@@ -17,9 +17,14 @@ import (
 // the store cannot say what the graph was then.
 type BeforeHistoryError struct {
 	At, First time.Time // First is zero when nothing was recorded yet
+	// Compacted says First is the horizon of a compaction.
+	Compacted bool
 }
 
 func (e *BeforeHistoryError) Error() string {
+	if e.Compacted {
+		return fmt.Sprintf("as of %s: the versions of that time were compacted away (policygraph compact); the graph is known from %s on", e.At.UTC().Format(time.RFC3339), e.First.UTC().Format(time.RFC3339Nano))
+	}
 	if e.First.IsZero() {
 		return fmt.Sprintf("as of %s: the store has recorded no write yet", e.At.UTC().Format(time.RFC3339))
 	}
@@ -76,6 +81,9 @@ func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *View, err error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkCompacted(ctx, t); err != nil {
+		return nil, err
+	}
 	if v := s.asOf.get(key); v != nil {
 		return v, nil
 	}
@@ -91,6 +99,18 @@ func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *View, err error) 
 	v := newView(qs, "as-of:"+key)
 	s.asOf.put(key, v)
 	return v, nil
+}
+
+// checkCompacted refuses a t before the last compaction's horizon.
+func (s *Store) checkCompacted(ctx context.Context, t time.Time) error {
+	until, err := s.compactedUntil(ctx)
+	if err != nil {
+		return err
+	}
+	if t.Before(until) {
+		return &BeforeHistoryError{At: t, First: until, Compacted: true}
+	}
+	return nil
 }
 
 // chooseAsOf picks, per document, the version it had at t, and names
@@ -151,6 +171,9 @@ func (s *Store) SourcesAsOf(ctx context.Context, t time.Time) (_ []StoredSource,
 	}
 	chosen, _, err := chooseAsOf(records, t)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCompacted(ctx, t); err != nil {
 		return nil, err
 	}
 	current, err := s.Sources(ctx)

@@ -35,3 +35,8 @@ const (
 
 // WriterFiles is the writer of versions loaded from the data directory.
 const WriterFiles = "data"
+
+// CompactedUntil, on DatasetNode, is the time before which compaction
+// removed versions: the graph as of an earlier time can no longer be
+// told (meta graph).
+var CompactedUntil = pred("compactedUntil")

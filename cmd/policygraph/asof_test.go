@@ -46,3 +46,45 @@ func TestExportAsOf(t *testing.T) {
 		t.Errorf("the files as of then do not validate: %s", stderr)
 	}
 }
+
+// TestCompactCommand: compaction happens only when asked, says what it
+// removed, and leaves the current graph alone.
+func TestCompactCommand(t *testing.T) {
+	dir := copyData(t)
+	store := []string{"--db", "bolt", "--dbpath", filepath.Join(t.TempDir(), "pg.db")}
+	path := filepath.Join(dir, "plans", "beijing-blockchain-2020.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, title := range []string{"One", "Two", "Three"} {
+		edited := strings.Replace(string(src), "  en: Beijing Blockchain", "  en: "+title+" Beijing Blockchain", 1)
+		if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if status, _, stderr := runCLI(t, nil, append([]string{"load", "--data", dir}, store...)...); status != 0 {
+			t.Fatalf("load %d: %s", i, stderr)
+		}
+	}
+	_, before, _ := runCLI(t, nil, append([]string{"export"}, store...)...)
+	for _, tc := range []struct {
+		args   []string
+		status int
+		out    string
+	}{
+		{nil, 0, "keeps every version (no --keep); nothing removed"},
+		{[]string{"--keep", "0"}, 2, "keep at least 1 version"},
+		{[]string{"--keep", "soon"}, 2, `bad --keep "soon"`},
+		{[]string{"--keep", "1", "--dry-run"}, 0, "would remove 2 versions of 1 documents"},
+		{[]string{"--keep", "1"}, 0, "removed 2 versions of 1 documents"},
+		{[]string{"--keep", "1"}, 0, "removed 0 versions of 0 documents"},
+	} {
+		status, out, stderr := runCLI(t, nil, append(append([]string{"compact"}, tc.args...), store...)...)
+		if status != tc.status || !strings.Contains(out+stderr, tc.out) {
+			t.Errorf("compact %v: %d %q %q; want %d and %q", tc.args, status, out, stderr, tc.status, tc.out)
+		}
+	}
+	if _, after, _ := runCLI(t, nil, append([]string{"export"}, store...)...); after != before {
+		t.Error("compaction changed the current graph")
+	}
+}
