@@ -34,10 +34,23 @@ func (e *BeforeHistoryError) Error() string {
 // asOfViews keeps the Views of past moments that readers asked for, a few
 // at a time: each is as large as the current View.
 type asOfViews struct {
-	mu    sync.Mutex
-	build sync.Mutex // one build at a time
-	keys  []string   // oldest first
-	views map[string]*View
+	mu       sync.Mutex
+	keys     []string // oldest first
+	views    map[string]*View
+	building chan struct{} // holds a token while a View is built: one at a time
+	once     sync.Once
+}
+
+// lockBuild waits for the one build slot, or for ctx: a client asking
+// for many moments at once queues, each within its own deadline.
+func (c *asOfViews) lockBuild(ctx context.Context) (func(), error) {
+	c.once.Do(func() { c.building = make(chan struct{}, 1) })
+	select {
+	case c.building <- struct{}{}:
+		return func() { <-c.building }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // AsOfCache is how many Views of past moments a store keeps.
@@ -87,8 +100,11 @@ func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *View, err error) 
 	if v := s.asOf.get(key); v != nil {
 		return v, nil
 	}
-	s.asOf.build.Lock()
-	defer s.asOf.build.Unlock()
+	unlock, err := s.asOf.lockBuild(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if v := s.asOf.get(key); v != nil {
 		return v, nil
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -29,7 +30,11 @@ func (s *Server) asOfView() gin.HandlerFunc {
 			s.fail(c, badRequest("bad as_of %q: give a time in RFC 3339, e.g. 2026-12-01T10:00:00Z", raw))
 			return
 		}
-		v, err := s.store.ViewAsOf(c.Request.Context(), t)
+		// Building a past View reads the whole store: bounded like any
+		// request's work, though it runs before the route's own bound.
+		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.QueryTimeout)
+		v, err := s.store.ViewAsOf(ctx, t)
+		cancel()
 		var before *graph.BeforeHistoryError
 		if errors.As(err, &before) {
 			s.fail(c, &apiError{Status: http.StatusNotFound, Code: "before_history", Message: before.Error()})

@@ -51,14 +51,14 @@ func FuzzCurationReads(f *testing.F) {
 		f.Fatalf("put: %d", put.Code)
 	}
 	do(f, s, http.MethodPut, "/v1/plans/fuzz-2021", []byte(planDoc("fuzz-2021", 1)), auth(nil))
-	for _, seed := range []string{"from=1&to=2", "from=0", "to=-1", "from=99999999999999999999", "status=reviewed&plan=fuzz-2021", "plan=%E7%A6%8F", "status=", "limit=0"} {
+	for _, seed := range []string{"from=1&to=2", "from=0", "to=-1", "from=99999999999999999999", "status=reviewed&plan=fuzz-2021", "plan=%E7%A6%8F", "status=", "limit=0", "as_of=2001-01-01T00:00:00Z", "as_of=x", "as_of=9999-12-31T23:59:59Z&from=1"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		if _, err := url.ParseQuery(raw); err != nil {
 			return
 		}
-		for _, path := range []string{"/v1/plans/fuzz-2021/history", "/v1/plans/fuzz-2021/diff", "/v1/review"} {
+		for _, path := range []string{"/v1/plans/fuzz-2021/history", "/v1/plans/fuzz-2021/diff", "/v1/review", "/v1/plans/fuzz-2021", "/v1/measures"} {
 			req, err := http.NewRequest(http.MethodGet, path+"?"+raw, nil)
 			if err != nil {
 				return
