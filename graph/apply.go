@@ -432,9 +432,10 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 // names. Cayley's key-value backends lose quads that a transaction adds
 // while it also removes others, so adding and removing are separate
 // transactions. Then, in one transaction, the switch: the meta graph
-// names the new labels, the old quads go, the marks are cleared and the
-// version stamp changes, so readers see every document before the write
-// or every document after it, never a mix.
+// names the new labels, the history records the versions (the old quads
+// stay under their labels, which no reader of the current graph sees),
+// the marks are cleared and the version stamp changes, so readers see
+// every document before the write or every document after it, never a mix.
 func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
 	what := "write"
 	switch {
