@@ -111,6 +111,9 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 		return rep, err
 	}
 	defer unlock()
+	if changeOf(ctx).Who == "" {
+		ctx = WithChange(ctx, Change{Who: schema.WriterFiles, Message: changeOf(ctx).Message})
+	}
 	if progress == nil {
 		progress = func(int) {}
 	}
@@ -162,7 +165,15 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 	}
 	if len(fresh) > 0 {
 		base := rep.QuadsAdded
-		n, err := s.bulkAdd(ctx, fresh, func(n int) { progress(base + n) })
+		var history map[string][]Version
+		if len(revived) > 0 || len(meta) > 0 {
+			// Some may have been written before and deleted: their
+			// numbering goes on.
+			if history, err = s.allRecords(ctx); err != nil {
+				return rep, err
+			}
+		}
+		n, err := s.bulkAdd(ctx, fresh, history, func(n int) { progress(base + n) })
 		if err != nil {
 			return rep, err
 		}
@@ -421,9 +432,10 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 // names. Cayley's key-value backends lose quads that a transaction adds
 // while it also removes others, so adding and removing are separate
 // transactions. Then, in one transaction, the switch: the meta graph
-// names the new labels, the old quads go, the marks are cleared and the
-// version stamp changes, so readers see every document before the write
-// or every document after it, never a mix.
+// names the new labels, the history records the versions (the old quads
+// stay under their labels, which no reader of the current graph sees),
+// the marks are cleared and the version stamp changes, so readers see
+// every document before the write or every document after it, never a mix.
 func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
 	what := "write"
 	switch {
@@ -450,6 +462,11 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		}
 	}
 	tx := graph.NewTransaction()
+	at := time.Now().UTC()
+	// drop takes document id out of the current graph. Its quads stay,
+	// under a label no reader of the current graph sees, as the version
+	// the history records; only a document stored before labels were
+	// stamped loses them, since its label would otherwise read as current.
 	drop := func(id string) error {
 		m, ok := old[id]
 		if !ok {
@@ -465,8 +482,10 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		if err != nil {
 			return err
 		}
-		for _, q := range have {
-			tx.RemoveQuad(q)
+		if m.label == schema.GraphIRI(id) {
+			for _, q := range have {
+				tx.RemoveQuad(q)
+			}
 		}
 		for _, q := range oldMetaQuads(schema.GraphIRI(id), m) {
 			tx.RemoveQuad(q)
@@ -474,8 +493,22 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		removed += len(have)
 		return nil
 	}
+	record := func(id string, d *schema.Document, label quad.IRI) error {
+		have, err := s.recordsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, q := range nextVersions(ctx, id, have, old[id], d, label, at) {
+			tx.AddQuad(q)
+		}
+		return nil
+	}
 	for i, d := range puts {
 		if err := drop(d.ID); err != nil {
+			s.discardAll(ctx, labels)
+			return 0, 0, fmt.Errorf("%s: %w", what, err)
+		}
+		if err := record(d.ID, d, labels[i]); err != nil {
 			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
@@ -486,6 +519,10 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	}
 	for _, id := range deletes {
 		if err := drop(id); err != nil {
+			s.discardAll(ctx, labels)
+			return 0, 0, fmt.Errorf("%s: %w", what, err)
+		}
+		if err := record(id, nil, schema.StampedGraphIRI(id, newStamp())); err != nil {
 			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
@@ -513,8 +550,12 @@ func txOf(qs []quad.Quad) *graph.Transaction {
 // their meta quads, never part of one, so a load cut short (even by
 // SIGKILL) leaves every document whole or absent, and the next Apply adds
 // the absent ones.
-func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress func(int)) (int, error) {
+//
+// history holds the versions recorded of documents deleted before, so
+// that their numbering goes on.
+func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, history map[string][]Version, progress func(int)) (int, error) {
 	n := 0
+	at := time.Now().UTC()
 	tx := graph.NewTransactionN(quad.DefaultBatch)
 	flush := func() error {
 		if err := s.apply(tx); err != nil {
@@ -533,6 +574,9 @@ func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, progress f
 			tx.AddQuad(q)
 		}
 		for _, q := range metaQuads(d, label, "") {
+			tx.AddQuad(q)
+		}
+		for _, q := range nextVersions(ctx, d.ID, history[d.ID], docMeta{}, d, label, at) {
 			tx.AddQuad(q)
 		}
 		n += len(d.Quads)

@@ -46,9 +46,12 @@ func (r quadRef) Key() any { return int32(r) }
 
 // queryStore is the query store of the current View.
 func (s *Store) queryStore(ctx context.Context) (graph.QuadStore, error) {
-	v, err := s.View(ctx)
-	if err != nil {
-		return nil, err
+	v, ok := ctx.Value(viewKey{}).(*View)
+	if !ok {
+		var err error
+		if v, err = s.View(ctx); err != nil {
+			return nil, err
+		}
 	}
 	v.engineOnce.Do(func() { v.engine = &viewStore{v: v} })
 	return v.engine, nil

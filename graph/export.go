@@ -46,7 +46,7 @@ func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
 	}
 	out := all[:0]
 	for _, q := range all {
-		if q.Label == schema.MetaGraph || isPin(q) || !visible(q.Label) {
+		if isBookkeeping(q.Label) || isPin(q) || !visible(q.Label) {
 			continue
 		}
 		if id, isGraph := schema.GraphID(q.Label); isGraph {

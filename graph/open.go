@@ -58,6 +58,7 @@ type Store struct {
 	backend string
 	path    string
 	views   viewCache
+	asOf    asOfViews
 	// writes serialises this process's writers: last write wins. Over
 	// PostgreSQL, writers of all processes are serialised as well (see
 	// lockWrites).

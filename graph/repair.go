@@ -127,10 +127,15 @@ func (s *Store) invisibleLabels(ctx context.Context) ([]quad.IRI, error) {
 		return nil, err
 	}
 	seen := map[quad.Value]bool{}
+	for _, q := range all {
+		if q.Label == schema.HistoryGraph {
+			seen[q.Subject] = true // an earlier version, kept on purpose
+		}
+	}
 	var out []quad.IRI
 	for _, q := range all {
 		l, ok := q.Label.(quad.IRI)
-		if !ok || seen[l] || l == schema.MetaGraph || isPin(q) {
+		if !ok || seen[l] || isBookkeeping(l) || isPin(q) {
 			continue
 		}
 		seen[l] = true

@@ -157,6 +157,8 @@ type Measure struct {
 	SupportedBy  []string   `json:"supported_by,omitempty"`
 	Support      []string   `json:"support,omitempty"`
 	Evidence     Evidence   `json:"evidence"`
+	// Provenance says, for each link, how it came to be.
+	Provenance []Provenance `json:"provenance"`
 }
 
 // Instrument is a support instrument (a subsidy, a cultivation list).
@@ -461,6 +463,7 @@ func newView(qs []quad.Quad, version string) *View {
 				}
 			}
 			sort.SliceStable(m.Technologies, func(i, j int) bool { return m.Technologies[i].Technology < m.Technologies[j].Technology })
+			m.Provenance = provenanceOf(m, p, nodes)
 			v.Measures = append(v.Measures, m)
 			rec = m
 		case schema.SupportInstrument:

@@ -205,7 +205,7 @@ func (s *Store) referrers(ctx context.Context, id string, m docMeta) ([]Referrer
 		}
 		for _, r := range in {
 			rid, isDoc := schema.GraphID(r.Label)
-			if !isDoc || rid == id || r.Label == schema.MetaGraph || isPin(r) {
+			if !isDoc || rid == id || isBookkeeping(r.Label) || isPin(r) {
 				continue
 			}
 			g := schema.GraphIRI(rid)

@@ -205,7 +205,7 @@ func (s *Store) definers(ctx context.Context, node quad.Value, skip string, owne
 	}
 	var out []string
 	for _, h := range have {
-		if h.Predicate != schema.TypeOf || h.Label == schema.MetaGraph {
+		if h.Predicate != schema.TypeOf || isBookkeeping(h.Label) {
 			continue
 		}
 		id, isDoc := schema.GraphID(h.Label)

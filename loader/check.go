@@ -28,7 +28,10 @@ type definition struct {
 // references point at defined ids, values are in range.
 type checker struct {
 	errs *Errors
-	ids  map[schema.Type]map[string]definition
+	// draft is set while a draft plan is checked: its evidence may name
+	// no source.
+	draft bool
+	ids   map[schema.Type]map[string]definition
 	// names maps a type and a lower-cased name or alias to the id owning it,
 	// so that two entities of one type never share a name a reader could type.
 	names map[schema.Type]map[string]string
@@ -428,7 +431,7 @@ func (c *checker) code(f *file, s *string, field string) {
 }
 
 func (c *checker) evidence(f *file, e *Evidence, field, fileSource string) {
-	if e.Source == "" && fileSource == "" {
+	if e.Source == "" && fileSource == "" && !c.draft {
 		c.errorf(f, e, field+".source", "missing source: set it here or at the top of the file")
 	}
 	c.ref(f, schema.Source, &e.Source, field+".source")
@@ -444,6 +447,11 @@ func (c *checker) evidence(f *file, e *Evidence, field, fileSource string) {
 }
 
 func (c *checker) checkPlan(f *file, p *PlanFile) {
+	c.draft = p.Status == StatusDraft
+	defer func() { c.draft = false }()
+	if p.Status != "" {
+		c.oneOf(f, &p.Status, "status", "status", []string{StatusDraft})
+	}
 	c.ref(f, schema.City, &p.City, "city")
 	c.ref(f, schema.Organization, &p.Issuer, "issuer")
 	c.ref(f, schema.Source, &p.Source, "source")
@@ -503,6 +511,12 @@ func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string)
 		}
 		if x.Offset < 0 || x.OffsetEnd < x.Offset {
 			c.errorf(f, &x.OffsetEnd, fi+".offset_end", "offsets %d..%d are not a span", x.Offset, x.OffsetEnd)
+		}
+		if r := x.Review; r != nil {
+			c.oneOf(f, &r.Action, fi+".review.action", "review action", []string{ReviewAccept, ReviewReject, ReviewEdit})
+			if _, err := time.Parse(time.RFC3339, r.At); r.At != "" && err != nil {
+				c.errorf(f, &r.At, fi+".review.at", "bad time %q: use RFC 3339, e.g. 2026-12-01T10:00:00Z", r.At)
+			}
 		}
 	}
 	seen := map[string]bool{}

@@ -78,8 +78,27 @@ func (d *decoder) decodeFile(src []byte, out any) bool {
 		d.errorf(pos{1, 1}, "", "empty file")
 		return false
 	}
+	before := len(*d.errs)
 	d.decode(body, reflect.ValueOf(out).Elem(), "")
+	if p, ok := out.(*PlanFile); ok && p.Status == StatusDraft {
+		d.forgiveDraft(before)
+	}
 	return true
+}
+
+// forgiveDraft drops, of the errors since before, those a draft plan may
+// have: its issuer and source empty or absent (extract writes them so).
+// Nothing else is relaxed.
+func (d *decoder) forgiveDraft(before int) {
+	kept := (*d.errs)[:before]
+	for _, e := range (*d.errs)[before:] {
+		empty := (e.Field == "issuer" || e.Field == "source") && strings.HasPrefix(e.Msg, "must not be empty")
+		if empty || e.Field == "" && e.Msg == `missing required key "source"` {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	*d.errs = kept
 }
 
 func nodePos(n ast.Node) pos {

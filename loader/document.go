@@ -146,7 +146,16 @@ type PlanFile struct {
 	Notes     []Note       `yaml:"notes,omitempty"`
 	Measures  []MeasureDef `yaml:"measures,omitempty"`
 	Mentions  []MentionDef `yaml:"mentions,omitempty"`
+	// Status "draft" marks a plan proposed by extraction: its issuer and
+	// source may be left empty until a researcher knows them.
+	Status string `yaml:"status,omitempty"`
+	// Extractor names the extractor and its version that proposed the
+	// plan's extracted links (e.g. policygraph-extract/1).
+	Extractor string `yaml:"extractor,omitempty"`
 }
+
+// StatusDraft is the status of a plan proposed by extraction.
+const StatusDraft = "draft"
 
 // TechLink is a measure's link to a technology with its basis.
 type TechLink struct {
@@ -189,7 +198,23 @@ type ExtractedDef struct {
 	Confidence float64 `yaml:"confidence"`
 	Linked     bool    `yaml:"linked"`
 	Where      string  `yaml:"where" pg:"required"` // clause | sentence | paragraph
+	// Review is a reviewer's decision on the link, once made.
+	Review *Review `yaml:"review,omitempty"`
 }
+
+// Review is a reviewer's decision on an extracted link.
+type Review struct {
+	Action string `yaml:"action" pg:"required"` // accept | reject | edit
+	By     string `yaml:"by" pg:"required"`
+	At     string `yaml:"at" pg:"required"` // RFC 3339
+}
+
+// Review actions.
+const (
+	ReviewAccept = "accept"
+	ReviewReject = "reject"
+	ReviewEdit   = "edit"
+)
 
 // Cap is the most an instrument pays, per recipient.
 type Cap struct {

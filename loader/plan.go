@@ -45,8 +45,14 @@ func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Docum
 	}
 	e := emitter{label: graphLabel("plan/" + want)}
 	e.plan(f.plan)
+	// The version of a document sent through the API is that of its
+	// canonical form: the same plan as YAML or as JSON is one version.
+	canon, err := canonicalJSON(f.plan)
+	if err != nil {
+		return nil, err
+	}
 	return &schema.Document{
-		ID: "plan/" + want, Path: PlansDir + "/" + want + ".yaml", Hash: hashBytes(src), Origin: schema.FromAPI, Source: src, Quads: e.quads,
+		ID: "plan/" + want, Path: PlansDir + "/" + want + ".yaml", Hash: hashBytes(canon), Origin: schema.FromAPI, Source: src, Quads: e.quads,
 	}, nil
 }
 

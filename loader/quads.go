@@ -55,7 +55,9 @@ func (e *emitter) evidence(n quad.Value, ev Evidence, fileSource string) {
 	if src == "" {
 		src = fileSource
 	}
-	e.add(n, schema.EvidenceSource, schema.Source.IRI(src))
+	if src != "" { // a draft's may be unknown
+		e.add(n, schema.EvidenceSource, schema.Source.IRI(src))
+	}
 	e.str(n, schema.Section, ev.Section)
 	e.str(n, schema.Summary, ev.Summary)
 	e.str(n, schema.Quote, ev.Quote)
@@ -159,7 +161,7 @@ func (e *emitter) plan(p *PlanFile) {
 	}
 	if p.Evidence != nil {
 		e.evidence(n, *p.Evidence, p.Source)
-	} else {
+	} else if p.Source != "" {
 		e.add(n, schema.EvidenceSource, schema.Source.IRI(p.Source))
 	}
 	for _, note := range p.Notes {
@@ -167,6 +169,7 @@ func (e *emitter) plan(p *PlanFile) {
 	}
 	for _, m := range p.Measures {
 		e.measure(n, city, m, p.Source)
+		e.provenance(m, p.Extractor)
 	}
 	e.mentions(p.Mentions, p.Source)
 }
@@ -229,7 +232,46 @@ func (e *emitter) measure(plan, city quad.IRI, m MeasureDef, fileSource string) 
 		if src == "" {
 			src = fileSource
 		}
-		e.add(i, schema.EvidenceSource, schema.Source.IRI(src))
+		if src != "" {
+			e.add(i, schema.EvidenceSource, schema.Source.IRI(src))
+		}
+	}
+}
+
+// provenance records, for each link of m that extraction proposed (an
+// extracted entry linked to it), how it came to be (see schema.HasProvenance).
+func (e *emitter) provenance(m MeasureDef, extractor string) {
+	n := schema.Measure.IRI(m.ID)
+	links := map[string]bool{}
+	for _, t := range m.Technologies {
+		links[string(schema.Technology)+"/"+t.ID] = true
+	}
+	for _, d := range m.Domains {
+		links[string(schema.Domain)+"/"+d] = true
+	}
+	done := map[string]bool{}
+	for _, x := range m.Extracted {
+		key := x.Type + "/" + x.ID
+		if !x.Linked || !links[key] || done[key] {
+			continue
+		}
+		done[key] = true
+		if x.Review != nil && x.Review.Action == ReviewReject {
+			continue // rejected, and linked again by hand: curated
+		}
+		t := schema.Type(x.Type)
+		l := schema.LinkIRI(m.ID, t, x.ID)
+		e.add(n, schema.HasProvenance, l)
+		e.add(l, schema.ProvenanceOf, t.IRI(x.ID))
+		e.add(l, schema.Confidence, quad.Float(x.Confidence))
+		e.str(l, schema.ExtractorVersion, extractor)
+		if r := x.Review; r != nil {
+			e.str(l, schema.Method, schema.MethodReviewed)
+			e.str(l, schema.ReviewedBy, r.By)
+			e.str(l, schema.ReviewedAt, r.At)
+			continue
+		}
+		e.str(l, schema.Method, schema.MethodExtracted)
 	}
 }
 

@@ -179,7 +179,7 @@ func (s *Server) cached() gin.HandlerFunc {
 		if s.answers == nil {
 			return
 		}
-		v, err := s.store.View(c.Request.Context())
+		v, err := s.view(c) // as_of's, when asked for
 		if err != nil {
 			s.fail(c, err)
 			c.Abort()

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cayleygraph/quad"
 	"github.com/gin-gonic/gin"
 
 	"github.com/policygraph/policygraph/graph"
@@ -25,10 +26,20 @@ func (s *Server) export() gin.HandlerFunc {
 		}
 		// Read everything first so that a failure is still a clean error
 		// answer rather than a cut stream.
-		qs, err := s.store.AllQuads(c.Request.Context())
-		if err != nil {
-			s.fail(c, err)
-			return
+		var qs []quad.Quad
+		if _, past := asOf(c); past {
+			v, err := s.view(c)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			qs = v.AllQuads()
+		} else {
+			var err error
+			if qs, err = s.store.AllQuads(c.Request.Context()); err != nil {
+				s.fail(c, err)
+				return
+			}
 		}
 		c.Header("Content-Type", exportTypes[format])
 		c.Status(http.StatusOK)

@@ -19,7 +19,7 @@ func (s *Server) health() gin.HandlerFunc {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "warming", "backend": s.store.Backend()})
 			return
 		}
-		v, err := s.store.View(c.Request.Context())
+		v, err := s.view(c)
 		if err != nil {
 			s.fail(c, err)
 			return

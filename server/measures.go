@@ -36,6 +36,16 @@ var measureColumns = []column[graph.MeasureRow]{
 	{"plan_in_force_until", func(m graph.MeasureRow) string {
 		return planDate(m, func(d *graph.Dating) string { return d.InForceUntil })
 	}},
+	{"provenance", func(m graph.MeasureRow) string {
+		parts := make([]string, len(m.Provenance))
+		for i, p := range m.Provenance {
+			parts[i] = p.Target() + ":" + p.Method
+			if p.ReviewedBy != "" {
+				parts[i] += ":" + p.ReviewedBy + "@" + p.ReviewedAt
+			}
+		}
+		return strings.Join(parts, ";")
+	}},
 }
 
 func planDate(m graph.MeasureRow, get func(*graph.Dating) string) string {

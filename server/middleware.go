@@ -54,7 +54,7 @@ func (s *Server) cors() gin.HandlerFunc {
 			c.Header("Vary", "Origin")
 			if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
 				c.Header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-				c.Header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, If-Match")
+				c.Header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, If-Match, If-None-Match, X-Change-Message")
 				c.Header("Access-Control-Max-Age", "600")
 				c.AbortWithStatus(http.StatusNoContent)
 				return

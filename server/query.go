@@ -111,6 +111,14 @@ func (s *Server) query() gin.HandlerFunc {
 			ctx, cancel = context.WithTimeout(ctx, timeout)
 			defer cancel()
 		}
+		if _, past := asOf(c); past {
+			v, err := s.view(c)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			ctx = graph.WithView(ctx, v)
+		}
 		res, truncated, err := s.store.Query(ctx, req.Language, req.Query, limit)
 		if err != nil {
 			s.fail(c, err)

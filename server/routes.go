@@ -12,7 +12,7 @@ func (s *Server) routes() {
 	e.Use(s.recovery(), s.logRequests(), s.cors(), s.checkQuery())
 
 	// Every /v1 route refuses query parameters openapi.json does not list.
-	v1 := e.Group("/v1", s.knownParams())
+	v1 := e.Group("/v1", s.knownParams(), s.asOfView())
 	// Questions whose answers are kept per graph version: a kept answer is
 	// sent before any work is set up, bounded work only on a miss.
 	kept := v1.Group("", s.cached(), s.bound())
@@ -36,6 +36,10 @@ func (s *Server) routes() {
 	work.GET("/plans/:id/cite", s.cite())
 	work.PUT("/plans/:id", s.requireWriter(), s.requireType(planTypes...), s.putPlan())
 	work.DELETE("/plans/:id", s.requireWriter(), s.deletePlan())
+	work.GET("/plans/:id/history", s.history())
+	work.GET("/plans/:id/diff", s.diff())
+	work.POST("/plans/:id/review", s.requireWriter(), s.requireType(jsonTypes...), s.review())
+	work.GET("/review", s.reviewQueue())
 	work.GET("/ask", s.heavy(), s.ask())
 	work.POST("/query", s.requireType(jsonTypes...), s.heavy(), s.script(), s.query())
 	work.POST("/extract", s.heavy(), s.extractDraft())

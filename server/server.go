@@ -28,6 +28,10 @@ type Config struct {
 	// WriteToken, when set, allows PUT and DELETE of plans with
 	// Authorization: Bearer <WriteToken>; without it writes are off.
 	WriteToken string
+	// WriteTokens are named writers, name → secret (--write-token
+	// NAME=SECRET): every write is recorded under the name of the token
+	// that made it. WriteToken, when set, is the writer DefaultWriter.
+	WriteTokens map[string]string
 	// MaxHeavy caps concurrent heavy requests (/v1/query, /v1/ask,
 	// /v1/export, /v1/extract, /v1/compare); 0 means DefaultMaxHeavy.
 	MaxHeavy int
@@ -81,6 +85,8 @@ type Server struct {
 	// heavySlots holds one token per heavy request running, scriptSlots
 	// one per /v1/query script.
 	heavySlots, scriptSlots chan struct{}
+	// writers are the write tokens (see Config.WriteTokens).
+	writers writerTokens
 }
 
 // New builds a server over store.
@@ -104,6 +110,7 @@ func New(store *graph.Store, cfg Config) *Server {
 		cfg.WriteTimeout = DefaultWriteTimeout
 	}
 	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), scriptSlots: make(chan struct{}, cfg.MaxScripts), answers: newAnswers(cfg.AnswerCache, answerBudget)}
+	s.writers = newWriterTokens(cfg.tokens())
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s

@@ -45,7 +45,7 @@ func newTestServer(t testing.TB, cfg Config) (*Server, *loader.Dataset) {
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
-func do(t *testing.T, s *Server, method, target string, body []byte, header map[string]string) *httptest.ResponseRecorder {
+func do(t testing.TB, s *Server, method, target string, body []byte, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, target, bytes.NewReader(body))
 	for k, v := range header {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,24 +25,29 @@ type fieldError struct {
 
 var planID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// requireWriter lets a request through only with the configured token.
-// Writes are off without one; the token is compared in constant time.
+// requireWriter lets a request through only with a configured token, and
+// records the token's name as the writer (see writer). Writes are off
+// without one; tokens are compared in constant time.
 func (s *Server) requireWriter() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if s.cfg.WriteToken == "" {
+		if len(s.writers.names) == 0 {
 			s.fail(c, &apiError{Status: http.StatusForbidden, Code: "writes_disabled",
 				Message: "writes are disabled: start the server with --write-token (or POLICYGRAPH_WRITE_TOKEN) to allow them"})
 			return
 		}
 		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.WriteToken)) != 1 {
+		name, known := s.writers.writerOf(got)
+		if !ok || !known {
 			c.Header("WWW-Authenticate", `Bearer realm="policygraph"`)
 			s.fail(c, &apiError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "a write needs Authorization: Bearer <token>"})
 			return
 		}
+		c.Set(writerKey, name)
 		c.Next()
 	}
 }
+
+const writerKey = "policygraph.writer"
 
 // catalog is the graph's ids outside one document's own graph.
 type catalog struct {
@@ -108,9 +112,14 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		put := func() (graph.PutResult, error) { return s.store.PutDocument(c.Request.Context(), doc, match) }
+		ctx, err := changeContext(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		put := func() (graph.PutResult, error) { return s.store.PutDocument(ctx, doc, match) }
 		if createOnly {
-			put = func() (graph.PutResult, error) { return s.store.CreateDocument(c.Request.Context(), doc) }
+			put = func() (graph.PutResult, error) { return s.store.CreateDocument(ctx, doc) }
 		}
 		res, err := put()
 		if err != nil {
@@ -172,6 +181,11 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		ctx, err := changeContext(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		var cascade graph.Cascade
 		switch mode := c.Query("cascade"); mode {
 		case "":
@@ -186,7 +200,7 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, badRequest("bad cascade %q: the one cascade is \"relations\" (removes the related entries that name the plan from the plans that list it)", mode))
 			return
 		}
-		if err := s.store.DeleteDocument(c.Request.Context(), "plan/"+id, match, cascade); err != nil {
+		if err := s.store.DeleteDocument(ctx, "plan/"+id, match, cascade); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -201,6 +215,10 @@ func (s *Server) plan() gin.HandlerFunc {
 		id, err := pathPlanID(c)
 		if err != nil {
 			s.fail(c, err)
+			return
+		}
+		if t, past := asOf(c); past {
+			s.planAsOf(c, id, t)
 			return
 		}
 		// The version is read first and the View after, waiting for a View
@@ -229,13 +247,28 @@ func (s *Server) plan() gin.HandlerFunc {
 			c.Status(http.StatusNotModified)
 			return
 		}
-		// The document as it was written, for an editor to change and PUT back.
-		if strings.Contains(c.GetHeader("Accept"), "yaml") && len(doc.Source) > 0 {
-			c.Data(http.StatusOK, "application/yaml; charset=utf-8", doc.Source)
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"plan": p, "version": ver})
+		s.planDocument(c, id, doc.Source)
 	}
+}
+
+// planDocument answers a plan document: as it was written for Accept:
+// application/yaml, for an editor to change and PUT back, and otherwise
+// as JSON in its canonical form, which PUT takes back as the same version.
+func (s *Server) planDocument(c *gin.Context, id string, src []byte) {
+	if len(src) == 0 {
+		s.fail(c, &apiError{Status: http.StatusConflict, Code: "no_text", Message: fmt.Sprintf("plan %q was stored without its text; load it again from its file", id)})
+		return
+	}
+	if wantsYAML(c) {
+		c.Data(http.StatusOK, "application/yaml; charset=utf-8", src)
+		return
+	}
+	j, err := loader.PlanJSON(src)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", j)
 }
 
 // cascadeRelations edits the plans whose related entries name plan id,
@@ -281,6 +314,9 @@ func cascadeRelations(v *graph.View, id string) graph.Cascade {
 		return out, nil
 	}
 }
+
+// wantsYAML reports whether the client asks for the document as written.
+func wantsYAML(c *gin.Context) bool { return strings.Contains(c.GetHeader("Accept"), "yaml") }
 
 // etagListed reports whether an If-None-Match list names version (or is *).
 func etagListed(list, version string) bool {

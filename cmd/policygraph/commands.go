@@ -186,13 +186,22 @@ func (e environment) apply(ctx context.Context, st *graph.Store, dir string, ds 
 }
 
 func (e environment) export(ctx context.Context, args []string) error {
-	fs := e.newFlags("export", "export [--db BACKEND] [--dbpath PATH] [--format nquads|jsonld|yaml] [--out DIR]")
+	fs := e.newFlags("export", "export [--db BACKEND] [--dbpath PATH] [--format nquads|jsonld|yaml] [--out DIR] [--as-of TIME]")
 	cfg := e.storeFlags(fs)
 	formats := append(slices.Clone(graph.ExportFormats), "yaml")
 	format := fs.String("format", graph.NQuads, "output format: "+strings.Join(formats, ", ")+"; yaml writes data/ files into --out")
 	out := fs.String("out", "", "with --format yaml: the data directory to write")
+	asOfFlag := fs.String("as-of", "", "export the graph as it was at this time (RFC 3339, e.g. 2026-12-01T10:00:00Z)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
+	}
+	var asOf *time.Time
+	if *asOfFlag != "" {
+		t, err := time.Parse(time.RFC3339Nano, *asOfFlag)
+		if err != nil {
+			return &usageError{fmt.Sprintf("export: bad --as-of %q: give a time in RFC 3339, e.g. 2026-12-01T10:00:00Z", *asOfFlag)}
+		}
+		asOf = &t
 	}
 	if !slices.Contains(formats, *format) {
 		fs.Usage()
@@ -208,7 +217,14 @@ func (e environment) export(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	if *format == "yaml" {
-		return e.exportFiles(ctx, st, *out)
+		return e.exportFiles(ctx, st, *out, asOf)
+	}
+	if asOf != nil {
+		v, err := st.ViewAsOf(ctx, *asOf)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		return graph.WriteQuads(e.stdout, v.AllQuads(), *format)
 	}
 	return st.Export(ctx, e.stdout, *format)
 }
@@ -217,10 +233,13 @@ func (e environment) export(ctx context.Context, args []string) error {
 // written as, so that what arrived through the API can be committed.
 // Each file is written to a temporary name and renamed into place: a
 // failure never leaves a half-written file.
-func (e environment) exportFiles(ctx context.Context, st *graph.Store, dir string) error {
+func (e environment) exportFiles(ctx context.Context, st *graph.Store, dir string, asOf *time.Time) error {
 	docs, err := st.Sources(ctx)
+	if asOf != nil {
+		docs, err = st.SourcesAsOf(ctx, *asOf)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("export: %w", err)
 	}
 	n := 0
 	for _, d := range docs {

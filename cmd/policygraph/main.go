@@ -63,6 +63,7 @@ Commands:
   query      run a Gizmo or GraphQL query and print the results as a table
   ask        answer a plain question ("which cities apply blockchain to finance")
   gen        write a synthetic national corpus in the data/ format, for scale tests
+  compact    remove old versions of plans from the store's history (--keep)
 
 Run 'policygraph <command> --help' for a command's flags.
 `
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.gen(ctx, args[1:])
 	case "ask":
 		return env.ask(ctx, args[1:])
+	case "compact":
+		return env.compact(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

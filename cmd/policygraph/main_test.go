@@ -46,9 +46,13 @@ func TestUsage(t *testing.T) {
 		{[]string{"validate", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"validate", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"export", "--db", "memory", "--format", "rdfxml"}, 2, `unknown --format "rdfxml"`},
+		{[]string{"export", "--db", "memory", "--as-of", "yesterday"}, 2, `bad --as-of "yesterday"`},
+		{[]string{"export", "--db", "memory", "--as-of", "2026-01-01T00:00:00Z"}, 1, "the store has recorded no write yet"},
 		{[]string{"load", "--data", "../../testdata/data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
 		{[]string{"serve", "--query-timeout", "0s"}, 2, "--query-timeout must be positive"},
 		{[]string{"serve", "--write-timeout", "-1s"}, 2, "--write-timeout must be positive"},
+		{[]string{"serve", "--write-token", "alice=one", "--write-token", "alice=two"}, 2, `--write-token: write token 2: the name "alice" is given twice`},
+		{[]string{"serve", "--write-token", "alice=same", "--write-token", "bob=same"}, 2, `tokens "alice" and "bob" have the same secret`},
 		{[]string{"validate", "--data", "/nonexistent"}, 1, "no such file"},
 	}
 	for _, tt := range tests {

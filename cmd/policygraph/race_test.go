@@ -82,10 +82,7 @@ func planTitle(t *testing.T, base, id string) (title, version string) {
 	}
 	defer resp.Body.Close()
 	var body struct {
-		Plan struct {
-			Titles map[string]string `json:"titles"`
-		} `json:"plan"`
-		Version string `json:"version"`
+		Title map[string]string `json:"title"`
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", ""
@@ -93,7 +90,7 @@ func planTitle(t *testing.T, base, id string) (title, version string) {
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
 		t.Fatal(err)
 	}
-	return body.Plan.Titles["en"], body.Version
+	return body.Title["en"], strings.Trim(resp.Header.Get("ETag"), `"`)
 }
 
 // agree waits until both servers answer plan id with title want.

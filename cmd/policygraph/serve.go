@@ -15,7 +15,7 @@ import (
 )
 
 func (e environment) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--write-timeout D] [--cors-origin ORIGIN]")
+	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--write-timeout D] [--cors-origin ORIGIN] [--write-token NAME=SECRET]...")
 	addr := fs.String("addr", e.env("POLICYGRAPH_ADDR", "127.0.0.1:8080"), "address to listen on (env POLICYGRAPH_ADDR)")
 	data := e.dataFlag(fs)
 	cfg := e.storeFlags(fs)
@@ -23,11 +23,24 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "longest a client may take to accept each part of an answer; one that stops reading is cut off, freeing its --max-heavy slot")
 	maxHeavy := fs.Int("max-heavy", server.DefaultMaxHeavy, "most queries, questions, exports and extractions running at once; more get 503 with Retry-After")
 	maxScripts := fs.Int("max-scripts", 0, "most /v1/query scripts running at once, within --max-heavy (0: one per core but one, at least 1)")
-	token := fs.String("write-token", e.env("POLICYGRAPH_WRITE_TOKEN", ""), "token that allows PUT and DELETE of plans (Authorization: Bearer TOKEN); writes are off without it (env POLICYGRAPH_WRITE_TOKEN)")
+	var tokenArgs []string
+	fs.Func("write-token", "NAME=SECRET (repeatable) lets the writer NAME change plans with Authorization: Bearer SECRET, and every change is recorded as NAME's; a bare SECRET is the writer \"default\". Writes are off without one (env POLICYGRAPH_WRITE_TOKEN, one token)", func(v string) error {
+		tokenArgs = append(tokenArgs, v)
+		return nil
+	})
 	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
+	}
+	if len(tokenArgs) == 0 {
+		if v := e.env("POLICYGRAPH_WRITE_TOKEN", ""); v != "" {
+			tokenArgs = []string{v}
+		}
+	}
+	tokens, err := server.ParseWriteTokens(tokenArgs)
+	if err != nil {
+		return &usageError{"serve: --write-token: " + err.Error()}
 	}
 	if *maxHeavy < 1 {
 		return &usageError{fmt.Sprintf("serve: --max-heavy must be at least 1, got %d", *maxHeavy)}
@@ -62,7 +75,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteToken: *token, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
+	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteTokens: tokens, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 

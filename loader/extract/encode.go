@@ -40,7 +40,8 @@ func (d *Draft) Encode(format string) ([]byte, error) {
 	case "yaml":
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "# Draft proposed by policygraph extract (language: %s). Review every measure,\n", d.Lang)
-		b.WriteString("# fill in id, city, issuer and source, then save it as data/plans/<id>.yaml.\n")
+		b.WriteString("# fill in id, city, issuer and source, then save it as data/plans/<id>.yaml,\n")
+		b.WriteString("# or PUT it as it is to /v1/plans/<id> and review its links at /v1/review.\n")
 		if r := d.Retrieved; r != nil {
 			id := plan.Source
 			if id == "" {

@@ -23,6 +23,11 @@ type Options struct {
 	File string
 }
 
+// Version names the extractor and its version in the drafts it writes
+// (PlanFile.Extractor), so a link's provenance says what proposed it. It
+// changes when what the extractor proposes for the same text changes.
+const Version = "policygraph-extract/1"
+
 // Draft is a proposed plan document and what extraction saw.
 type Draft struct {
 	Plan *loader.PlanFile
@@ -197,7 +202,8 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 	if title == "" {
 		title = TextTitle(text)
 	}
-	plan := &loader.PlanFile{ID: opt.Plan, City: opt.City, Source: opt.Source, Title: loader.Names{lang: title}}
+	plan := &loader.PlanFile{ID: opt.Plan, City: opt.City, Source: opt.Source, Title: loader.Names{lang: title},
+		Status: loader.StatusDraft, Extractor: Version}
 	d := &Draft{Plan: plan, Lang: lang}
 	prefix := opt.Plan
 	if prefix == "" {
