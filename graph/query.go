@@ -17,6 +17,9 @@ type MeasureFilter struct {
 	// Basis keeps only measures whose link to Technology (or to any
 	// technology when Technology is empty) has this basis; "" is any.
 	Basis schema.Basis
+	// Instruments keeps only measures of at least one of these
+	// instrument types; empty is any.
+	Instruments []string
 }
 
 // measureQuery is a MeasureFilter with its concept and jurisdiction expanded.
@@ -80,7 +83,7 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 		if q.places != nil && !q.places[m.City] || f.Plan != "" && m.Plan != f.Plan {
 			continue
 		}
-		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) {
+		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) || !usesAny(m, f.Instruments) {
 			continue
 		}
 		_, matched, ok := q.match(m)

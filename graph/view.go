@@ -31,6 +31,7 @@ type View struct {
 	Instruments   []*Instrument
 	Mentions      []*Mention
 	Scopes        []*Scope
+	Targets       []*Target
 
 	entities map[schema.Type]map[string]any
 	names    *nameIndex
@@ -149,7 +150,10 @@ type Measure struct {
 	Domains      []string   `json:"domains"`
 	SupportedBy  []string   `json:"supported_by,omitempty"`
 	Support      []string   `json:"support,omitempty"`
-	Evidence     Evidence   `json:"evidence"`
+	// InstrumentTypes classify the measure by the typology of
+	// schema.InstrumentTypes (subsidy, pilot, …).
+	InstrumentTypes []string `json:"instrument_types,omitempty"`
+	Evidence        Evidence `json:"evidence"`
 }
 
 // Instrument is a support instrument (a subsidy, a cultivation list).
@@ -453,6 +457,7 @@ func newView(qs []quad.Quad, version string) *View {
 				}
 			}
 			sort.SliceStable(m.Technologies, func(i, j int) bool { return m.Technologies[i].Technology < m.Technologies[j].Technology })
+			m.InstrumentTypes = p.instrumentTypes()
 			v.Measures = append(v.Measures, m)
 			rec = m
 		case schema.SupportInstrument:
@@ -482,6 +487,10 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 			v.Mentions = append(v.Mentions, mc)
 			rec = mc
+		case schema.Target:
+			tg := p.target(id)
+			v.Targets = append(v.Targets, tg)
+			rec = tg
 		default:
 			continue
 		}
@@ -512,6 +521,7 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
+	v.linkTargets()
 	v.concepts, v.places = hierarchy{}, hierarchy{}
 	for _, t := range v.Technologies {
 		v.concepts.add(t.ID, t.Broader)

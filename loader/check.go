@@ -165,6 +165,9 @@ func (c *checker) define(f *file) {
 		for i := range p.Mentions {
 			c.def(f, schema.MentionCount, &p.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
 		}
+		for i := range p.Targets {
+			c.def(f, schema.Target, &p.Targets[i].ID, fmt.Sprintf("targets[%d].id", i))
+		}
 	case f.ments != nil:
 		for i := range f.ments.Mentions {
 			c.def(f, schema.MentionCount, &f.ments.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
@@ -478,6 +481,7 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 		c.checkMeasure(f, &p.Measures[i], fmt.Sprintf("measures[%d]", i), p.Source)
 	}
 	c.checkMentions(f, p.Mentions, "mentions", p.Source)
+	c.checkTargets(f, p)
 }
 
 func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string) {
@@ -520,6 +524,7 @@ func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string)
 	for j := range m.Support {
 		c.checkInstrument(f, &m.Support[j], fmt.Sprintf("%s.support[%d]", field, j))
 	}
+	c.checkInstrumentTypes(f, m.Instruments, field+".instruments")
 	c.evidence(f, &m.Evidence, field+".evidence", fileSource)
 }
 

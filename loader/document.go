@@ -142,6 +142,8 @@ type PlanFile struct {
 	Notes     []Note       `yaml:"notes,omitempty"`
 	Measures  []MeasureDef `yaml:"measures,omitempty"`
 	Mentions  []MentionDef `yaml:"mentions,omitempty"`
+	// Targets are the plan's quantitative goals (targets.go).
+	Targets []TargetDef `yaml:"targets,omitempty"`
 }
 
 // TechLink is a measure's link to a technology with its basis.
@@ -166,7 +168,10 @@ type MeasureDef struct {
 	Domains      []string        `yaml:"domains,omitempty"`
 	SupportedBy  []string        `yaml:"supported_by,omitempty"`
 	Support      []InstrumentDef `yaml:"support,omitempty"`
-	Evidence     Evidence        `yaml:"evidence" pg:"required"`
+	// Instruments are the instrument types of the measure (ids of
+	// schema.InstrumentTypes: subsidy, pilot, …).
+	Instruments []string `yaml:"instruments,omitempty"`
+	Evidence    Evidence `yaml:"evidence" pg:"required"`
 	// Extracted is what text extraction found for a draft measure, kept
 	// for its reviewer; it adds no link to the graph.
 	Extracted []ExtractedDef `yaml:"extracted,omitempty"`

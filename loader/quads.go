@@ -168,6 +168,7 @@ func (e *emitter) plan(p *PlanFile) {
 		e.measure(n, city, m, p.Source)
 	}
 	e.mentions(p.Mentions, p.Source)
+	e.targets(n, city, p)
 }
 
 // FormatNote is how a note is stored: its section in brackets, then the text.
@@ -201,6 +202,9 @@ func (e *emitter) measure(plan, city quad.IRI, m MeasureDef, fileSource string) 
 	}
 	for _, s := range m.SupportedBy {
 		e.add(n, schema.SupportedBy, schema.Measure.IRI(s))
+	}
+	for _, it := range m.Instruments {
+		e.add(n, schema.UsesInstrument, schema.InstrumentTypeIRI(it))
 	}
 	e.evidence(n, m.Evidence, fileSource)
 	for _, s := range m.Support {

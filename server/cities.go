@@ -25,7 +25,10 @@ func measureFilter(c *gin.Context, v *graph.View) (graph.MeasureFilter, error) {
 			return f, err
 		}
 	}
-	f.Basis, err = basis(c)
+	if f.Basis, err = basis(c); err != nil {
+		return f, err
+	}
+	f.Instruments, err = instrumentParam(c)
 	return f, err
 }
 
