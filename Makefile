@@ -31,6 +31,7 @@ bench:
 	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); status=0; \
 	{ s=0; \
 	  go test ./server -run '^$$' -bench Questions -benchtime 10x -timeout 3h || s=1; \
+	  go test ./server -run '^$$' -bench Targets -benchtime 10x -timeout 3h || s=1; \
 	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h || s=1; \
 	  go test ./cmd/policygraph -run '^$$' -bench 'Load$$|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h || s=1; \
 	  exit $$s; \

@@ -25,7 +25,7 @@ targets:
     evidence: {section: fuzhou, summary: Thirty thousand firms by 2022.}
   - id: plan-a-investment
     metric: 投资
-    value: 2.7e11
+    value: 27e+10
     unit: 元
     bound: about
     evidence: {section: fuzhou, summary: About 270 billion yuan.}
@@ -90,6 +90,8 @@ func TestTargetErrors(t *testing.T) {
 			[]string{`plans/plan-a.yaml:29:17: targets[0].technology: unknown technology "区块链" (did you mean "blockchain"?)`}},
 		{"a value that is not a number", "value: 30000", "value: 3万",
 			[]string{`plans/plan-a.yaml:31:12: targets[0].value: expected a number, found "3万"`}},
+		{"a value quoted", "value: 30000", `value: "3e+04"`,
+			[]string{`plans/plan-a.yaml:31:12: targets[0].value: expected a number, found "3e+04"`}},
 		{"a value left empty", "value: 30000", "value: ~",
 			[]string{`plans/plan-a.yaml:31:12: targets[0].value: expected a number, found nothing`}},
 		{"a percentage over 100", "value: 30000\n    unit: 家", "value: 120\n    unit: '%'",
