@@ -59,6 +59,11 @@ func TestTargets(t *testing.T) {
 	if w := get(t, s, "/v1/targets?city=chongqing"); !strings.Contains(w.Header().Get("X-Coverage"), "chongqing=") {
 		t.Errorf("no coverage note for a city without plans: %q", w.Header().Get("X-Coverage"))
 	}
+	// A target is a node like any other: its edges lead to its plan, city and measure.
+	if w := get(t, s, "/v1/nodes/target/beijing-5g-base-stations-2020"); w.Code != http.StatusOK ||
+		!strings.Contains(w.Body.String(), "technology/5g") || !strings.Contains(w.Body.String(), "plan/beijing-new-infrastructure-2020") {
+		t.Errorf("target node: %d %s", w.Code, w.Body.String())
+	}
 	for _, bad := range []struct {
 		query string
 		code  int
