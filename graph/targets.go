@@ -11,17 +11,19 @@ import (
 
 // Target is a quantitative goal of a plan: Value Unit of Metric by Year.
 type Target struct {
-	ID         string   `json:"id"`
-	City       string   `json:"city"`
-	Plan       string   `json:"plan"`
-	Measure    string   `json:"measure,omitempty"`
-	Technology string   `json:"technology,omitempty"`
-	Metric     string   `json:"metric"`
-	Value      float64  `json:"value"`
-	Unit       string   `json:"unit"`
-	Year       int64    `json:"year,omitempty"`
-	Bound      string   `json:"bound,omitempty"`
-	Baseline   *float64 `json:"baseline,omitempty"`
+	ID         string  `json:"id"`
+	City       string  `json:"city"`
+	Plan       string  `json:"plan"`
+	Measure    string  `json:"measure,omitempty"`
+	Technology string  `json:"technology,omitempty"`
+	Metric     string  `json:"metric"`
+	Value      float64 `json:"value"`
+	// ValueMax is the upper end of a range (2 to 3 parks), when the plan sets one.
+	ValueMax *float64 `json:"value_max,omitempty"`
+	Unit     string   `json:"unit"`
+	Year     int64    `json:"year,omitempty"`
+	Bound    string   `json:"bound,omitempty"`
+	Baseline *float64 `json:"baseline,omitempty"`
 	// BaselineYear is the year of Baseline, when the plan gives one.
 	BaselineYear int64    `json:"baseline_year,omitempty"`
 	Evidence     Evidence `json:"evidence"`
@@ -44,6 +46,9 @@ func (p props) target(id string) *Target {
 		Metric: p.str(schema.Metric), Unit: p.str(schema.Unit), Bound: p.str(schema.Bound), Evidence: p.evidence()}
 	t.Value, _ = p.float(schema.TargetValue)
 	t.Year, _ = p.int(schema.DueYear)
+	if m, ok := p.float(schema.TargetValueMax); ok {
+		t.ValueMax = &m
+	}
 	if b, ok := p.float(schema.Baseline); ok {
 		t.Baseline = &b
 	}

@@ -23,7 +23,9 @@ type TargetDef struct {
 	Metric string `yaml:"metric" pg:"required"`
 	// Value is the number with its multiplier applied (3万个 → 30000).
 	Value *float64 `yaml:"value" pg:"required"`
-	Unit  string   `yaml:"unit" pg:"required"`
+	// ValueMax is the upper end when the plan sets a range (2个至3个).
+	ValueMax *float64 `yaml:"value_max,omitempty"`
+	Unit     string   `yaml:"unit" pg:"required"`
 	// Year is the year the target is due; absent when the source gives none.
 	Year int `yaml:"year,omitempty"`
 	// Bound is at_least or about when the plan does not say an exact number.
@@ -67,6 +69,13 @@ func (c *checker) checkTargets(f *file, p *PlanFile) {
 			c.errorf(f, &t.Year, fi+".year", "year %d is not a year a plan is due in (%d to %d)", t.Year, minTargetYear, maxTargetYear)
 		}
 		c.oneOf(f, &t.Bound, fi+".bound", "bound", strs(schema.TargetBounds))
+		c.present(f, &t.ValueMax, fi+".value_max")
+		if t.ValueMax != nil && t.Value != nil && *t.ValueMax <= *t.Value {
+			c.errorf(f, t.ValueMax, fi+".value_max", "value_max %g is not above value %g: a range runs from value up to value_max", *t.ValueMax, *t.Value)
+		}
+		if t.ValueMax != nil && t.Bound != "" {
+			c.errorf(f, &t.Bound, fi+".bound", "a range (value to value_max) takes no bound")
+		}
 		if b := t.Baseline; b != nil {
 			c.present(f, &b.Value, fi+".baseline.value")
 			if b.Value != nil && *b.Value < 0 {
@@ -127,6 +136,9 @@ func (e *emitter) targets(plan, city quad.IRI, p *PlanFile) {
 		}
 		e.str(n, schema.Metric, t.Metric)
 		e.add(n, schema.TargetValue, quad.Float(*t.Value))
+		if t.ValueMax != nil {
+			e.add(n, schema.TargetValueMax, quad.Float(*t.ValueMax))
+		}
 		e.str(n, schema.Unit, t.Unit)
 		if t.Year != 0 {
 			e.add(n, schema.DueYear, quad.Int(t.Year))

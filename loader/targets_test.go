@@ -104,6 +104,10 @@ func TestTargetErrors(t *testing.T) {
 			[]string{`plans/plan-a.yaml:40:12: targets[1].bound: unknown bound "roughly": use one of at_least, about`}},
 		{"a missing metric", "    metric: 投资\n", "",
 			[]string{`plans/plan-a.yaml:36:5: targets[1]: missing required key "metric"`}},
+		{"a range that does not rise", "bound: about", "value_max: 1e+11",
+			[]string{`plans/plan-a.yaml:40:16: targets[1].value_max: value_max 1e+11 is not above value 2.7e+11: a range runs from value up to value_max`}},
+		{"a range with a bound", "unit: 元\n", "value_max: 3e+11\n    unit: 元\n",
+			[]string{`plans/plan-a.yaml:41:12: targets[1].bound: a range (value to value_max) takes no bound`}},
 		{"a duplicate target id", "id: plan-a-investment", "id: plan-a-chain-firms",
 			[]string{`plans/plan-a.yaml:36:9: targets[1].id: duplicate target id "plan-a-chain-firms" (first defined at DIR/plans/plan-a.yaml:27:9)`}},
 	}

@@ -16,6 +16,9 @@ var (
 	// TargetValue is the number a target sets (a decimal: multipliers
 	// such as 万 and 亿 already applied, a percentage as written, 90 for 90%).
 	TargetValue = pred("targetValue")
+	// TargetValueMax is the upper end of a target the plan sets as a range
+	// (2个至3个: TargetValue 2, TargetValueMax 3; a decimal).
+	TargetValueMax = pred("targetValueMax")
 	// Unit is what TargetValue counts in (a string: 个, 元, %, 公里).
 	Unit = pred("unit")
 	// DueYear is the year (integer) by which the target is to be met.

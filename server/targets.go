@@ -20,6 +20,12 @@ var targetColumns = []column[*graph.Target]{
 	{"technology", func(t *graph.Target) string { return t.Technology }},
 	{"metric", func(t *graph.Target) string { return t.Metric }},
 	{"value", func(t *graph.Target) string { return strconv.FormatFloat(t.Value, 'f', -1, 64) }},
+	{"value_max", func(t *graph.Target) string {
+		if t.ValueMax == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*t.ValueMax, 'f', -1, 64)
+	}},
 	{"unit", func(t *graph.Target) string { return t.Unit }},
 	{"year", func(t *graph.Target) string { return year(t.Year) }},
 	{"bound", func(t *graph.Target) string { return t.Bound }},

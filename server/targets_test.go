@@ -51,8 +51,8 @@ func TestTargets(t *testing.T) {
 		t.Errorf("page 2 of 3: %+v", page)
 	}
 	recs := parseCSV(t, get(t, s, "/v1/targets?technology=5g&format=csv"))
-	if len(recs) != 3 || strings.Join(recs[0], ",") != "id,city,plan,measure,technology,metric,value,unit,year,bound,baseline,baseline_year,source,summary" ||
-		recs[1][0] != "beijing-5g-base-stations-2020" || recs[1][6] != "30000" || recs[1][7] != "个" || recs[1][8] != "2020" || recs[1][9] != "at_least" {
+	if len(recs) != 3 || strings.Join(recs[0], ",") != "id,city,plan,measure,technology,metric,value,value_max,unit,year,bound,baseline,baseline_year,source,summary" ||
+		recs[1][0] != "beijing-5g-base-stations-2020" || recs[1][6] != "30000" || recs[1][7] != "" || recs[1][8] != "个" || recs[1][9] != "2020" || recs[1][10] != "at_least" {
 		t.Errorf("targets CSV: %v", recs)
 	}
 	// A city of no plans in the graph: its empty answer carries the coverage note.
