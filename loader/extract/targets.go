@@ -18,13 +18,17 @@ type TargetHit struct {
 	Technology string
 	Metric     string
 	Value      float64
-	Unit       string
-	Year       int
-	Bound      string
+	// ValueMax is the upper end of a range (2个至3个), 0 when none.
+	ValueMax float64
+	Unit     string
+	Year     int
+	Bound    string
 	// Start and End are the number with its unit; Clause the part of the
 	// sentence it stands in (text offsets, or original ones in a Draft).
 	Start, End int
 	Clause     Span
+	// mult is the multiplier the number was written with (1e4 for 万).
+	mult float64
 }
 
 // Chinese and Japanese numbers: digits (full-width ones are folded by
@@ -68,6 +72,9 @@ var (
 	// A number in a range (2个至3个, 1-2年, between 22 and 26 trillion) is no one value.
 	rangeAfter  = regexp.MustCompile(`^\s*(?:个|個|家|座)?\s*(?:至|到|-|—|–|~|～|或)\s*[0-9０-９]`)
 	rangeBefore = regexp.MustCompile(`(?:[0-9０-９]\s*(?:个|個|家|座)?\s*(?:至|到|-|—|–|~|～|或)\s*|(?i)between\s+(?:US\$)?|(?i)between\s+\S+\s+(?:and|to)\s+)$`)
+	// The lower end of a range whose upper end is the number after it:
+	// 2个至3个, 3至5个, 1万至2万个, between 2 and 3.
+	rangeLower = regexp.MustCompile(`(?:([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(万亿|萬億|亿|億|万|萬|千)?\s*(?:个|個|家|座|户|戶|台|架|套)?\s*(?:至|到|-|—|–|~|～)\s*|(?i)between\s+(\d[\d,]*(?:\.\d+)?)\s*(trillion|billion|million|thousand)?\s+(?:and|to)\s+)$`)
 	// A count of projects or tasks named before the number (项目总计95个).
 	countOfParts = regexp.MustCompile(`(?:项目|項目|工程包|任务|任務|措施)[^，,]{0,4}$`)
 	atLeast      = regexp.MustCompile(`(?i)(超过|超過|以上|不少于|不少於|不低于|不低於|至少|突破|more than|over|at least)`)
@@ -151,8 +158,17 @@ func findTargets(text []byte, sents []sentenceInfo, hits []Hit) []TargetHit {
 					break
 				}
 				after, before := string(text[n.End:c.End]), string(text[c.Start:n.Start])
-				if notTargets.MatchString(after) || strings.TrimSpace(after) == "" && countOfParts.MatchString(before) || rangeAfter.MatchString(string(text[n.End:s.End])) || rangeBefore.MatchString(string(text[s.Start:n.Start])) {
+				if notTargets.MatchString(after) || strings.TrimSpace(after) == "" && countOfParts.MatchString(before) || rangeAfter.MatchString(string(text[n.End:s.End])) {
 					continue
+				}
+				if rangeBefore.MatchString(string(text[s.Start:n.Start])) {
+					// A range is one target from its lower end to this number.
+					lo, start, ok := lowerEnd(text[s.Start:n.Start], n.mult)
+					if !ok {
+						continue
+					}
+					n.Value, n.ValueMax, n.Start = lo, n.Value, s.Start+start
+					before = string(text[c.Start:min(max(n.Start, c.Start), c.End)])
 				}
 				if strings.HasPrefix(after, "=") || strings.HasPrefix(after, "＝") {
 					continue // an exchange rate: 1元=約18円
@@ -185,6 +201,33 @@ func findTargets(text []byte, sents []sentenceInfo, hits []Hit) []TargetHit {
 		}
 	}
 	return out
+}
+
+// lowerEnd reads the lower end of a range that ends the text before a
+// number written with multiplier mult (1至2万个: 1 is 10000 too), and
+// where it starts in that text.
+func lowerEnd(before []byte, mult float64) (float64, int, bool) {
+	m := rangeLower.FindSubmatchIndex(before)
+	if m == nil {
+		return 0, 0, false
+	}
+	num, mul := 2, 4
+	if m[2] < 0 {
+		num, mul = 6, 8
+	}
+	if m[num] < 0 {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(foldDigits(string(before[m[num]:m[num+1]])), ",", ""), 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	if m[mul] >= 0 {
+		v *= multiplier[strings.ToLower(string(before[m[mul]:m[mul+1]]))]
+	} else if mult > 0 {
+		v *= mult
+	}
+	return v, m[num], true
 }
 
 // yearSpan is a year named in a sentence.
@@ -307,7 +350,7 @@ func numbersIn(text []byte, c Span, en bool) []TargetHit {
 			if unit == "T" && !strings.Contains(string(part), "带宽") && !strings.Contains(string(part), "帶寬") {
 				continue
 			}
-			out = append(out, TargetHit{Value: v, Unit: canonicalUnit[unit], Start: c.Start + m[0], End: c.Start + m[1]})
+			out = append(out, TargetHit{Value: v, Unit: canonicalUnit[unit], Start: c.Start + m[0], End: c.Start + m[1], mult: multiplier[mul]})
 		}
 		return out
 	}
@@ -329,8 +372,10 @@ func numbersIn(text []byte, c Span, en bool) []TargetHit {
 		if !strings.Contains(digits, ".") && v >= 1900 && v <= 2100 && m[4] < 0 && m[6] < 0 {
 			continue // a year
 		}
+		mult := 1.0
 		if m[4] >= 0 {
-			v *= multiplier[strings.ToLower(strings.TrimSpace(string(part[m[4]:m[5]])))]
+			mult = multiplier[strings.ToLower(strings.TrimSpace(string(part[m[4]:m[5]])))]
+			v *= mult
 		}
 		unit := "个"
 		if m[6] >= 0 {
@@ -339,7 +384,7 @@ func numbersIn(text []byte, c Span, en bool) []TargetHit {
 		if unit == "个" && !containsAny(" "+string(part)+" ", goalWords) && !strings.Contains(string(part), "reach") {
 			continue // a bare count only where the clause sets a goal
 		}
-		out = append(out, TargetHit{Value: v, Unit: unit, Start: c.Start + m[0], End: c.Start + m[1]})
+		out = append(out, TargetHit{Value: v, Unit: unit, Start: c.Start + m[0], End: c.Start + m[1], mult: mult})
 	}
 	return out
 }
@@ -426,6 +471,11 @@ func draftTargets(prefix string, ts []TargetHit, quote func(Span) string) []load
 	out := make([]loader.TargetDef, 0, len(ts))
 	for i, t := range ts {
 		v := t.Value
+		var vmax *float64
+		if t.ValueMax != 0 {
+			x := t.ValueMax
+			vmax = &x
+		}
 		o, oe := t.Start, t.End
 		metric := t.Metric
 		if metric == "" {
@@ -433,7 +483,7 @@ func draftTargets(prefix string, ts []TargetHit, quote func(Span) string) []load
 		}
 		out = append(out, loader.TargetDef{
 			ID: prefix + "-target-" + strconv.Itoa(i+1), Technology: t.Technology, Metric: metric,
-			Value: &v, Unit: t.Unit, Year: t.Year, Bound: t.Bound,
+			Value: &v, ValueMax: vmax, Unit: t.Unit, Year: t.Year, Bound: t.Bound,
 			Evidence: loader.Evidence{Section: "target", Summary: "found by extraction; check value, unit, year and technology",
 				Quote: quote(t.Clause), Offset: &o, OffsetEnd: &oe},
 		})

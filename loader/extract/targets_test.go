@@ -14,6 +14,7 @@ import (
 type goldTarget struct {
 	File        string  `json:"file"`
 	Value       float64 `json:"value"`
+	ValueMax    float64 `json:"value_max"`
 	Unit        string  `json:"unit"`
 	Year        int     `json:"year"`
 	Technology  string  `json:"technology"`
@@ -44,7 +45,7 @@ func scoreTargets(t *testing.T, name string, src []byte, got []TargetHit, gold [
 	for _, p := range got {
 		hit := -1
 		for i, g := range gold {
-			if !used[i] && p.Start < g.NumberEnd && g.NumberStart < p.End && p.Value == g.Value && p.Unit == g.Unit && p.Year == g.Year {
+			if !used[i] && p.Start < g.NumberEnd && g.NumberStart < p.End && p.Value == g.Value && p.ValueMax == g.ValueMax && p.Unit == g.Unit && p.Year == g.Year {
 				hit = i
 				break
 			}
@@ -161,17 +162,23 @@ func TestTargetNormalisation(t *testing.T) {
 		{"江蘇省は25年までに5G基地局数を25万5千カ所にする。", []string{"255000 个 2025 5g "}},
 		{"The city will build more than 3,900 5G base stations by 2025.", []string{"3900 个 2025 5g at_least"}},
 		{"到2023年,数据中心机架达到2万架,上架率不低于65%。", []string{"20000 架 2023 data-center ", "65 % 2023 data-center at_least"}},
-		// What is not a target: figures reached, a plan's parts, ranges, dates, rates.
+		// What is not a target: figures reached, a plan's parts, dates, rates.
 		{"截至2020年底,已建成5G基站1.2万个。", nil},
 		{"本计划提出25项重点任务和8项保障措施。", nil},
-		{"打造2个至3个区块链产业园。", nil},
+		// A range is one target from its lower end to its upper.
+		{"打造2个至3个区块链产业园。", []string{"2 个 0 blockchain  to 3"}},
+		{"建设3至5个人工智能开放创新平台。", []string{"3 个 0 ai  to 5"}},
 		{"2021年3月,市政府审议通过本计划(1元=约15円)。", nil},
 	}
 	for _, tt := range tests {
 		d := Extract(lx, PlainDoc([]byte(tt.text)), Options{Plan: "p"})
 		var got []string
 		for _, x := range d.Targets {
-			got = append(got, fmt.Sprintf("%g %s %d %s %s", x.Value, x.Unit, x.Year, x.Technology, x.Bound))
+			s := fmt.Sprintf("%g %s %d %s %s", x.Value, x.Unit, x.Year, x.Technology, x.Bound)
+			if x.ValueMax != 0 {
+				s += fmt.Sprintf(" to %g", x.ValueMax)
+			}
+			got = append(got, s)
 		}
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s: %q, want %q", tt.text, got, tt.want)
@@ -181,7 +188,7 @@ func TestTargetNormalisation(t *testing.T) {
 		}
 		for i, x := range d.Plan.Targets {
 			h := d.Targets[i]
-			if *x.Value != h.Value || x.Unit != h.Unit || x.Year != h.Year || x.Technology != h.Technology || x.Metric == "" ||
+			if *x.Value != h.Value || (x.ValueMax == nil) != (h.ValueMax == 0) || x.Unit != h.Unit || x.Year != h.Year || x.Technology != h.Technology || x.Metric == "" ||
 				*x.Evidence.Offset != h.Start || *x.Evidence.OffsetEnd != h.End || x.ID != fmt.Sprintf("p-target-%d", i+1) {
 				t.Errorf("%s: draft target %+v for %+v", tt.text, x, h)
 			}
