@@ -164,7 +164,7 @@ func findTargets(text []byte, sents []sentenceInfo, hits []Hit) []TargetHit {
 				if rangeBefore.MatchString(string(text[s.Start:n.Start])) {
 					// A range is one target from its lower end to this number.
 					lo, start, ok := lowerEnd(text[s.Start:n.Start], n.mult)
-					if !ok {
+					if !ok || lo >= n.Value || s.Start+start < c.Start {
 						continue
 					}
 					n.Value, n.ValueMax, n.Start = lo, n.Value, s.Start+start
