@@ -563,6 +563,7 @@ func (c *checker) checkMentions(f *file, ms []MentionDef, field, fileSource stri
 		m := &ms[i]
 		fi := fmt.Sprintf("%s[%d]", field, i)
 		c.ref(f, schema.Technology, &m.Technology, fi+".technology")
+		presentNumber(c, f, &m.Count, fi+".count")
 		if m.Count != nil && *m.Count < 0 {
 			c.errorf(f, m.Count, fi+".count", "count %d is negative", *m.Count)
 		}

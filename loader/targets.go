@@ -91,7 +91,9 @@ func (c *checker) checkTargets(f *file, p *PlanFile) {
 
 // present refuses a number key written with no value (value: ~), which
 // the decoder leaves unset; a key left out is the decoder's error.
-func (c *checker) present(f *file, v **float64, field string) {
+func (c *checker) present(f *file, v **float64, field string) { presentNumber(c, f, v, field) }
+
+func presentNumber[T any](c *checker, f *file, v **T, field string) {
 	if _, written := f.dec.at[v]; written && *v == nil {
 		c.errorf(f, v, field, "expected a number, found nothing")
 	}
