@@ -19,6 +19,9 @@ type MeasureFilter struct {
 	Basis schema.Basis
 	// Time keeps only measures of plans that pass it.
 	Time TimeFilter
+	// Instruments keeps only measures of at least one of these
+	// instrument types; empty is any.
+	Instruments []string
 }
 
 // measureQuery is a MeasureFilter with its concept and jurisdiction expanded.
@@ -84,7 +87,7 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 		if q.places != nil && !q.places[m.City] || f.Plan != "" && m.Plan != f.Plan {
 			continue
 		}
-		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) {
+		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) || !usesAny(m, f.Instruments) {
 			continue
 		}
 		_, matched, ok := q.match(m)

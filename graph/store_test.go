@@ -488,7 +488,7 @@ func TestOpenFailsFast(t *testing.T) {
 func viewJSON(t *testing.T, v *View) string {
 	t.Helper()
 	b, err := json.Marshal([]any{v.Cities, v.Provinces, v.Plans, v.Measures, v.Technologies, v.Domains,
-		v.Organizations, v.Sources, v.Instruments, v.Mentions, v.Scopes})
+		v.Organizations, v.Sources, v.Instruments, v.Mentions, v.Scopes, v.Targets})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ type View struct {
 	Instruments   []*Instrument
 	Mentions      []*Mention
 	Scopes        []*Scope
+	Targets       []*Target
 
 	entities map[schema.Type]map[string]any
 	names    *nameIndex
@@ -159,6 +160,9 @@ type Measure struct {
 	Evidence     Evidence   `json:"evidence"`
 	// Provenance says, for each link, how it came to be.
 	Provenance []Provenance `json:"provenance"`
+	// InstrumentTypes classify the measure by the typology of
+	// schema.InstrumentTypes (subsidy, pilot, …).
+	InstrumentTypes []string `json:"instrument_types,omitempty"`
 }
 
 // Instrument is a support instrument (a subsidy, a cultivation list).
@@ -464,6 +468,7 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 			sort.SliceStable(m.Technologies, func(i, j int) bool { return m.Technologies[i].Technology < m.Technologies[j].Technology })
 			m.Provenance = provenanceOf(m, p, nodes)
+			m.InstrumentTypes = p.instrumentTypes()
 			v.Measures = append(v.Measures, m)
 			rec = m
 		case schema.SupportInstrument:
@@ -493,6 +498,10 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 			v.Mentions = append(v.Mentions, mc)
 			rec = mc
+		case schema.Target:
+			tg := p.target(id)
+			v.Targets = append(v.Targets, tg)
+			rec = tg
 		default:
 			continue
 		}
@@ -523,6 +532,7 @@ func newView(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
+	v.linkTargets()
 	v.concepts, v.places = hierarchy{}, hierarchy{}
 	for _, t := range v.Technologies {
 		v.concepts.add(t.ID, t.Broader)

@@ -168,6 +168,9 @@ func (c *checker) define(f *file) {
 		for i := range p.Mentions {
 			c.def(f, schema.MentionCount, &p.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
 		}
+		for i := range p.Targets {
+			c.def(f, schema.Target, &p.Targets[i].ID, fmt.Sprintf("targets[%d].id", i))
+		}
 	case f.ments != nil:
 		for i := range f.ments.Mentions {
 			c.def(f, schema.MentionCount, &f.ments.Mentions[i].ID, fmt.Sprintf("mentions[%d].id", i))
@@ -487,6 +490,7 @@ func (c *checker) checkPlan(f *file, p *PlanFile) {
 		c.checkMeasure(f, &p.Measures[i], fmt.Sprintf("measures[%d]", i), p.Source)
 	}
 	c.checkMentions(f, p.Mentions, "mentions", p.Source)
+	c.checkTargets(f, p)
 }
 
 func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string) {
@@ -535,6 +539,7 @@ func (c *checker) checkMeasure(f *file, m *MeasureDef, field, fileSource string)
 	for j := range m.Support {
 		c.checkInstrument(f, &m.Support[j], fmt.Sprintf("%s.support[%d]", field, j))
 	}
+	c.checkInstrumentTypes(f, m.Instruments, field+".instruments")
 	c.evidence(f, &m.Evidence, field+".evidence", fileSource)
 }
 
@@ -573,6 +578,7 @@ func (c *checker) checkMentions(f *file, ms []MentionDef, field, fileSource stri
 		m := &ms[i]
 		fi := fmt.Sprintf("%s[%d]", field, i)
 		c.ref(f, schema.Technology, &m.Technology, fi+".technology")
+		presentNumber(c, f, &m.Count, fi+".count")
 		if m.Count != nil && *m.Count < 0 {
 			c.errorf(f, m.Count, fi+".count", "count %d is negative", *m.Count)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -206,8 +208,12 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	case reflect.Float64:
 		s, ok := scalarText(n)
 		f, err := strconv.ParseFloat(s, 64)
-		switch n.(type) {
+		switch sn := n.(type) {
 		case *ast.IntegerNode, *ast.FloatNode:
+		case *ast.StringNode:
+			// The parser reads an exponent without a point (6e+09, as Go
+			// writes a float) as text; unquoted, YAML 1.2 makes it a number.
+			ok = ok && sn.Token.Type == token.StringType && exponent.MatchString(s)
 		default:
 			ok = false
 		}
@@ -227,6 +233,9 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		panic("loader: unsupported field type " + v.Type().String())
 	}
 }
+
+// exponent is a YAML 1.2 float with an exponent and no point.
+var exponent = regexp.MustCompile(`^[-+]?[0-9]+[eE][-+]?[0-9]+$`)
 
 // yamlKey is a field's key: its yaml tag without options.
 func yamlKey(f reflect.StructField) string {

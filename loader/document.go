@@ -152,6 +152,8 @@ type PlanFile struct {
 	// Extractor names the extractor and its version that proposed the
 	// plan's extracted links (e.g. policygraph-extract/1).
 	Extractor string `yaml:"extractor,omitempty"`
+	// Targets are the plan's quantitative goals (targets.go).
+	Targets []TargetDef `yaml:"targets,omitempty"`
 }
 
 // StatusDraft is the status of a plan proposed by extraction.
@@ -179,7 +181,10 @@ type MeasureDef struct {
 	Domains      []string        `yaml:"domains,omitempty"`
 	SupportedBy  []string        `yaml:"supported_by,omitempty"`
 	Support      []InstrumentDef `yaml:"support,omitempty"`
-	Evidence     Evidence        `yaml:"evidence" pg:"required"`
+	// Instruments are the instrument types of the measure (ids of
+	// schema.InstrumentTypes: subsidy, pilot, …).
+	Instruments []string `yaml:"instruments,omitempty"`
+	Evidence    Evidence `yaml:"evidence" pg:"required"`
 	// Extracted is what text extraction found for a draft measure, kept
 	// for its reviewer; it adds no link to the graph.
 	Extracted []ExtractedDef `yaml:"extracted,omitempty"`

@@ -194,6 +194,11 @@ func TestLoadErrors(t *testing.T) {
 			want:  []string{`plans/plan-a.yaml:6:28: period.end: period ends (2019) before it starts (2020)`},
 		},
 		{
+			name:  "a count written with no value",
+			edits: map[string][2]string{"mentions/totals.yaml": {"count: 70", "count: ~"}},
+			want:  []string{`mentions/totals.yaml:6:12: mentions[0].count: expected a number, found nothing`},
+		},
+		{
 			name:  "negative count",
 			edits: map[string][2]string{"mentions/totals.yaml": {"count: 70", "count: -3"}},
 			want:  []string{`mentions/totals.yaml:6:12: mentions[0].count: count -3 is negative`},

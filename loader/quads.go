@@ -172,6 +172,7 @@ func (e *emitter) plan(p *PlanFile) {
 		e.provenance(m, p.Extractor)
 	}
 	e.mentions(p.Mentions, p.Source)
+	e.targets(n, city, p)
 }
 
 // FormatNote is how a note is stored: its section in brackets, then the text.
@@ -205,6 +206,9 @@ func (e *emitter) measure(plan, city quad.IRI, m MeasureDef, fileSource string) 
 	}
 	for _, s := range m.SupportedBy {
 		e.add(n, schema.SupportedBy, schema.Measure.IRI(s))
+	}
+	for _, it := range m.Instruments {
+		e.add(n, schema.UsesInstrument, schema.InstrumentTypeIRI(it))
 	}
 	e.evidence(n, m.Evidence, fileSource)
 	for _, s := range m.Support {

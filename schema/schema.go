@@ -53,10 +53,12 @@ const (
 	MentionCount Type = "mention"
 	// Scope is a definition of which technologies count as new infrastructure.
 	Scope Type = "scope"
+	// Target is a quantitative goal of a plan (see targets.go).
+	Target Type = "target"
 )
 
 // Types lists every node type, in the order the API documents them.
-var Types = []Type{City, Province, Plan, Measure, Technology, Domain, Source, Organization, SupportInstrument, MentionCount, Scope}
+var Types = []Type{City, Province, Plan, Measure, Technology, Domain, Source, Organization, SupportInstrument, MentionCount, Scope, Target}
 
 // ClassIRI is the rdf:type object of nodes of type t, e.g. ns#City.
 func (t Type) ClassIRI() quad.IRI {
@@ -67,7 +69,7 @@ var className = map[Type]string{
 	City: "City", Province: "Province", Plan: "Plan", Measure: "Measure",
 	Technology: "Technology", Domain: "Domain", Source: "Source",
 	Organization: "Organization", SupportInstrument: "SupportInstrument",
-	MentionCount: "MentionCount", Scope: "Scope",
+	MentionCount: "MentionCount", Scope: "Scope", Target: "Target",
 }
 
 // IRI is the node IRI of the entity of type t with short id id,

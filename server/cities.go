@@ -28,7 +28,10 @@ func measureFilter(c *gin.Context, v *graph.View) (graph.MeasureFilter, error) {
 	if f.Basis, err = basis(c); err != nil {
 		return f, err
 	}
-	f.Time, err = timeFilter(c)
+	if f.Time, err = timeFilter(c); err != nil {
+		return f, err
+	}
+	f.Instruments, err = instrumentParam(c)
 	return f, err
 }
 

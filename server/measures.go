@@ -24,6 +24,7 @@ var measureColumns = []column[graph.MeasureRow]{
 	{"domains", func(m graph.MeasureRow) string { return list(m.Domains) }},
 	{"supported_by", func(m graph.MeasureRow) string { return list(m.SupportedBy) }},
 	{"support", func(m graph.MeasureRow) string { return list(m.Support) }},
+	{"instrument_types", func(m graph.MeasureRow) string { return list(m.InstrumentTypes) }},
 	{"context", func(m graph.MeasureRow) string { return m.Context }},
 	{"source", func(m graph.MeasureRow) string { return m.Evidence.Source }},
 	{"section", func(m graph.MeasureRow) string { return m.Evidence.Section }},

@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	kept.GET("/plans", s.plans())
 	kept.GET("/mentions", s.mentions())
 	kept.GET("/support", s.support())
+	kept.GET("/targets", s.targets())
 	// Its cost grows with the cities listed: heavy on a miss.
 	kept.GET("/compare", s.heavy(), s.compare())
 	kept.GET("/nodes/*id", s.node())

@@ -39,6 +39,9 @@ type Draft struct {
 	// draft's measures make (clause by clause).
 	Mentions []Mention
 	Links    []Link
+	// Targets are the quantitative targets found (targets.go), in
+	// original offsets; the draft plan lists them for review.
+	Targets []TargetHit
 	// Retrieved is set by the caller for a text fetched from the web.
 	Retrieved *Retrieval
 }
@@ -409,6 +412,15 @@ func Extract(lx *Lexicon, doc *Doc, opt Options) *Draft {
 				}
 			}
 		}
+	}
+	d.Targets = findTargets(text, sents, hits)
+	quote := func(s Span) string { return string(text[s.Start:s.End]) }
+	plan.Targets = draftTargets(prefix, d.Targets, quote)
+	for i := range d.Targets {
+		t := &d.Targets[i]
+		t.Start, t.End = start(t.Start), end(t.End)
+		t.Clause = Span{start(t.Clause.Start), end(t.Clause.End)}
+		*plan.Targets[i].Evidence.Offset, *plan.Targets[i].Evidence.OffsetEnd = t.Start, t.End
 	}
 	return d
 }

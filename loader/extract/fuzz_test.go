@@ -17,6 +17,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte("人(rén)工智能(néng)與醫(yī)療,加快(kuài)發展(zhǎn)。"))
 	f.Add([]byte("<meta charset=gbk>\xc7\xf8\xbf\xe9\xc1\xb4\xbd\xf0\xc8\xda"))
 	f.Add([]byte("一是推进5G﹔二是在政务领域应用区块链；(一)建设数据中心,推进IPv6。"))
+	f.Add([]byte("到2022年,新建5G基站3.4万个,打造2个至3个园区;25年までに25万5千カ所。By 2025, between 2 and 3 parks, 1,000 racks."))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		doc, err := Prepare(src, "", false)
 		if err != nil {
@@ -33,6 +34,13 @@ func FuzzExtract(f *testing.F) {
 		for _, l := range d.Links {
 			if l.Technology < 0 || l.Technology >= len(d.Mentions) || l.Domain < 0 || l.Domain >= len(d.Mentions) || l.Confidence <= 0 || l.Confidence > 1 {
 				t.Fatalf("link %+v of %d mentions", l, len(d.Mentions))
+			}
+		}
+		for i, x := range d.Targets {
+			tg := d.Plan.Targets[i]
+			if x.Start < 0 || x.End > len(src) || x.Start >= x.End || x.Clause.Start > x.Start || x.Clause.End < x.End ||
+				*tg.Evidence.Offset != x.Start || *tg.Evidence.OffsetEnd != x.End || x.Value < 0 || x.ValueMax != 0 && x.ValueMax <= x.Value {
+				t.Fatalf("target %+v in %d bytes", x, len(src))
 			}
 		}
 		for _, m := range d.Plan.Measures {

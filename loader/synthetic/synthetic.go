@@ -167,6 +167,7 @@ func Write(src, out string, size Size) (files int, err error) {
 				}
 				pf.Measures = append(pf.Measures, md)
 			}
+			extendPlan(&pf, size.Seed)
 			for _, t := range techs {
 				if n := counts[t]; n > 0 {
 					pf.Mentions = append(pf.Mentions, loader.MentionDef{
