@@ -84,21 +84,31 @@ func (s *Server) heavy() gin.HandlerFunc {
 	}
 }
 
-// script admits at most cfg.MaxScripts /v1/query scripts at once, as
-// heavy does; it runs inside heavy, so a script holds both slots.
+// script admits at most cfg.MaxScripts /v1/query scripts at once, inside
+// heavy. A script waits up to scriptWait for a slot: a page or a notebook
+// asking a few short queries at once has them answered in turn, while
+// scripts that keep their slots for seconds send the rest back (503,
+// Retry-After) rather than queue them without end.
 func (s *Server) script() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		wait := time.NewTimer(scriptWait)
+		defer wait.Stop()
 		select {
 		case s.scriptSlots <- struct{}{}:
 			defer func() { <-s.scriptSlots }()
 			c.Next()
-		default:
+		case <-c.Request.Context().Done():
+			c.Abort()
+		case <-wait.C:
 			c.Header("Retry-After", "1")
 			s.fail(c, &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
 				Message: fmt.Sprintf("%d queries are running, as many as this server runs at once; retry in a second", cap(s.scriptSlots))})
 		}
 	}
 }
+
+// scriptWait is how long a script waits for a slot.
+const scriptWait = 2 * time.Second
 
 // stallWriter gives every write of an answer cfg.WriteTimeout to reach
 // the client: the connection's write deadline moves on with each write,

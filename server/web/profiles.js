@@ -185,8 +185,22 @@ function supportTable(rows, techLabels) {
 
 // ---- plan ----
 
+// planRecord is a plan as the graph records it (titles, dates, related
+// documents, evidence) and its version. GET /v1/plans/{id} answers the
+// document as it was written, with its version in the ETag; the record is
+// its row in /v1/plans of its jurisdiction.
+async function planRecord(id) {
+  const r = await fetch(`/v1/plans/${encodeURIComponent(id)}`, { headers: { Accept: "application/json" } });
+  const doc = await r.json().catch(() => ({}));
+  if (!r.ok) throw new APIError(r.status, doc);
+  const list = await apiAll(`/v1/plans?city=${encodeURIComponent(doc.city)}`);
+  const plan = list.rows.find((p) => p.id === id);
+  if (!plan) throw new APIError(404, { error: { code: "not_found", message: `plan ${id} is not among the plans of ${doc.city}` } });
+  return { plan, version: (r.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "") };
+}
+
 async function planProfile(panel, n) {
-  const { plan } = await api(`/v1/plans/${encodeURIComponent(n.id)}`);
+  const { plan } = await planRecord(n.id);
   const [measures, issuer, source, city] = await Promise.all([
     apiAll(`/v1/measures?plan=${encodeURIComponent(n.id)}`),
     plan.issuer ? getNode("organization/" + plan.issuer).catch(() => null) : null,
@@ -310,7 +324,7 @@ async function measureProfile(panel, n) {
   const domains = n.out.filter((e) => e.predicate === "appliesTo");
   const city = n.out.find((e) => e.predicate === "inCity");
   const support = n.out.filter((e) => e.type === "support").concat(n.in.filter((e) => e.type === "support"));
-  const version = planRef ? await api(`/v1/plans/${encodeURIComponent(planRef.id)}`).then((r) => r.version).catch(() => "") : "";
+  const version = planRef ? await planRecord(planRef.id).then((r) => r.version).catch(() => "") : "";
   const shown = new Set(["title", "summary", "quote", "section", "kind", "offset", "offsetEnd", "context"]);
   const quoteLang = props(n, "quote")[0]?.lang || (source && prop(source, "language"));
   const isURL = (s) => /^https?:\/\//.test(s || "");

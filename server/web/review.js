@@ -143,7 +143,7 @@ pg.pages.review = async function reviewPage(parts, params) {
   document.querySelectorAll("#queue .review-row").forEach((li) => {
     const r = rows[+li.dataset.i];
     const base = { measure: r.measure, ...(r.technology ? { technology: r.technology } : { domain: r.domain }) };
-    li.querySelector('[data-action="accept"]').addEventListener("click", () => decide(li, { ...base, action: "accept", basis: "explicit" }));
+    li.querySelector('[data-action="accept"]').addEventListener("click", () => decide(li, { ...base, action: "accept" }));
     li.querySelector('[data-action="reject"]').addEventListener("click", () => decide(li, { ...base, action: "reject" }));
     const edit = li.querySelector("form.edit");
     li.querySelector('[data-action="edit"]').addEventListener("click", (ev) => {
