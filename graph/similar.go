@@ -159,7 +159,8 @@ type Similarity struct {
 	Technologies float64 `json:"technologies"`
 	Domains      float64 `json:"domains"`
 	Instruments  float64 `json:"instruments"`
-	// Shared are the technologies, domains and instrument kinds both have.
+	// Shared are the technologies, domains and instruments (types and
+	// support kinds) both have.
 	SharedTechnologies []string `json:"shared_technologies"`
 	SharedDomains      []string `json:"shared_domains"`
 	SharedInstruments  []string `json:"shared_instruments"`
@@ -265,9 +266,16 @@ func techIDs(m *Measure) []string {
 	return out
 }
 
-// instrumentKinds are the kinds of the support instruments m offers.
+// instrumentKinds are m's policy instruments: its instrument types (the
+// typology of schema.InstrumentTypes) and the kinds of the support
+// instruments it offers.
 func (v *View) instrumentKinds(m *Measure) []string {
 	var out []string
+	for _, t := range m.InstrumentTypes {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
 	for _, s := range m.Support {
 		if in, ok := v.Get(schema.SupportInstrument, s).(*Instrument); ok && in.Kind != "" && !slices.Contains(out, in.Kind) {
 			out = append(out, in.Kind)

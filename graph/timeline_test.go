@@ -168,6 +168,11 @@ func TestSimilar(t *testing.T) {
 	if got[0].Order != "before" || got[0].Technologies != 1 || got[0].Domains != 1 || got[0].Text <= 0 {
 		t.Errorf("first: %+v", got[0])
 	}
+	// A measure's instruments are its instrument types and the kinds of
+	// the support it offers: Fuzhou's finance demonstration is a pilot.
+	if got := v.instrumentKinds(v.Measure("fuzhou-finance-demonstration")); !slices.Contains(got, "pilot") {
+		t.Errorf("instruments of fuzhou-finance-demonstration: %v, want pilot among them", got)
+	}
 	if _, ok := v.SimilarTo("no-such-measure", TimeFilter{}); ok {
 		t.Errorf("an unknown measure is found")
 	}
