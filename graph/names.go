@@ -144,25 +144,7 @@ func (ix *nameIndex) candidates(k string) []int32 {
 		if len(out) == 0 {
 			break
 		}
-		out = intersect32(out, l)
-	}
-	return out
-}
-
-func intersect32(a, b []int32) []int32 {
-	out := make([]int32, 0, min(len(a), len(b)))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			out = append(out, a[i])
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
+		out = intersect(out, l)
 	}
 	return out
 }

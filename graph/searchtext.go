@@ -278,8 +278,9 @@ func Snippet(text string, at, n int) string {
 	return string(before) + "[" + string(match) + "]" + string(after)
 }
 
-func intersect(a, b []int) []int {
-	var out []int
+// intersect is what two ascending lists of positions both hold.
+func intersect[T int | int32](a, b []T) []T {
+	out := make([]T, 0, min(len(a), len(b)))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
