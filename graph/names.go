@@ -209,8 +209,6 @@ type SearchHit struct {
 	Match   string      `json:"match"` // exact, prefix or contains
 }
 
-var matchRank = map[string]int{"exact": 0, "prefix": 1, "contains": 2}
-
 // typeRank orders hits of equal quality: places and topics before documents.
 var typeRank = map[schema.Type]int{
 	schema.City: 0, schema.Technology: 1, schema.Domain: 2, schema.Plan: 3, schema.Measure: 4,
@@ -221,55 +219,100 @@ var typeRank = map[schema.Type]int{
 // exact matches first, then prefixes, then substrings.
 func (v *View) Search(q string, types []schema.Type) []SearchHit {
 	k := normalize(q)
+	hits := []SearchHit{}
+	for _, i := range v.nameMatches(k, types) {
+		hits = append(hits, v.names.hit(i, k))
+	}
+	return hits
+}
+
+// matchOf is how entry e's key matches k: 0 exact, 1 prefix, 2 contains,
+// -1 not at all.
+func matchOf(e *nameEntry, k string) int {
+	switch {
+	case e.key == k:
+		return 0
+	case strings.HasPrefix(e.key, k):
+		return 1
+	case strings.Contains(e.key, k):
+		return 2
+	}
+	return -1
+}
+
+var matchNames = [3]string{"exact", "prefix", "contains"}
+
+// hit is entry i as a hit for k.
+func (ix *nameIndex) hit(i int32, k string) SearchHit {
+	e := &ix.entries[i]
+	return SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: matchNames[max(matchOf(e, k), 0)]}
+}
+
+// nameMatches are the entries matching normalized k, one per entity (its
+// best match, the first of equal ones), in Search's order: exact matches,
+// then prefixes, then substrings, each by type rank, then by id. An
+// entity's entries are neighbours, so its best match is found without a
+// map; each (match, type) group, in the View's IRI order already all but
+// a few ids, is sorted by id at little cost. Only entry indexes are made.
+func (v *View) nameMatches(k string, types []schema.Type) []int32 {
 	if k == "" {
 		return nil
 	}
-	// An entity's entries are neighbours, so each entity's best match is
-	// found without a map; hits are grouped by match, then type, and each
-	// group, in the View's IRI order already all but a few ids, is sorted
-	// by id (at little cost, being nearly sorted).
-	var groups [3][9][]SearchHit
-	var cur SearchHit
-	curRank := -1
+	var groups [3][9][]int32
+	best, bestRank := int32(-1), -1
 	flush := func() {
-		if curRank >= 0 {
-			t := min(typeRank[cur.Type], len(groups[0])-1)
-			groups[curRank][t] = append(groups[curRank][t], cur)
+		if best >= 0 {
+			e := &v.names.entries[best]
+			t := min(typeRank[e.typ], len(groups[0])-1)
+			groups[bestRank][t] = append(groups[bestRank][t], best)
 		}
-		curRank = -1
+		best, bestRank = -1, -1
 	}
 	for _, i := range v.names.candidates(k) {
 		e := &v.names.entries[i]
 		if len(types) > 0 && !containsType(types, e.typ) {
 			continue
 		}
-		var m string
-		switch {
-		case e.key == k:
-			m = "exact"
-		case strings.HasPrefix(e.key, k):
-			m = "prefix"
-		case strings.Contains(e.key, k):
-			m = "contains"
-		default:
+		r := matchOf(e, k)
+		if r < 0 {
 			continue
 		}
-		if curRank >= 0 && (cur.Type != e.typ || cur.ID != e.id) {
-			flush()
+		if best >= 0 {
+			if b := &v.names.entries[best]; b.typ != e.typ || b.id != e.id {
+				flush()
+			}
 		}
-		if r := matchRank[m]; curRank < 0 || r < curRank {
-			cur, curRank = SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: m}, r
+		if best < 0 || r < bestRank {
+			best, bestRank = i, r
 		}
 	}
 	flush()
-	hits := []SearchHit{}
+	var out []int32
 	for _, byType := range groups {
 		for _, g := range byType {
-			slices.SortFunc(g, func(a, b SearchHit) int { return strings.Compare(a.ID, b.ID) })
-			hits = append(hits, g...)
+			slices.SortFunc(g, func(a, b int32) int { return strings.Compare(v.names.entries[a].id, v.names.entries[b].id) })
+			out = append(out, g...)
 		}
 	}
-	return hits
+	return out
+}
+
+// cityOf is the city an entity belongs to: a city itself, a plan's or a
+// measure's city; "" for what no city owns.
+func (v *View) cityOf(t schema.Type, id string) string {
+	switch t {
+	case schema.City:
+		return id
+	case schema.Plan:
+		if p := v.Plan(id); p != nil {
+			return p.City
+		}
+	case schema.Measure:
+		if m := v.Measure(id); m != nil {
+			return m.City
+		}
+	}
+	return ""
 }
 
 func containsType(ts []schema.Type, t schema.Type) bool {

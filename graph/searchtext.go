@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -20,6 +21,15 @@ type TextIndex struct {
 	docs     []textDoc
 	postings map[string][]int // token → doc indexes, ascending
 	words    []string         // every Latin word, for typo suggestions
+	// entities numbers every entity with a text or a name, so that a
+	// page of search results can tell a text hit from a name hit of the
+	// same entity without a map of every hit; nameEntity and nameCity
+	// are, per entry of the View's name index, its entity and the city
+	// that owns it ("" for what no city owns).
+	entities   int
+	nameEntity []int32
+	nameCity   []string
+	view       *View
 }
 
 type textDoc struct {
@@ -27,6 +37,7 @@ type textDoc struct {
 	id, label, field string
 	city             string
 	text, key        string // as written, normalized
+	entity           int32  // see TextIndex.entities
 }
 
 // TextHit is one text matching a search.
@@ -77,12 +88,22 @@ func (h TextHit) MarshalJSON() ([]byte, error) {
 
 // NewTextIndex indexes v's texts.
 func NewTextIndex(v *View) *TextIndex {
-	ix := &TextIndex{postings: map[string][]int{}}
+	ix := &TextIndex{postings: map[string][]int{}, view: v}
+	numbers := map[[2]string]int32{}
+	entity := func(t schema.Type, id string) int32 {
+		k := [2]string{string(t), id}
+		n, ok := numbers[k]
+		if !ok {
+			n = int32(len(numbers))
+			numbers[k] = n
+		}
+		return n
+	}
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {
 			return
 		}
-		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text)})
+		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text), entity: entity(t, id)})
 	}
 	for _, m := range v.Measures {
 		add(schema.Measure, m.ID, m.Title, m.City, "title", m.Title)
@@ -131,6 +152,13 @@ func NewTextIndex(v *View) *TextIndex {
 		}
 	}
 	sort.Strings(ix.words)
+	ix.nameEntity = make([]int32, len(v.names.entries))
+	ix.nameCity = make([]string, len(v.names.entries))
+	for i, e := range v.names.entries {
+		ix.nameEntity[i] = entity(e.typ, e.id)
+		ix.nameCity[i] = v.cityOf(e.typ, e.id)
+	}
+	ix.entities = len(numbers)
 	return ix
 }
 
@@ -204,56 +232,130 @@ var fieldRank = map[string]int{"title": 0, "context": 1, "evidence.quote": 2, "s
 // Search finds the texts holding every token of q (every Latin word, and
 // for CJK the whole phrase), best field first; types and city narrow it.
 func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHit {
+	tq := newTextQuery(q)
+	var hits []TextHit
+	for _, rank := range ix.textMatches(tq, types, city, nil) {
+		for _, di := range rank {
+			hits = append(hits, ix.textHit(tq, di))
+		}
+	}
+	return hits
+}
+
+// textQuery is q normalized and cut into tokens.
+type textQuery struct {
+	k     string
+	toks  []string
+	latin bool
+}
+
+func newTextQuery(q string) textQuery {
 	k := normalize(q)
 	toks := uniq(tokens(k))
-	if len(toks) == 0 {
-		return nil
+	return textQuery{k: k, toks: toks, latin: latinOnly(toks)}
+}
+
+// textMatches are the texts matching q, as doc indexes by field rank
+// (titles first), each rank in index order: the order a stable sort by
+// rank gives, without one. An entity's texts are neighbours in the
+// index, so its first matching text is the one kept by comparing with
+// the last kept; skip, when set, leaves out entities already found.
+// Nothing is made for a match but its index, so a broad search costs one
+// pass over its candidates.
+func (ix *TextIndex) textMatches(q textQuery, types []schema.Type, city string, skip []bool) [5][]int32 {
+	var byRank [5][]int32
+	if len(q.toks) == 0 {
+		return byRank
 	}
-	var cands []int
-	for i, tok := range toks {
-		p := ix.postings[tok]
-		if i == 0 {
-			cands = append([]int(nil), p...)
-			continue
-		}
-		cands = intersect(cands, p)
+	lists := make([][]int, len(q.toks))
+	for i, tok := range q.toks {
+		lists[i] = ix.postings[tok]
 	}
-	// Hits by field rank (titles first), each in index order: the same
-	// order a stable sort gives, without one. An entity's texts are
-	// neighbours in the index, so its first matching text is the one
-	// kept by comparing with the last kept.
-	var byRank [5][]TextHit
-	var last *textDoc
+	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
+	cands := lists[0]
+	for _, l := range lists[1:] {
+		cands = intersect(cands, l)
+	}
+	last := int32(-1)
 	for _, di := range cands {
 		d := &ix.docs[di]
 		if len(types) > 0 && !containsType(types, d.typ) || city != "" && d.city != city {
 			continue
 		}
-		at, n := strings.Index(d.key, k), len(k)
-		if at < 0 {
-			// Latin words need not be adjacent (every one is there, as the
-			// postings say); CJK bigrams must make the phrase asked.
-			if !latinOnly(toks) {
-				continue
-			}
-			at, n = wordAt(d.key, toks[0]), len(toks[0])
-			if at < 0 {
-				continue
-			}
-		}
-		if last != nil && last.typ == d.typ && last.id == d.id {
+		// Latin words need not be adjacent (every one is there, as the
+		// postings say); CJK bigrams must make the phrase asked.
+		if !q.latin && !strings.Contains(d.key, q.k) {
 			continue
 		}
-		last = d
+		if d.entity == last || skip != nil && skip[d.entity] {
+			continue
+		}
+		last = d.entity
 		r := min(fieldRank[d.field], len(byRank)-1)
-		byRank[r] = append(byRank[r], TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
-			Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}})
+		byRank[r] = append(byRank[r], int32(di))
 	}
-	var hits []TextHit
-	for _, h := range byRank {
-		hits = append(hits, h...)
+	return byRank
+}
+
+// textHit is the hit of doc di for q, its snippet made when shown.
+func (ix *TextIndex) textHit(q textQuery, di int32) TextHit {
+	d := &ix.docs[di]
+	at, n := strings.Index(d.key, q.k), len(q.k)
+	if at < 0 {
+		at, n = wordAt(d.key, q.toks[0]), len(q.toks[0])
+		if at < 0 {
+			at, n = 0, 0
+		}
 	}
-	return hits
+	return TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
+		Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}}
+}
+
+// SearchPage is what /v1/search shows: the entities whose names match q
+// (as View.Search orders them), then the texts of other entities holding
+// it (as Search orders them), narrowed by types and city; the hits from
+// offset, at most limit of them, and how many there are in all. Only the
+// page's hits are made.
+func (ix *TextIndex) SearchPage(q string, types []schema.Type, city string, offset, limit int) ([]TextHit, int) {
+	v := ix.view
+	k := normalize(q)
+	names := v.nameMatches(k, types)
+	found := make([]bool, ix.entities)
+	kept := names[:0:0]
+	for _, i := range names {
+		if city != "" && ix.nameCity[i] != city {
+			continue
+		}
+		found[ix.nameEntity[i]] = true
+		kept = append(kept, i)
+	}
+	tq := newTextQuery(q)
+	texts := ix.textMatches(tq, types, city, found)
+	total := len(kept)
+	for _, r := range texts {
+		total += len(r)
+	}
+	var page []TextHit
+	at := 0
+	take := func(n int, hit func(j int) TextHit) {
+		for j := max(offset-at, 0); j < n && len(page) < limit; j++ {
+			page = append(page, hit(j))
+		}
+		at += n
+	}
+	take(len(kept), func(j int) TextHit {
+		e := &v.names.entries[kept[j]]
+		h := v.names.hit(kept[j], k)
+		field := "name"
+		if e.typ == schema.Measure || e.typ == schema.Plan {
+			field = "title"
+		}
+		return NewTextHit(h, field, ix.nameCity[kept[j]], h.Matched, q)
+	})
+	for _, r := range texts {
+		take(len(r), func(j int) TextHit { return ix.textHit(tq, r[j]) })
+	}
+	return page, total
 }
 
 // Snippet is text around the match of normalized q in it (byte offset at
@@ -278,9 +380,24 @@ func Snippet(text string, at, n int) string {
 	return string(before) + "[" + string(match) + "]" + string(after)
 }
 
-// intersect is what two ascending lists of positions both hold.
+// intersect is what two ascending lists of positions both hold. A list
+// far shorter than the other is looked up in it, not walked beside it: a
+// rare pair of characters against a common one costs its own length.
 func intersect[T int | int32](a, b []T) []T {
-	out := make([]T, 0, min(len(a), len(b)))
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	out := make([]T, 0, len(a))
+	if len(a)*16 < len(b) {
+		for _, x := range a {
+			j, found := slices.BinarySearch(b, x)
+			if found {
+				out = append(out, x)
+			}
+			b = b[j:]
+		}
+		return out
+	}
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {

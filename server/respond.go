@@ -118,7 +118,15 @@ func tableWith[T any](s *Server, c *gin.Context, rows []T, cols []column[T], ext
 	total := len(rows)
 	lo := min(p.offset, total)
 	hi := min(lo+p.limit, total)
-	pageRows := rows[lo:hi]
+	writePage(s, c, asCSV, p, rows[lo:hi], total, cols, extra)
+}
+
+// writePage writes one page of a table of total rows (the rows from
+// p.offset) as tableWith does; for questions that make only the rows of
+// the page asked.
+func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []T, total int, cols []column[T], extra gin.H) {
+	lo := min(p.offset, total)
+	hi := lo + len(pageRows)
 	var next any
 	if hi < total {
 		next = hi

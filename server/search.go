@@ -99,49 +99,27 @@ func (s *Server) search() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		ix := s.texts.of(v)
-		hits := []graph.TextHit{}
-		seen := map[[2]string]bool{}
-		for _, h := range v.Search(q, types) {
-			hc := hitCity(v, h)
-			if city != "" && hc != city {
-				continue
-			}
-			seen[[2]string{string(h.Type), h.ID}] = true
-			field := "name"
-			if h.Type == schema.Measure || h.Type == schema.Plan {
-				field = "title"
-			}
-			hits = append(hits, graph.NewTextHit(h, field, hc, h.Matched, q))
+		asCSV, err := wantsCSV(c)
+		if err != nil {
+			s.fail(c, err)
+			return
 		}
-		for _, h := range ix.Search(q, types, city) {
-			if !seen[[2]string{string(h.Type), h.ID}] {
-				hits = append(hits, h)
-			}
+		p, err := parsePage(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		ix := s.texts.of(v)
+		hits, total := ix.SearchPage(q, types, city, p.offset, p.limit)
+		if hits == nil {
+			hits = []graph.TextHit{}
 		}
 		sugg := ix.Suggest(q)
 		if sugg == nil {
 			sugg = []string{}
 		}
-		tableWith(s, c, hits, searchColumns, gin.H{"suggestions": sugg})
+		writePage(s, c, asCSV, p, hits, total, searchColumns, gin.H{"suggestions": sugg})
 	}
-}
-
-// hitCity is the city a name hit belongs to, "" for what no city owns.
-func hitCity(v *graph.View, h graph.SearchHit) string {
-	switch h.Type {
-	case schema.City:
-		return h.ID
-	case schema.Plan:
-		if p := v.Plan(h.ID); p != nil {
-			return p.City
-		}
-	case schema.Measure:
-		if m := v.Measure(h.ID); m != nil {
-			return m.City
-		}
-	}
-	return ""
 }
 
 // splitTypeList splits a list parameter at ASCII and CJK commas (, ， 、).
