@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/policygraph/policygraph/schema"
 )
 
 // ginParam matches gin's path parameters, :name and *name.
@@ -52,5 +55,29 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	sort.Strings(stale)
 	if len(missing) > 0 || len(stale) > 0 {
 		t.Errorf("routes not in openapi.json: %v; documented routes that do not exist: %v", missing, stale)
+	}
+}
+
+// TestOpenAPIMeasureKinds: the kinds a measure may have, as the document
+// lists them, are the vocabulary's.
+func TestOpenAPIMeasureKinds(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []any `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapiJSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var want []any
+	for _, k := range schema.MeasureKinds {
+		want = append(want, string(k))
+	}
+	if got := doc.Components.Schemas["Measure"].Properties["kind"].Enum; !slices.Equal(got, want) {
+		t.Errorf("Measure.kind enum %v, want %v", got, want)
 	}
 }
