@@ -24,10 +24,12 @@ def start():
                           "--write-token", "t", "--query-timeout", "10s"] + (["--max-scripts", os.environ["MAX_SCRIPTS"]] if os.environ.get("MAX_SCRIPTS") else []) + (["--write-timeout", "10s"] if os.environ.get("WRITE_TIMEOUT_FLAG") else []), stdout=subprocess.DEVNULL, stderr=open(DB + ".log", "w"))
     for _ in range(600):
         try:
-            req("GET", "/v1/health", timeout=2)
-            return p
+            st, body = req("GET", "/v1/health", timeout=2)
+            if st == 200:  # 503 while serve builds its first view ("warming")
+                return p
         except Exception:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise SystemExit("server did not start")
 
 
