@@ -72,16 +72,16 @@ type rewriter struct {
 }
 
 // guardSource returns src with the operands of its string operators
-// wrapped in the guard's checks. A query that does not parse is returned
-// as it is, for the engine to report its syntax error where the user
-// wrote it.
+// wrapped in the guard's checks. A query that does not parse is refused
+// here with the parser's message, which is the engine's (goja compiles
+// with this same parser), so no text the guard has not read ever runs.
 func guardSource(src string) (string, error) {
 	if strings.Contains(src, reservedPrefix) {
 		return "", &QueryError{fmt.Sprintf("names starting %q are reserved for the query guard", reservedPrefix)}
 	}
 	prog, err := parser.ParseFile(nil, "", src, 0)
 	if err != nil {
-		return src, nil
+		return "", &QueryError{err.Error()}
 	}
 	// First every name is made as long as it is written, then the
 	// operands are found with positions that are right.
