@@ -87,6 +87,9 @@ func guardSource(src string) (string, error) {
 	// operands are found with positions that are right.
 	fix := &rewriter{src: src, seen: map[uintptr]bool{}, fixing: true}
 	fix.walk(reflect.ValueOf(prog))
+	if fix.refused != nil {
+		return "", fix.refused
+	}
 	r := &rewriter{src: src, seen: map[uintptr]bool{}}
 	r.walk(reflect.ValueOf(prog))
 	r.checkSpans()
@@ -201,6 +204,11 @@ func (r *rewriter) fixName(v reflect.Value) {
 	at := int(v.FieldByName("Idx").Int()) - 1
 	if at < 0 || at >= len(r.src) {
 		return
+	}
+	// Written with escapes, a guard's name is not in the text as such,
+	// but it is the name: a local of that name would shadow the guard.
+	if strings.HasPrefix(v.FieldByName("Name").String(), reservedPrefix) && r.refused == nil {
+		r.refused = &QueryError{fmt.Sprintf("%s: names starting %q are reserved for the query guard", r.position(at), reservedPrefix)}
 	}
 	end := identifierEnd(r.src, at)
 	if end > at {

@@ -82,6 +82,7 @@ func TestRewriteRefusesWhatItCannotGuard(t *testing.T) {
 		"var i = 0;\n1 + i ++":                   "2:5: inside a + expression",
 		`__policygraph_plus = function(x){ x }`:  "reserved",
 		`this["__policygraph" + "_plus"] = null`: "reserved",
+		"function f(s){ var \\u005f_policygraph_plus = function(x){ return x }; return s + s }": "1:20: names starting",
 	} {
 		_, err := guardSource(src)
 		var qe *QueryError
