@@ -105,12 +105,7 @@ func table[T any](s *Server, c *gin.Context, rows []T, cols []column[T]) {
 
 // tableWith is table with extra top-level fields in the JSON answer.
 func tableWith[T any](s *Server, c *gin.Context, rows []T, cols []column[T], extra gin.H) {
-	asCSV, err := wantsCSV(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p, err := parsePage(c)
+	asCSV, p, err := tableParams(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -119,6 +114,15 @@ func tableWith[T any](s *Server, c *gin.Context, rows []T, cols []column[T], ext
 	lo := min(p.offset, total)
 	hi := min(lo+p.limit, total)
 	writePage(s, c, asCSV, p, rows[lo:hi], total, cols, extra)
+}
+
+// tableParams reads how a table is asked for: as CSV or not, and which page.
+func tableParams(c *gin.Context) (asCSV bool, p page, err error) {
+	if asCSV, err = wantsCSV(c); err != nil {
+		return false, p, err
+	}
+	p, err = parsePage(c)
+	return asCSV, p, err
 }
 
 // writePage writes one page of a table of total rows (the rows from

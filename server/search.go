@@ -99,12 +99,7 @@ func (s *Server) search() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		asCSV, err := wantsCSV(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		p, err := parsePage(c)
+		asCSV, p, err := tableParams(c)
 		if err != nil {
 			s.fail(c, err)
 			return
