@@ -255,7 +255,7 @@ func (s *Store) versions(ctx context.Context) ([]string, error) {
 	var out []string
 	for _, q := range qs {
 		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
-			out = append(out, text(q.Object))
+			out = append(out, schema.Text(q.Object))
 		}
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // BeforeHistoryError is an as-of time earlier than every recorded write:
@@ -36,7 +37,7 @@ func (e *BeforeHistoryError) Error() string {
 type asOfViews struct {
 	mu       sync.Mutex
 	keys     []string // oldest first
-	views    map[string]*View
+	views    map[string]*view.View
 	building chan struct{} // holds a token while a View is built: one at a time
 	once     sync.Once
 }
@@ -56,17 +57,17 @@ func (c *asOfViews) lockBuild(ctx context.Context) (func(), error) {
 // AsOfCache is how many Views of past moments a store keeps.
 const AsOfCache = 4
 
-func (c *asOfViews) get(key string) *View {
+func (c *asOfViews) get(key string) *view.View {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.views[key]
 }
 
-func (c *asOfViews) put(key string, v *View) {
+func (c *asOfViews) put(key string, v *view.View) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.views == nil {
-		c.views = map[string]*View{}
+		c.views = map[string]*view.View{}
 	}
 	if _, ok := c.views[key]; ok {
 		return
@@ -84,7 +85,7 @@ func (c *asOfViews) put(key string, v *View) {
 // built on demand and a few are kept (AsOfCache). A document stored
 // before history was kept counts as it was first recorded. A t before the
 // first recorded write is a BeforeHistoryError.
-func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *View, err error) {
+func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *view.View, err error) {
 	defer func() { err = classify(err) }()
 	records, err := s.allRecords(ctx)
 	if err != nil {
@@ -112,7 +113,7 @@ func (s *Store) ViewAsOf(ctx context.Context, t time.Time) (_ *View, err error) 
 	if err != nil {
 		return nil, err
 	}
-	v := newView(qs, "as-of:"+key)
+	v := view.New(qs, "as-of:"+key)
 	s.asOf.put(key, v)
 	return v, nil
 }
@@ -163,15 +164,15 @@ type viewKey struct{}
 
 // WithView makes Query, run with the returned context, read v (a View of
 // a past moment, see ViewAsOf) instead of the current View.
-func WithView(ctx context.Context, v *View) context.Context {
+func WithView(ctx context.Context, v *view.View) context.Context {
 	return context.WithValue(ctx, viewKey{}, v)
 }
 
-// AllQuads lists the View's quads in N-Quads text order, as Store.AllQuads.
-func (v *View) AllQuads() []quad.Quad {
-	out := make([]quad.Quad, len(v.quads))
-	for i := range v.quads {
-		out[i] = v.quad(int32(i))
+// ViewQuads lists v's quads in N-Quads text order, as Store.AllQuads.
+func ViewQuads(v *view.View) []quad.Quad {
+	out := make([]quad.Quad, v.Quads())
+	for i := range out {
+		out[i] = v.Quad(int32(i))
 	}
 	sortQuads(out)
 	return out

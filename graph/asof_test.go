@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestViewAsOf: a View of a past moment holds every document at the
@@ -80,7 +82,7 @@ func TestViewAsOf(t *testing.T) {
 			// Now, as of now, is the current graph.
 			now := mustAsOf(t, st, time.Now())
 			var b strings.Builder
-			for _, q := range now.AllQuads() {
+			for _, q := range ViewQuads(now) {
 				b.WriteString(q.NQuad() + "\n")
 			}
 			cur, err := st.AllQuads(ctx)
@@ -98,7 +100,7 @@ func TestViewAsOf(t *testing.T) {
 	}
 }
 
-func mustAsOf(t *testing.T, st *Store, at time.Time) *View {
+func mustAsOf(t *testing.T, st *Store, at time.Time) *view.View {
 	t.Helper()
 	v, err := st.ViewAsOf(context.Background(), at)
 	if err != nil {

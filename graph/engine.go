@@ -10,6 +10,7 @@ import (
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
+	"github.com/policygraph/policygraph/view"
 )
 
 // errReadOnly is what a query language gets if it tries to write.
@@ -28,7 +29,7 @@ var errReadOnly = errors.New("queries cannot change the graph")
 // indexes by predicate, by graph and by literal object are made on the
 // first query of a version that needs one.
 type viewStore struct {
-	v *View
+	v *view.View
 
 	once                sync.Once
 	byPred, byLabel, by map[quad.Value][]int32 // by: literal objects
@@ -39,6 +40,9 @@ type valueRef struct{ v quad.Value }
 
 func (r valueRef) Key() any { return r.v }
 
+// viewStoreKey keeps a View's viewStore in its Memo.
+type viewStoreKey struct{}
+
 // quadRef is a quad as its position in the View.
 type quadRef int32
 
@@ -46,25 +50,25 @@ func (r quadRef) Key() any { return int32(r) }
 
 // queryStore is the query store of the current View.
 func (s *Store) queryStore(ctx context.Context) (graph.QuadStore, error) {
-	v, ok := ctx.Value(viewKey{}).(*View)
+	v, ok := ctx.Value(viewKey{}).(*view.View)
 	if !ok {
 		var err error
 		if v, err = s.View(ctx); err != nil {
 			return nil, err
 		}
 	}
-	v.engineOnce.Do(func() { v.engine = &viewStore{v: v} })
-	return v.engine, nil
+	return v.Memo(viewStoreKey{}, func() any { return &viewStore{v: v} }).(*viewStore), nil
 }
 
 func (s *viewStore) index() {
 	s.once.Do(func() {
 		s.byPred, s.byLabel, s.by = map[quad.Value][]int32{}, map[quad.Value][]int32{}, map[quad.Value][]int32{}
-		for i, r := range s.v.quads {
-			p, o, l := s.v.values[r[1]], s.v.values[r[2]], s.v.values[r[3]]
+		for i := range s.v.Quads() {
+			r := s.v.QuadValues(int32(i))
+			p, o, l := s.v.Value(r[1]), s.v.Value(r[2]), s.v.Value(r[3])
 			s.byPred[p] = append(s.byPred[p], int32(i))
 			s.byLabel[l] = append(s.byLabel[l], int32(i))
-			if !isNode(o) {
+			if !view.IsNode(o) {
 				s.by[o] = append(s.by[o], int32(i))
 			}
 		}
@@ -75,10 +79,10 @@ func (s *viewStore) index() {
 func (s *viewStore) quads(d quad.Direction, v quad.Value) []int32 {
 	switch d {
 	case quad.Subject:
-		return s.v.out[v]
+		return s.v.Out(v)
 	case quad.Object:
-		if isNode(v) {
-			return s.v.in[v]
+		if view.IsNode(v) {
+			return s.v.In(v)
 		}
 		s.index()
 		return s.by[v]
@@ -114,10 +118,10 @@ func (s *viewStore) NameOf(r graph.Ref) (quad.Value, error) {
 
 func (s *viewStore) Quad(r graph.Ref) (quad.Quad, error) {
 	i, ok := r.(quadRef)
-	if !ok || int(i) >= len(s.v.quads) {
+	if !ok || int(i) >= s.v.Quads() {
 		return quad.Quad{}, fmt.Errorf("no quad %v", r)
 	}
-	return s.v.quad(int32(i)), nil
+	return s.v.Quad(int32(i)), nil
 }
 
 func (s *viewStore) QuadIterator(d quad.Direction, r graph.Ref) iterator.Shape {
@@ -138,7 +142,7 @@ func (s *viewStore) QuadIteratorSize(_ context.Context, d quad.Direction, r grap
 
 func (s *viewStore) QuadDirection(r graph.Ref, d quad.Direction) (graph.Ref, error) {
 	i, ok := r.(quadRef)
-	if !ok || int(i) >= len(s.v.quads) {
+	if !ok || int(i) >= s.v.Quads() {
 		return nil, nil
 	}
 	var at int
@@ -154,25 +158,25 @@ func (s *viewStore) QuadDirection(r graph.Ref, d quad.Direction) (graph.Ref, err
 	default:
 		return nil, nil
 	}
-	return valueRef{s.v.values[s.v.quads[i][at]]}, nil
+	return valueRef{s.v.Value(s.v.QuadValues(int32(i))[at])}, nil
 }
 
 func (s *viewStore) Stats(context.Context, bool) (graph.Stats, error) {
 	return graph.Stats{
-		Nodes: refs.Size{Value: int64(len(s.v.values)), Exact: true},
-		Quads: refs.Size{Value: int64(len(s.v.quads)), Exact: true},
+		Nodes: refs.Size{Value: int64(s.v.Values()), Exact: true},
+		Quads: refs.Size{Value: int64(s.v.Quads()), Exact: true},
 	}, nil
 }
 
 func (s *viewStore) NodesAllIterator() iterator.Shape {
-	all := make([]graph.Ref, len(s.v.values))
-	for i, v := range s.v.values {
-		all[i] = valueRef{v}
+	all := make([]graph.Ref, s.v.Values())
+	for i := range all {
+		all[i] = valueRef{s.v.Value(int32(i))}
 	}
 	return iterator.NewFixed(all...)
 }
 
-func (s *viewStore) QuadsAllIterator() iterator.Shape { return &positions{all: len(s.v.quads)} }
+func (s *viewStore) QuadsAllIterator() iterator.Shape { return &positions{all: s.v.Quads()} }
 
 func (s *viewStore) ApplyDeltas([]graph.Delta, graph.IgnoreOpts) error { return errReadOnly }
 func (s *viewStore) NewQuadWriter() (quad.WriteCloser, error)          { return nil, errReadOnly }

@@ -6,13 +6,13 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/graphbench"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
-type benchCatalog struct{ v *graph.View }
+type benchCatalog struct{ v *view.View }
 
 func (c benchCatalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, "plan/bench-copy") }
 

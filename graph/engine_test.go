@@ -13,7 +13,6 @@ import (
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/cayley/query"
-	"github.com/cayleygraph/quad"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
 )
@@ -124,11 +123,7 @@ func genRace(id string, n int) string {
 func TestViewStoreAnswersAsCayleysOwn(t *testing.T) {
 	ctx := context.Background()
 	st, _, v := loadedCopy(t, backend{"memory", func(*testing.T) Config { return Config{Backend: "memory"} }})
-	quads := make([]quad.Quad, len(v.quads))
-	for i := range v.quads {
-		quads[i] = v.quad(int32(i))
-	}
-	ref := memstore.New(quads...)
+	ref := memstore.New(ViewQuads(v)...)
 	tech, dom := schema.Technology.IRI("blockchain"), schema.Domain.IRI("finance")
 	queries := []struct{ lang, src string }{
 		{"gizmo", fmt.Sprintf(`g.V("%s").In("%s").Has("%s", "%s").Out("%s").Unique().All()`, tech, schema.UsesTechnology, schema.AppliesTo, dom, schema.InCity)},

@@ -14,10 +14,11 @@ import (
 
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // racePlan is a small plan document of its own id that defines measure.
-func racePlan(t testing.TB, v *View, id, measure, title string) *schema.Document {
+func racePlan(t testing.TB, v *view.View, id, measure, title string) *schema.Document {
 	t.Helper()
 	src := fmt.Sprintf(`id: %s
 city: fuzhou
@@ -37,7 +38,7 @@ measures:
 }
 
 // editedPlan is the shipped plan id with its first "count: 8" made n.
-func editedPlan(t testing.TB, dir string, v *View, id string, n int) *schema.Document {
+func editedPlan(t testing.TB, dir string, v *view.View, id string, n int) *schema.Document {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(dir, "plans", id+".yaml"))
 	if err != nil {
@@ -270,7 +271,7 @@ func TestIDsAreUniqueUnderRace(t *testing.T) {
 }
 
 // racePlanSource is plan id parsed from src against v.
-func racePlanSource(t testing.TB, v *View, id, src string) *schema.Document {
+func racePlanSource(t testing.TB, v *view.View, id, src string) *schema.Document {
 	t.Helper()
 	doc, err := loader.ParsePlan("test", []byte(src), id, viewCatalog{v, "plan/" + id})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/policygraph/policygraph/view"
 )
 
 // viewCache holds the current View and when the store's version was last
@@ -16,7 +18,7 @@ import (
 // graph a build takes seconds, and every request of every server would
 // otherwise wait for it after each write anywhere.
 type viewCache struct {
-	current atomic.Pointer[View]
+	current atomic.Pointer[view.View]
 	checked atomic.Int64 // unix nanos of the last version check
 	build   sync.Mutex   // one build at a time
 	// Background builds run under ctx and are waited for by Close. mu
@@ -43,7 +45,7 @@ func (s *Store) invalidate() { s.views.checked.Store(0) }
 // View returns a View of the graph: the current one, while a newer one is
 // built in the background when the store changed. Only the first View of
 // a store is waited for. Writers that must read what they wrote use Fresh.
-func (s *Store) View(ctx context.Context) (_ *View, err error) {
+func (s *Store) View(ctx context.Context) (_ *view.View, err error) {
 	defer func() { err = classify(err) }()
 	cur := s.views.current.Load()
 	if cur != nil && time.Since(time.Unix(0, s.views.checked.Load())) < recheckEvery {
@@ -100,14 +102,14 @@ func (s *Store) Warm() bool { return s.views.current.Load() != nil }
 
 // Fresh returns a View of the store as it is now, building it if needed
 // and waiting for it: after a write, its writer reads what it wrote.
-func (s *Store) Fresh(ctx context.Context) (*View, error) {
+func (s *Store) Fresh(ctx context.Context) (*view.View, error) {
 	v, err := s.buildView(ctx)
 	return v, classify(err)
 }
 
 // buildView makes a View of the store as it is now current, unless a
 // build that ran meanwhile already did.
-func (s *Store) buildView(ctx context.Context) (*View, error) {
+func (s *Store) buildView(ctx context.Context) (*view.View, error) {
 	v, built, err := s.buildLocked(ctx)
 	if built {
 		// Reading every quad leaves garbage as large as the View, and the
@@ -119,7 +121,7 @@ func (s *Store) buildView(ctx context.Context) (*View, error) {
 	return v, err
 }
 
-func (s *Store) buildLocked(ctx context.Context) (v *View, built bool, err error) {
+func (s *Store) buildLocked(ctx context.Context) (v *view.View, built bool, err error) {
 	s.views.build.Lock()
 	defer s.views.build.Unlock()
 	ver, err := s.version(ctx)
@@ -149,4 +151,13 @@ func (s *Store) buildLocked(ctx context.Context) (v *View, built bool, err error
 	s.views.current.Store(v)
 	s.views.checked.Store(time.Now().UnixNano())
 	return v, true, nil
+}
+
+// BuildView reads every quad of the store into a View.
+func (s *Store) BuildView(ctx context.Context, version string) (*view.View, error) {
+	qs, err := s.allQuads(ctx)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return view.New(qs, version), nil
 }

@@ -1,6 +1,7 @@
 // Package graph owns every call into Cayley: opening a store by backend
 // name, applying what the loader produced in transactions, reading the graph
-// back, and the queries the server answers.
+// back into Views (package view) and keeping the current one per version,
+// and running Cayley's query languages over a View.
 package graph
 
 import (

@@ -15,6 +15,7 @@ import (
 	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // backend opens a fresh, empty store of one kind for a test.
@@ -78,7 +79,7 @@ func export(t *testing.T, st *Store) string {
 // loadedCopy opens a new store of b, loads a copy of the real data
 // directory that the test may change, and returns the store, the copy and
 // the store's View.
-func loadedCopy(t *testing.T, b backend) (*Store, string, *View) {
+func loadedCopy(t *testing.T, b backend) (*Store, string, *view.View) {
 	t.Helper()
 	st := openStore(t, b.open(t))
 	dir := copyTree(t, dataDir)
@@ -211,7 +212,7 @@ func TestStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rows := v.CitiesWith(MeasureFilter{Technology: "blockchain", Domain: "finance"})
+				rows := v.CitiesWith(view.MeasureFilter{Technology: "blockchain", Domain: "finance"})
 				got := map[string]schema.Basis{}
 				for _, r := range rows {
 					got[r.City] = r.Basis
@@ -236,7 +237,7 @@ func TestNode(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			st, dir, v := loadedCopy(t, b)
-			has := func(es []Edge, pred, node string, basis schema.Basis) bool {
+			has := func(es []view.Edge, pred, node string, basis schema.Basis) bool {
 				for _, e := range es {
 					if e.Predicate == pred && e.Node == node && e.Basis == basis {
 						return true
@@ -246,7 +247,7 @@ func TestNode(t *testing.T) {
 			}
 			for _, c := range []struct {
 				name     string
-				node     *Node
+				node     *view.Node
 				out      bool
 				pred, to string
 				basis    schema.Basis
@@ -270,7 +271,7 @@ func TestNode(t *testing.T) {
 			if n := v.Node(schema.City.IRI("atlantis")); n != nil {
 				t.Errorf("a city not in the data has a node: %+v", n)
 			}
-			raw, err := json.Marshal([]*Node{v.Node(city), v.Node(measure)})
+			raw, err := json.Marshal([]*view.Node{v.Node(city), v.Node(measure)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -335,7 +336,7 @@ func TestViewAfterWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, v := range []*View{during, fresh} {
+			for _, v := range []*view.View{during, fresh} {
 				if v.Version == before.Version || len(v.Mentions) >= len(before.Mentions) {
 					t.Errorf("View %s after removing a mentions file has %d mentions (had %d under %s)",
 						v.Version, len(v.Mentions), len(before.Mentions), before.Version)
@@ -448,7 +449,7 @@ func TestAPIDocumentsSurviveReload(t *testing.T) {
 }
 
 type viewCatalog struct {
-	v     *View
+	v     *view.View
 	graph string
 }
 
@@ -485,7 +486,7 @@ func TestOpenFailsFast(t *testing.T) {
 	}
 }
 
-func viewJSON(t *testing.T, v *View) string {
+func viewJSON(t *testing.T, v *view.View) string {
 	t.Helper()
 	b, err := json.Marshal([]any{v.Cities, v.Provinces, v.Plans, v.Measures, v.Technologies, v.Domains,
 		v.Organizations, v.Sources, v.Instruments, v.Mentions, v.Scopes, v.Targets})

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/graphbench"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // BenchmarkBuildView measures what a write costs every server before it
@@ -98,7 +98,7 @@ func BenchmarkBuildViewWithHistory(b *testing.B) {
 }
 
 type catalog struct {
-	v     *graph.View
+	v     *view.View
 	graph string
 }
 

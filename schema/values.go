@@ -98,3 +98,18 @@ var Levels = []Level{Nation, ProvinceLevel, Municipality, CityLevel}
 
 // Languages are the language tags names and aliases carry.
 var Languages = []string{"en", "zh", "zh-Hant", "ja"}
+
+// Text is the lexical form of a literal without quotes, tags or types.
+func Text(v quad.Value) string {
+	switch v := v.(type) {
+	case quad.String:
+		return string(v)
+	case quad.TypedString:
+		return string(v.Value)
+	case quad.LangString:
+		return string(v.Value)
+	case quad.IRI:
+		return string(v)
+	}
+	return quad.StringOf(v)
+}

@@ -10,8 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	lru "github.com/hashicorp/golang-lru/v2"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // Notebooks ask the same questions in loops. An answer is a pure function
@@ -165,9 +164,9 @@ func (a *answers) Add(key answerKey, v *answer) {
 
 // view is the View a request answers from: the one cached() chose, so the
 // answer is kept under the version it was made from.
-func (s *Server) view(c *gin.Context) (*graph.View, error) {
+func (s *Server) view(c *gin.Context) (*view.View, error) {
 	if v, ok := c.Get(viewKey); ok {
-		return v.(*graph.View), nil
+		return v.(*view.View), nil
 	}
 	return s.store.View(c.Request.Context())
 }

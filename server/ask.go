@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // askForms are example questions, one per form /v1/ask answers; an
@@ -59,7 +59,7 @@ func rowsAnswer[T any](rows []T, cols []column[T]) func(*Server, *gin.Context, g
 
 // interpret reads a question and composes its answer from the graph's
 // query functions, the same the endpoints call.
-func interpret(v *graph.View, lx *questionLexicon, raw string) (*askAnswer, error) {
+func interpret(v *view.View, lx *questionLexicon, raw string) (*askAnswer, error) {
 	q := parseQuestion(lx, raw)
 	// A word longer than any name names nothing; say so before suggesting.
 	for _, w := range q.unused {
@@ -159,7 +159,7 @@ func (a *askAnswer) leftOver(q *question) []string {
 }
 
 // questionCities is the cities q names, a province standing for its cities.
-func questionCities(v *graph.View, q *question) []string {
+func questionCities(v *view.View, q *question) []string {
 	out := q.ids(schema.City)
 	for _, p := range q.ids(schema.Province) {
 		for _, c := range v.Cities {
@@ -171,7 +171,7 @@ func questionCities(v *graph.View, q *question) []string {
 	return out
 }
 
-func cityIDs(v *graph.View) []string {
+func cityIDs(v *view.View) []string {
 	var out []string
 	for _, c := range v.Cities {
 		out = append(out, c.ID)
@@ -181,7 +181,7 @@ func cityIDs(v *graph.View) []string {
 
 // compose classifies q into one of the forms the API answers and runs it;
 // nil when q fits none. Order matters: the narrower intents first.
-func compose(v *graph.View, q *question) *askAnswer {
+func compose(v *view.View, q *question) *askAnswer {
 	cities := questionCities(v, q)
 	tech := q.first(schema.Technology)
 	domains := q.ids(schema.Domain)
@@ -283,7 +283,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		case city == "" && (q.cues["cities"] || !q.cues["count"]):
 			// Which cities mention it: each city's own count, above zero.
 			i.Form = "cities_mentioning"
-			var own []graph.ScopedMention
+			var own []view.ScopedMention
 			var none []string
 			seen := map[string]bool{}
 			for _, c := range v.Cities {
@@ -313,7 +313,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		default:
 			i.Reading = r.mentions(tech, city)
 		}
-		positive := slices.IndexFunc(rows, func(m graph.ScopedMention) bool { return m.Count > 0 }) >= 0
+		positive := slices.IndexFunc(rows, func(m view.ScopedMention) bool { return m.Count > 0 }) >= 0
 		extra := yesNo(yes, positive)
 		extra = merge(extra, coverageField(mentionCoverage(v, tech, city, i.Form == "ranking")))
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, mentionColumns)}
@@ -326,7 +326,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		}
 		rows := plansFor(v, city, plan, "", year)
 		i.Reading = r.plans(city)
-		extra := merge(yesNo(yes, len(rows) > 0), coverageField(v.Coverage(graph.MeasureFilter{City: city}, nil)))
+		extra := merge(yesNo(yes, len(rows) > 0), coverageField(v.Coverage(view.MeasureFilter{City: city}, nil)))
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, planColumns)}
 
 	case q.cues["cities"] && len(cities) == 0 && (tech != "" || len(domains) > 0):
@@ -343,7 +343,7 @@ func compose(v *graph.View, q *question) *askAnswer {
 		for _, r := range rows {
 			answered = append(answered, r.City)
 		}
-		extra = merge(extra, coverageField(v.Coverage(graph.MeasureFilter{Technology: tech, Domain: firstOf(domains)}, answered)))
+		extra = merge(extra, coverageField(v.Coverage(view.MeasureFilter{Technology: tech, Domain: firstOf(domains)}, answered)))
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, cityColumns)}
 
 	case tech != "" || len(domains) > 0 || len(cities) > 0 || plan != "":
@@ -355,25 +355,25 @@ func compose(v *graph.View, q *question) *askAnswer {
 		if year != 0 {
 			set(i, "year", strconv.Itoa(year))
 		}
-		var rows []graph.MeasureRow
+		var rows []view.MeasureRow
 		if len(cities) > 1 {
 			// Several cities: each city's measures, city by city.
 			for _, c := range cities {
-				rows = append(rows, measuresFor(v, graph.MeasureFilter{City: c, Technology: tech, Plan: plan}, domains, year)...)
+				rows = append(rows, measuresFor(v, view.MeasureFilter{City: c, Technology: tech, Plan: plan}, domains, year)...)
 			}
 		} else {
-			rows = measuresFor(v, graph.MeasureFilter{City: city, Technology: tech, Plan: plan}, domains, year)
+			rows = measuresFor(v, view.MeasureFilter{City: city, Technology: tech, Plan: plan}, domains, year)
 		}
 		i.Reading = r.measures(cities, tech, domains)
 		extra := yesNo(yes, len(rows) > 0)
-		extra = merge(extra, coverageField(v.Coverage(graph.MeasureFilter{City: city, Technology: tech, Domain: firstOf(domains)}, measureCities(rows))))
+		extra = merge(extra, coverageField(v.Coverage(view.MeasureFilter{City: city, Technology: tech, Domain: firstOf(domains)}, measureCities(rows))))
 		return &askAnswer{in: i, extra: extra, write: rowsAnswer(rows, measureColumns)}
 	}
 	return nil
 }
 
 // positiveMentions are the ids of the counts above zero of tech ("" none).
-func positiveMentions(v *graph.View, tech string) []string {
+func positiveMentions(v *view.View, tech string) []string {
 	if tech == "" {
 		return nil
 	}
@@ -428,7 +428,7 @@ func quoteAll(ws []string) string {
 
 // planCovers reports whether plan p speaks for year y: adopted or published
 // in it, or running through it.
-func planCovers(p *graph.Plan, y int) bool {
+func planCovers(p *view.Plan, y int) bool {
 	ys := strconv.Itoa(y)
 	if strings.HasPrefix(p.Adopted, ys) || strings.HasPrefix(p.Published, ys) {
 		return true
@@ -436,13 +436,13 @@ func planCovers(p *graph.Plan, y int) bool {
 	return p.PeriodStart > 0 && p.PeriodStart <= int64(y) && (p.PeriodEnd == 0 || int64(y) <= p.PeriodEnd)
 }
 
-func plansFor(v *graph.View, city, plan, tech string, year int) []*graph.Plan {
-	var out []*graph.Plan
+func plansFor(v *view.View, city, plan, tech string, year int) []*view.Plan {
+	var out []*view.Plan
 	for _, p := range v.PlansOf(city) {
 		if plan != "" && p.ID != plan || year != 0 && !planCovers(p, year) {
 			continue
 		}
-		if tech != "" && len(v.FindMeasures(graph.MeasureFilter{Plan: p.ID, Technology: tech})) == 0 {
+		if tech != "" && len(v.FindMeasures(view.MeasureFilter{Plan: p.ID, Technology: tech})) == 0 {
 			continue
 		}
 		out = append(out, p)
@@ -452,11 +452,11 @@ func plansFor(v *graph.View, city, plan, tech string, year int) []*graph.Plan {
 
 // measuresFor is FindMeasures with every domain named (all must apply) and
 // the year the plan covers.
-func measuresFor(v *graph.View, f graph.MeasureFilter, domains []string, year int) []graph.MeasureRow {
+func measuresFor(v *view.View, f view.MeasureFilter, domains []string, year int) []view.MeasureRow {
 	if len(domains) > 0 {
 		f.Domain = domains[0]
 	}
-	var out []graph.MeasureRow
+	var out []view.MeasureRow
 	for _, m := range v.FindMeasures(f) {
 		if !hasAll(m.Domains, domains) {
 			continue
@@ -473,16 +473,16 @@ func measuresFor(v *graph.View, f graph.MeasureFilter, domains []string, year in
 
 // citiesFor is CitiesWith for several domains (a city qualifies with a
 // measure in each) and a year.
-func citiesFor(v *graph.View, tech string, domains []string, year int) []graph.CityRow {
-	var out []graph.CityRow
+func citiesFor(v *view.View, tech string, domains []string, year int) []view.CityRow {
+	var out []view.CityRow
 	ds := domains
 	if len(ds) == 0 {
 		ds = []string{""}
 	}
-	for _, row := range v.CitiesWith(graph.MeasureFilter{Technology: tech, Domain: ds[0]}) {
+	for _, row := range v.CitiesWith(view.MeasureFilter{Technology: tech, Domain: ds[0]}) {
 		ok := true
 		for _, d := range ds[1:] {
-			if len(v.FindMeasures(graph.MeasureFilter{City: row.City, Technology: tech, Domain: d})) == 0 {
+			if len(v.FindMeasures(view.MeasureFilter{City: row.City, Technology: tech, Domain: d})) == 0 {
 				ok = false
 			}
 		}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // citation is what a reference to a plan says, in every format.
@@ -23,7 +23,7 @@ type citation struct {
 	year int
 }
 
-func citationOf(v *graph.View, p *graph.Plan) citation {
+func citationOf(v *view.View, p *view.Plan) citation {
 	ct := citation{key: p.ID, titleZh: p.Titles["zh"], lang: "zh", titleEn: p.Titles["en"], number: p.Number}
 	if ct.titleZh == "" && p.Titles["ja"] != "" {
 		// A plan known only from a Japanese report has its title in Japanese.
@@ -42,7 +42,7 @@ func citationOf(v *graph.View, p *graph.Plan) citation {
 	if basis != "period_start" {
 		ct.date = date
 	}
-	if src, ok := v.Get(schema.Source, p.Evidence.Source).(*graph.Source); ok {
+	if src, ok := v.Get(schema.Source, p.Evidence.Source).(*view.Source); ok {
 		ct.address, ct.source = src.Address, src.Name("en")
 	}
 	return ct

@@ -3,13 +3,13 @@ package server
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // measureFilter reads the parameters shared by /v1/cities and /v1/measures.
-func measureFilter(c *gin.Context, v *graph.View) (graph.MeasureFilter, error) {
-	var f graph.MeasureFilter
+func measureFilter(c *gin.Context, v *view.View) (view.MeasureFilter, error) {
+	var f view.MeasureFilter
 	var err error
 	for _, p := range []struct {
 		param string
@@ -35,18 +35,18 @@ func measureFilter(c *gin.Context, v *graph.View) (graph.MeasureFilter, error) {
 	return f, err
 }
 
-var cityColumns = []column[graph.CityRow]{
-	{"city", func(r graph.CityRow) string { return r.City }},
-	{"name", func(r graph.CityRow) string { return r.Name }},
-	{"basis", func(r graph.CityRow) string { return string(r.Basis) }},
-	{"plans", func(r graph.CityRow) string { return list(r.Plans) }},
-	{"measures", func(r graph.CityRow) string { return list(r.Measures) }},
-	{"matched", func(r graph.CityRow) string { return list(r.Matched) }},
+var cityColumns = []column[view.CityRow]{
+	{"city", func(r view.CityRow) string { return r.City }},
+	{"name", func(r view.CityRow) string { return r.Name }},
+	{"basis", func(r view.CityRow) string { return string(r.Basis) }},
+	{"plans", func(r view.CityRow) string { return list(r.Plans) }},
+	{"measures", func(r view.CityRow) string { return list(r.Measures) }},
+	{"matched", func(r view.CityRow) string { return list(r.Matched) }},
 }
 
 // cities answers which cities have a measure linking a technology (and a domain).
 func (s *Server) cities() gin.HandlerFunc {
-	return withCoverage(s, cityColumns, func(c *gin.Context, v *graph.View) ([]graph.CityRow, []graph.CoverageNote, error) {
+	return withCoverage(s, cityColumns, func(c *gin.Context, v *view.View) ([]view.CityRow, []view.CoverageNote, error) {
 		f, err := measureFilter(c, v)
 		if err != nil {
 			return nil, nil, err

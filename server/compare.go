@@ -6,16 +6,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
-var cellColumns = []column[graph.Cell]{
-	{"domain", func(x graph.Cell) string { return x.Domain }},
-	{"city", func(x graph.Cell) string { return x.City }},
-	{"basis", func(x graph.Cell) string { return string(x.Basis) }},
-	{"measures", func(x graph.Cell) string { return list(x.Measures) }},
-	{"matched", func(x graph.Cell) string { return list(x.Matched) }},
+var cellColumns = []column[view.Cell]{
+	{"domain", func(x view.Cell) string { return x.Domain }},
+	{"city", func(x view.Cell) string { return x.City }},
+	{"basis", func(x view.Cell) string { return string(x.Basis) }},
+	{"measures", func(x view.Cell) string { return list(x.Measures) }},
+	{"matched", func(x view.Cell) string { return list(x.Matched) }},
 }
 
 // compare answers the domains × cities matrix for one technology: as JSON
@@ -82,7 +82,7 @@ func (s *Server) compare() gin.HandlerFunc {
 
 // compareCities are the columns of a comparison: the cities asked, each
 // once, or every jurisdiction with plans of its own.
-func compareCities(c *gin.Context, v *graph.View) ([]string, error) {
+func compareCities(c *gin.Context, v *view.View) ([]string, error) {
 	names, err := listParam(c, "cities", maxListItems)
 	if err != nil {
 		return nil, err

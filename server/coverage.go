@@ -4,8 +4,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // withCoverage answers rows like rowsHandler, with the graph's coverage
@@ -13,7 +12,7 @@ import (
 // such policy" when the graph holds none of its plans or only counts its
 // mentions. In JSON the notes are "coverage"; in CSV, where nothing can
 // stand beside the rows, the X-Coverage header lists city=status pairs.
-func withCoverage[T any](s *Server, cols []column[T], rows func(c *gin.Context, v *graph.View) ([]T, []graph.CoverageNote, error)) gin.HandlerFunc {
+func withCoverage[T any](s *Server, cols []column[T], rows func(c *gin.Context, v *view.View) ([]T, []view.CoverageNote, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := s.view(c)
 		if err != nil {
@@ -31,7 +30,7 @@ func withCoverage[T any](s *Server, cols []column[T], rows func(c *gin.Context, 
 
 // coverageFields sets the X-Coverage header and returns the JSON field
 // for notes; nil when there is nothing to say.
-func coverageFields(c *gin.Context, notes []graph.CoverageNote) gin.H {
+func coverageFields(c *gin.Context, notes []view.CoverageNote) gin.H {
 	if len(notes) == 0 {
 		return nil
 	}
@@ -44,7 +43,7 @@ func coverageFields(c *gin.Context, notes []graph.CoverageNote) gin.H {
 }
 
 // measureCities are the jurisdictions of measure rows.
-func measureCities(rows []graph.MeasureRow) []string {
+func measureCities(rows []view.MeasureRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = r.City

@@ -7,28 +7,28 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
-var adoptionColumns = []column[graph.Adoption]{
-	{"rank", func(a graph.Adoption) string { return strconv.Itoa(a.Rank) }},
-	{"city", func(a graph.Adoption) string { return a.City }},
-	{"name", func(a graph.Adoption) string { return a.Name }},
-	{"level", func(a graph.Adoption) string { return a.Level }},
-	{"plan", func(a graph.Adoption) string { return a.Plan }},
-	{"title", func(a graph.Adoption) string { return a.Title }},
-	{"date", func(a graph.Adoption) string { return a.Date }},
-	{"date_basis", func(a graph.Adoption) string { return a.DateBasis }},
-	{"year", func(a graph.Adoption) string { return strconv.Itoa(a.Year) }},
-	{"basis", func(a graph.Adoption) string { return string(a.Basis) }},
-	{"measures", func(a graph.Adoption) string { return list(a.Measures) }},
-	{"matched", func(a graph.Adoption) string { return list(a.Matched) }},
-	{"adopters", func(a graph.Adoption) string { return strconv.Itoa(a.Adopters) }},
+var adoptionColumns = []column[view.Adoption]{
+	{"rank", func(a view.Adoption) string { return strconv.Itoa(a.Rank) }},
+	{"city", func(a view.Adoption) string { return a.City }},
+	{"name", func(a view.Adoption) string { return a.Name }},
+	{"level", func(a view.Adoption) string { return a.Level }},
+	{"plan", func(a view.Adoption) string { return a.Plan }},
+	{"title", func(a view.Adoption) string { return a.Title }},
+	{"date", func(a view.Adoption) string { return a.Date }},
+	{"date_basis", func(a view.Adoption) string { return a.DateBasis }},
+	{"year", func(a view.Adoption) string { return strconv.Itoa(a.Year) }},
+	{"basis", func(a view.Adoption) string { return string(a.Basis) }},
+	{"measures", func(a view.Adoption) string { return list(a.Measures) }},
+	{"matched", func(a view.Adoption) string { return list(a.Matched) }},
+	{"adopters", func(a view.Adoption) string { return strconv.Itoa(a.Adopters) }},
 }
 
 // requiredEntity is entity for a parameter the question cannot go without.
-func requiredEntity(c *gin.Context, v *graph.View, name string, t schema.Type, example string) (string, error) {
+func requiredEntity(c *gin.Context, v *view.View, name string, t schema.Type, example string) (string, error) {
 	if strings.TrimSpace(c.Query(name)) == "" {
 		return "", badRequest("missing %s: this question needs one, e.g. %s=%s", name, name, example)
 	}
@@ -37,8 +37,8 @@ func requiredEntity(c *gin.Context, v *graph.View, name string, t schema.Type, e
 
 // timeline answers the adoption curve of a technology (in a domain).
 func (s *Server) timeline() gin.HandlerFunc {
-	return rowsHandler(s, adoptionColumns, func(c *gin.Context, v *graph.View) ([]graph.Adoption, error) {
-		var f graph.TimelineFilter
+	return rowsHandler(s, adoptionColumns, func(c *gin.Context, v *view.View) ([]view.Adoption, error) {
+		var f view.TimelineFilter
 		var err error
 		if f.Technology, err = requiredEntity(c, v, "technology", schema.Technology, "blockchain"); err != nil {
 			return nil, err
@@ -56,34 +56,34 @@ func (s *Server) timeline() gin.HandlerFunc {
 	})
 }
 
-var panelColumns = []column[graph.PanelRow]{
-	{"unit", func(r graph.PanelRow) string { return r.Unit }},
-	{"name", func(r graph.PanelRow) string { return r.Name }},
-	{"level", func(r graph.PanelRow) string { return r.Level }},
-	{"period", func(r graph.PanelRow) string { return strconv.Itoa(r.Period) }},
-	{"technology", func(r graph.PanelRow) string { return r.Technology }},
-	{"domain", func(r graph.PanelRow) string { return r.Domain }},
-	{"adopted", func(r graph.PanelRow) string { return strconv.Itoa(r.Adopted) }},
-	{"event", func(r graph.PanelRow) string { return strconv.Itoa(r.Event) }},
-	{"first_adoption", func(r graph.PanelRow) string {
+var panelColumns = []column[view.PanelRow]{
+	{"unit", func(r view.PanelRow) string { return r.Unit }},
+	{"name", func(r view.PanelRow) string { return r.Name }},
+	{"level", func(r view.PanelRow) string { return r.Level }},
+	{"period", func(r view.PanelRow) string { return strconv.Itoa(r.Period) }},
+	{"technology", func(r view.PanelRow) string { return r.Technology }},
+	{"domain", func(r view.PanelRow) string { return r.Domain }},
+	{"adopted", func(r view.PanelRow) string { return strconv.Itoa(r.Adopted) }},
+	{"event", func(r view.PanelRow) string { return strconv.Itoa(r.Event) }},
+	{"first_adoption", func(r view.PanelRow) string {
 		if r.FirstAdoption == 0 {
 			return ""
 		}
 		return strconv.Itoa(r.FirstAdoption)
 	}},
-	{"measures", func(r graph.PanelRow) string { return strconv.Itoa(r.Measures) }},
-	{"explicit", func(r graph.PanelRow) string { return strconv.Itoa(r.Explicit) }},
-	{"inferred", func(r graph.PanelRow) string { return strconv.Itoa(r.Inferred) }},
-	{"extracted", func(r graph.PanelRow) string { return strconv.Itoa(r.Extracted) }},
-	{"mentions", func(r graph.PanelRow) string { return strconv.Itoa(r.Mentions) }},
+	{"measures", func(r view.PanelRow) string { return strconv.Itoa(r.Measures) }},
+	{"explicit", func(r view.PanelRow) string { return strconv.Itoa(r.Explicit) }},
+	{"inferred", func(r view.PanelRow) string { return strconv.Itoa(r.Inferred) }},
+	{"extracted", func(r view.PanelRow) string { return strconv.Itoa(r.Extracted) }},
+	{"mentions", func(r view.PanelRow) string { return strconv.Itoa(r.Mentions) }},
 }
 
 // panel answers the long-format adoption panel.
 func (s *Server) panel() gin.HandlerFunc {
-	return rowsHandler(s, panelColumns, func(c *gin.Context, v *graph.View) ([]graph.PanelRow, error) {
-		f := graph.PanelFilter{Unit: c.DefaultQuery("unit", graph.UnitCity)}
-		if !slices.Contains(graph.PanelUnits, f.Unit) {
-			return nil, badRequest("bad unit %q: use %s", f.Unit, strings.Join(graph.PanelUnits, " or "))
+	return rowsHandler(s, panelColumns, func(c *gin.Context, v *view.View) ([]view.PanelRow, error) {
+		f := view.PanelFilter{Unit: c.DefaultQuery("unit", view.UnitCity)}
+		if !slices.Contains(view.PanelUnits, f.Unit) {
+			return nil, badRequest("bad unit %q: use %s", f.Unit, strings.Join(view.PanelUnits, " or "))
 		}
 		if p := c.DefaultQuery("period", "year"); p != "year" {
 			return nil, badRequest("bad period %q: the panel's period is a year (period=year)", p)
@@ -107,7 +107,7 @@ func (s *Server) panel() gin.HandlerFunc {
 
 // entityList resolves a comma-separated list parameter of entities of
 // type t, each once, in the order given.
-func entityList(c *gin.Context, v *graph.View, name string, t schema.Type) ([]string, error) {
+func entityList(c *gin.Context, v *view.View, name string, t schema.Type) ([]string, error) {
 	names, err := listParam(c, name, maxListItems)
 	if err != nil {
 		return nil, err
@@ -125,22 +125,22 @@ func entityList(c *gin.Context, v *graph.View, name string, t schema.Type) ([]st
 	return out, nil
 }
 
-var similarColumns = []column[graph.Similarity]{
-	{"measure", func(x graph.Similarity) string { return x.Measure }},
-	{"title", func(x graph.Similarity) string { return x.Title }},
-	{"city", func(x graph.Similarity) string { return x.City }},
-	{"plan", func(x graph.Similarity) string { return x.Plan }},
-	{"date", func(x graph.Similarity) string { return x.Date }},
-	{"date_basis", func(x graph.Similarity) string { return x.DateBasis }},
-	{"order", func(x graph.Similarity) string { return x.Order }},
-	{"score", func(x graph.Similarity) string { return ratio(x.Score) }},
-	{"text", func(x graph.Similarity) string { return ratio(x.Text) }},
-	{"technologies", func(x graph.Similarity) string { return ratio(x.Technologies) }},
-	{"domains", func(x graph.Similarity) string { return ratio(x.Domains) }},
-	{"instruments", func(x graph.Similarity) string { return ratio(x.Instruments) }},
-	{"shared_technologies", func(x graph.Similarity) string { return list(x.SharedTechnologies) }},
-	{"shared_domains", func(x graph.Similarity) string { return list(x.SharedDomains) }},
-	{"shared_instruments", func(x graph.Similarity) string { return list(x.SharedInstruments) }},
+var similarColumns = []column[view.Similarity]{
+	{"measure", func(x view.Similarity) string { return x.Measure }},
+	{"title", func(x view.Similarity) string { return x.Title }},
+	{"city", func(x view.Similarity) string { return x.City }},
+	{"plan", func(x view.Similarity) string { return x.Plan }},
+	{"date", func(x view.Similarity) string { return x.Date }},
+	{"date_basis", func(x view.Similarity) string { return x.DateBasis }},
+	{"order", func(x view.Similarity) string { return x.Order }},
+	{"score", func(x view.Similarity) string { return ratio(x.Score) }},
+	{"text", func(x view.Similarity) string { return ratio(x.Text) }},
+	{"technologies", func(x view.Similarity) string { return ratio(x.Technologies) }},
+	{"domains", func(x view.Similarity) string { return ratio(x.Domains) }},
+	{"instruments", func(x view.Similarity) string { return ratio(x.Instruments) }},
+	{"shared_technologies", func(x view.Similarity) string { return list(x.SharedTechnologies) }},
+	{"shared_domains", func(x view.Similarity) string { return list(x.SharedDomains) }},
+	{"shared_instruments", func(x view.Similarity) string { return list(x.SharedInstruments) }},
 }
 
 func ratio(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

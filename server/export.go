@@ -33,7 +33,7 @@ func (s *Server) export() gin.HandlerFunc {
 				s.fail(c, err)
 				return
 			}
-			qs = v.AllQuads()
+			qs = graph.ViewQuads(v)
 		} else {
 			var err error
 			if qs, err = s.store.AllQuads(c.Request.Context()); err != nil {

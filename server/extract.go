@@ -8,9 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loader/extract"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // lexicons caches the extraction lexicon of the current graph version.
@@ -22,7 +22,7 @@ type lexicons struct {
 
 // of returns the lexicon for view v: the vocabulary's names and aliases,
 // the same ones name resolution uses.
-func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
+func (l *lexicons) of(v *view.View) (*extract.Lexicon, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.lx != nil && l.version == v.Version {
@@ -31,7 +31,7 @@ func (l *lexicons) of(v *graph.View) (*extract.Lexicon, error) {
 	var terms []extract.Term
 	for _, list := range []struct {
 		t  schema.Type
-		es []*graph.Entity
+		es []*view.Entity
 	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
 		for _, e := range list.es {
 			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, e.NotMentions))

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 type coveredTable[T any] struct {
 	tableOf[T]
-	Coverage []graph.CoverageNote `json:"coverage"`
+	Coverage []view.CoverageNote `json:"coverage"`
 }
 
 // TestBroaderConcepts: every endpoint that takes a technology takes a
@@ -35,7 +35,7 @@ func TestBroaderConcepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			res := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities?"+tt.query), http.StatusOK)
+			res := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities?"+tt.query), http.StatusOK)
 			var cities []string
 			for _, r := range res.Rows {
 				cities = append(cities, r.City)
@@ -51,7 +51,7 @@ func TestBroaderConcepts(t *testing.T) {
 			}
 		})
 	}
-	ms := decode[tableOf[graph.MeasureRow]](t, get(t, s, "/v1/measures?technology=computing-infrastructure"), http.StatusOK)
+	ms := decode[tableOf[view.MeasureRow]](t, get(t, s, "/v1/measures?technology=computing-infrastructure"), http.StatusOK)
 	if ms.Total != 1 || !slices.Equal(ms.Rows[0].Matched, []string{"data-center"}) || ms.Rows[0].City != "shanghai" {
 		t.Errorf("measures under computing-infrastructure: %+v", ms.Rows)
 	}
@@ -67,7 +67,7 @@ func TestBroaderConcepts(t *testing.T) {
 		t.Errorf("CSV: %v", recs)
 	}
 	// Counts and support of the concepts under the one asked.
-	mentions := decode[tableOf[graph.Mention]](t, get(t, s, "/v1/mentions?technology=new-technology-infrastructure"), http.StatusOK)
+	mentions := decode[tableOf[view.Mention]](t, get(t, s, "/v1/mentions?technology=new-technology-infrastructure"), http.StatusOK)
 	techs := map[string]bool{}
 	for _, m := range mentions.Rows {
 		techs[m.Technology] = true
@@ -75,11 +75,11 @@ func TestBroaderConcepts(t *testing.T) {
 	if !techs["blockchain"] || !techs["ai"] || techs["5g"] {
 		t.Errorf("mentions under new-technology-infrastructure: %v", techs)
 	}
-	support := decode[tableOf[graph.Instrument]](t, get(t, s, "/v1/support?technology=information-infrastructure&city=fujian"), http.StatusOK)
+	support := decode[tableOf[view.Instrument]](t, get(t, s, "/v1/support?technology=information-infrastructure&city=fujian"), http.StatusOK)
 	if support.Total == 0 || support.Rows[0].City != "fuzhou" {
 		t.Errorf("support in fujian: %+v", support.Rows)
 	}
-	mx := decode[graph.Matrix](t, get(t, s, "/v1/compare?cities=beijing,fuzhou&technology=information-infrastructure"), http.StatusOK)
+	mx := decode[view.Matrix](t, get(t, s, "/v1/compare?cities=beijing,fuzhou&technology=information-infrastructure"), http.StatusOK)
 	for _, c := range mx.Cells {
 		if len(c.Measures) > 0 && len(c.Matched) == 0 {
 			t.Errorf("cell %+v names no matched concept", c)
@@ -105,7 +105,7 @@ func TestHierarchyInGizmo(t *testing.T) {
 func TestJurisdictionParams(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	for _, city := range []string{"fujian", url.QueryEscape("福建省"), "china", url.QueryEscape("全国")} {
-		plans := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city="+city), http.StatusOK)
+		plans := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans?city="+city), http.StatusOK)
 		if plans.Total == 0 {
 			t.Errorf("plans of %s: none", city)
 		}
@@ -137,20 +137,20 @@ func TestJurisdictionParams(t *testing.T) {
 // of the jurisdiction, or counts a technology's mentions without a measure.
 func TestCoverageNotes(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	none := decode[coveredTable[graph.Plan]](t, get(t, s, "/v1/plans?city=shandong"), http.StatusOK)
-	if none.Total != 0 || len(none.Coverage) != 1 || none.Coverage[0].Status != graph.NoPlans {
+	none := decode[coveredTable[view.Plan]](t, get(t, s, "/v1/plans?city=shandong"), http.StatusOK)
+	if none.Total != 0 || len(none.Coverage) != 1 || none.Coverage[0].Status != view.NoPlans {
 		t.Errorf("plans of shandong: %+v", none)
 	}
-	fiveG := decode[coveredTable[graph.CityRow]](t, get(t, s, "/v1/cities?technology=5g"), http.StatusOK)
+	fiveG := decode[coveredTable[view.CityRow]](t, get(t, s, "/v1/cities?technology=5g"), http.StatusOK)
 	if fiveG.Total != 0 || len(fiveG.Coverage) != 3 {
 		t.Errorf("cities with 5G: %+v", fiveG)
 	}
 	for _, n := range fiveG.Coverage {
-		if n.Status != graph.MentionsOnly || len(n.Mentions) == 0 || n.Note == "" {
+		if n.Status != view.MentionsOnly || len(n.Mentions) == 0 || n.Note == "" {
 			t.Errorf("note %+v", n)
 		}
 	}
-	one := decode[coveredTable[graph.MeasureRow]](t, get(t, s, "/v1/measures?technology=5g&city=beijing"), http.StatusOK)
+	one := decode[coveredTable[view.MeasureRow]](t, get(t, s, "/v1/measures?technology=5g&city=beijing"), http.StatusOK)
 	if one.Total != 0 || len(one.Coverage) != 1 || one.Coverage[0].City != "beijing" {
 		t.Errorf("beijing's 5G measures: %+v", one)
 	}
@@ -163,7 +163,7 @@ func TestCoverageNotes(t *testing.T) {
 	if _, ok := full["coverage"]; ok {
 		t.Errorf("coverage beside a full answer: %v", full["coverage"])
 	}
-	mx := decode[graph.Matrix](t, get(t, s, "/v1/compare?cities=beijing,shandong&technology=5g"), http.StatusOK)
+	mx := decode[view.Matrix](t, get(t, s, "/v1/compare?cities=beijing,shandong&technology=5g"), http.StatusOK)
 	if len(mx.Coverage) != 2 {
 		t.Errorf("compare coverage: %+v", mx.Coverage)
 	}
@@ -183,7 +183,7 @@ func mustJSON(t *testing.T, v any) string {
 // an issuer the source does not name stays empty.
 func TestPlanFacts(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	res := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city="+url.QueryEscape("浙江省")), http.StatusOK)
+	res := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans?city="+url.QueryEscape("浙江省")), http.StatusOK)
 	if res.Total != 1 {
 		t.Fatalf("plans in zhejiang: %+v", res.Rows)
 	}
@@ -194,8 +194,8 @@ func TestPlanFacts(t *testing.T) {
 	if p.Evidence.Offset == nil || p.Evidence.OffsetEnd == nil || *p.Evidence.OffsetEnd <= *p.Evidence.Offset {
 		t.Errorf("evidence without a passage: %+v", p.Evidence)
 	}
-	nation := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city=china"), http.StatusOK)
-	var national *graph.Plan
+	nation := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans?city=china"), http.StatusOK)
+	var national *view.Plan
 	for i, r := range nation.Rows {
 		if r.City == "china" {
 			national = &nation.Rows[i]
@@ -219,7 +219,7 @@ func TestPlanFacts(t *testing.T) {
 // jurisdiction with plans of its own, not one per level above them.
 func TestCompareDefaultColumns(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	mx := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
+	mx := decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
 	if !slices.Equal(mx.Cities, []string{"beijing", "china", "fuzhou", "shanghai", "shaoxing"}) {
 		t.Errorf("columns %v", mx.Cities)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestHostileQueries: an endless loop, endless recursion and a runaway
@@ -45,7 +46,7 @@ func TestHostileQueries(t *testing.T) {
 			deadline := time.Now().Add(500 * time.Millisecond)
 			for time.Now().Before(deadline) {
 				start := time.Now()
-				res := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities?technology=blockchain&domain=finance"), http.StatusOK)
+				res := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities?technology=blockchain&domain=finance"), http.StatusOK)
 				if res.Total != 2 {
 					t.Errorf("light request answered %d rows", res.Total)
 				}
@@ -98,11 +99,11 @@ func TestHeavyRequestsAreCapped(t *testing.T) {
 		t.Errorf("second heavy request: %+v, Retry-After %q", e.Error, w.Header().Get("Retry-After"))
 	}
 	// Light reads are not capped.
-	decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities"), http.StatusOK)
+	decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities"), http.StatusOK)
 	if code := <-done; code != http.StatusGatewayTimeout {
 		t.Errorf("first heavy request: %d", code)
 	}
-	decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/ask?q=which+cities+use+blockchain"), http.StatusOK)
+	decode[tableOf[view.CityRow]](t, get(t, s, "/v1/ask?q=which+cities+use+blockchain"), http.StatusOK)
 }
 
 // TestHungryQueryStoppedAlone: memory is accounted per query. A query

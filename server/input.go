@@ -12,8 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // checkQuery refuses a query string with malformed percent-encoding,
@@ -186,7 +185,7 @@ const nameSlack = 8
 // checkName refuses a name no entity can have before it is looked up: a
 // lookup computes edit distances to every name, so its cost grows with
 // the length of what was sent (a 900 KB name cost 7 s of CPU).
-func checkName(v *graph.View, param, name string) error {
+func checkName(v *view.View, param, name string) error {
 	if longest := v.LongestName(); len(name) > longest+nameSlack {
 		return badRequest("%s is %d bytes long; no name in the graph is longer than %d", param, len(name), longest)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestMalformedPercentEncoding: a parameter Go's parser would drop is a
@@ -48,7 +48,7 @@ func TestMalformedPercentEncoding(t *testing.T) {
 	w := do(t, s, http.MethodPost, "/v1/query?limit=%ZZ", []byte(`{"query":"g.V().All()"}`), jsonBody)
 	decode[errorBody](t, w, http.StatusBadRequest)
 	// Well-formed escapes still work.
-	res := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities?technology="+url.QueryEscape("区块链")+"&domain=finance"), http.StatusOK)
+	res := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities?technology="+url.QueryEscape("区块链")+"&domain=finance"), http.StatusOK)
 	if res.Total != 2 {
 		t.Errorf("escaped name: %d rows", res.Total)
 	}
@@ -148,7 +148,7 @@ func TestYAMLShapeCapped(t *testing.T) {
 		}
 	}
 	// Every plan of the dataset is far inside the limits.
-	for _, p := range decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK).Rows {
+	for _, p := range decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK).Rows {
 		if src, err := readDataPlan(p.ID); err == nil {
 			if err := checkYAMLShape(src); err != nil {
 				t.Errorf("data plan %s: %v", p.ID, err)
@@ -187,8 +187,8 @@ func TestErrorListCapped(t *testing.T) {
 // a list past the cap is a 400 naming the parameter and the cap.
 func TestListsCappedAndCollapsed(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	one := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities=fuzhou"), http.StatusOK)
-	rep := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities="+strings.Repeat("fuzhou,福州,", 1000)), http.StatusOK)
+	one := decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities=fuzhou"), http.StatusOK)
+	rep := decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities="+strings.Repeat("fuzhou,福州,", 1000)), http.StatusOK)
 	if len(rep.Cities) != 1 || len(rep.Cells) != len(one.Cells) {
 		t.Errorf("repeated city: %d cities, %d cells; want 1, %d", len(rep.Cities), len(rep.Cells), len(one.Cells))
 	}
@@ -219,7 +219,7 @@ func TestCompareIsHeavy(t *testing.T) {
 		t.Errorf("compare beside a query: %+v", e.Error)
 	}
 	<-done
-	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
+	decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
 }
 
 // TestScriptsCapped: with one script slot, a second /v1/query beside a
@@ -237,7 +237,7 @@ func TestScriptsCapped(t *testing.T) {
 	if e.Error.Code != "busy" || !strings.Contains(e.Error.Message, "as many as this server runs at once") {
 		t.Errorf("second script: %+v", e.Error)
 	}
-	decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
+	decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain"), http.StatusOK)
 	if code := <-done; code != http.StatusGatewayTimeout {
 		t.Errorf("first script: %d, want 504", code)
 	}

@@ -4,40 +4,39 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
-var measureColumns = []column[graph.MeasureRow]{
-	{"id", func(m graph.MeasureRow) string { return m.ID }},
-	{"title", func(m graph.MeasureRow) string { return m.Title }},
-	{"kind", func(m graph.MeasureRow) string { return m.Kind }},
-	{"city", func(m graph.MeasureRow) string { return m.City }},
-	{"plan", func(m graph.MeasureRow) string { return m.Plan }},
-	{"technologies", func(m graph.MeasureRow) string {
+var measureColumns = []column[view.MeasureRow]{
+	{"id", func(m view.MeasureRow) string { return m.ID }},
+	{"title", func(m view.MeasureRow) string { return m.Title }},
+	{"kind", func(m view.MeasureRow) string { return m.Kind }},
+	{"city", func(m view.MeasureRow) string { return m.City }},
+	{"plan", func(m view.MeasureRow) string { return m.Plan }},
+	{"technologies", func(m view.MeasureRow) string {
 		parts := make([]string, len(m.Technologies))
 		for i, t := range m.Technologies {
 			parts[i] = t.Technology + ":" + string(t.Basis)
 		}
 		return strings.Join(parts, ";")
 	}},
-	{"domains", func(m graph.MeasureRow) string { return list(m.Domains) }},
-	{"supported_by", func(m graph.MeasureRow) string { return list(m.SupportedBy) }},
-	{"support", func(m graph.MeasureRow) string { return list(m.Support) }},
-	{"instrument_types", func(m graph.MeasureRow) string { return list(m.InstrumentTypes) }},
-	{"context", func(m graph.MeasureRow) string { return m.Context }},
-	{"source", func(m graph.MeasureRow) string { return m.Evidence.Source }},
-	{"section", func(m graph.MeasureRow) string { return m.Evidence.Section }},
-	{"summary", func(m graph.MeasureRow) string { return m.Evidence.Summary }},
-	{"matched", func(m graph.MeasureRow) string { return list(m.Matched) }},
-	{"plan_issued", func(m graph.MeasureRow) string { return planDate(m, func(d *graph.Dating) string { return d.Issued }) }},
-	{"plan_in_force_from", func(m graph.MeasureRow) string {
-		return planDate(m, func(d *graph.Dating) string { return d.InForceFrom })
+	{"domains", func(m view.MeasureRow) string { return list(m.Domains) }},
+	{"supported_by", func(m view.MeasureRow) string { return list(m.SupportedBy) }},
+	{"support", func(m view.MeasureRow) string { return list(m.Support) }},
+	{"instrument_types", func(m view.MeasureRow) string { return list(m.InstrumentTypes) }},
+	{"context", func(m view.MeasureRow) string { return m.Context }},
+	{"source", func(m view.MeasureRow) string { return m.Evidence.Source }},
+	{"section", func(m view.MeasureRow) string { return m.Evidence.Section }},
+	{"summary", func(m view.MeasureRow) string { return m.Evidence.Summary }},
+	{"matched", func(m view.MeasureRow) string { return list(m.Matched) }},
+	{"plan_issued", func(m view.MeasureRow) string { return planDate(m, func(d *view.Dating) string { return d.Issued }) }},
+	{"plan_in_force_from", func(m view.MeasureRow) string {
+		return planDate(m, func(d *view.Dating) string { return d.InForceFrom })
 	}},
-	{"plan_in_force_until", func(m graph.MeasureRow) string {
-		return planDate(m, func(d *graph.Dating) string { return d.InForceUntil })
+	{"plan_in_force_until", func(m view.MeasureRow) string {
+		return planDate(m, func(d *view.Dating) string { return d.InForceUntil })
 	}},
-	{"provenance", func(m graph.MeasureRow) string {
+	{"provenance", func(m view.MeasureRow) string {
 		parts := make([]string, len(m.Provenance))
 		for i, p := range m.Provenance {
 			parts[i] = p.Target() + ":" + p.Method
@@ -49,7 +48,7 @@ var measureColumns = []column[graph.MeasureRow]{
 	}},
 }
 
-func planDate(m graph.MeasureRow, get func(*graph.Dating) string) string {
+func planDate(m view.MeasureRow, get func(*view.Dating) string) string {
 	if m.PlanDates == nil {
 		return ""
 	}
@@ -58,7 +57,7 @@ func planDate(m graph.MeasureRow, get func(*graph.Dating) string) string {
 
 // measures lists measures by city, plan, technology, domain and basis.
 func (s *Server) measures() gin.HandlerFunc {
-	return withCoverage(s, measureColumns, func(c *gin.Context, v *graph.View) ([]graph.MeasureRow, []graph.CoverageNote, error) {
+	return withCoverage(s, measureColumns, func(c *gin.Context, v *view.View) ([]view.MeasureRow, []view.CoverageNote, error) {
 		f, err := measureFilter(c, v)
 		if err != nil {
 			return nil, nil, err

@@ -5,24 +5,24 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
-var mentionColumns = []column[graph.ScopedMention]{
-	{"id", func(m graph.ScopedMention) string { return m.ID }},
-	{"technology", func(m graph.ScopedMention) string { return m.Technology }},
-	{"count", func(m graph.ScopedMention) string { return strconv.FormatInt(m.Count, 10) }},
-	{"qualifier", func(m graph.ScopedMention) string { return m.Qualifier }},
-	{"uncertain", func(m graph.ScopedMention) string { return strconv.FormatBool(m.Uncertain) }},
-	{"shared", func(m graph.ScopedMention) string { return strconv.FormatBool(m.Shared) }},
-	{"scope", func(m graph.ScopedMention) string { return list(m.Scope) }},
-	{"cities", func(m graph.ScopedMention) string { return list(m.Cities) }},
-	{"documents", func(m graph.ScopedMention) string { return list(m.Documents) }},
-	{"note", func(m graph.ScopedMention) string { return m.Note }},
-	{"source", func(m graph.ScopedMention) string { return m.Evidence.Source }},
-	{"section", func(m graph.ScopedMention) string { return m.Evidence.Section }},
-	{"summary", func(m graph.ScopedMention) string { return m.Evidence.Summary }},
+var mentionColumns = []column[view.ScopedMention]{
+	{"id", func(m view.ScopedMention) string { return m.ID }},
+	{"technology", func(m view.ScopedMention) string { return m.Technology }},
+	{"count", func(m view.ScopedMention) string { return strconv.FormatInt(m.Count, 10) }},
+	{"qualifier", func(m view.ScopedMention) string { return m.Qualifier }},
+	{"uncertain", func(m view.ScopedMention) string { return strconv.FormatBool(m.Uncertain) }},
+	{"shared", func(m view.ScopedMention) string { return strconv.FormatBool(m.Shared) }},
+	{"scope", func(m view.ScopedMention) string { return list(m.Scope) }},
+	{"cities", func(m view.ScopedMention) string { return list(m.Cities) }},
+	{"documents", func(m view.ScopedMention) string { return list(m.Documents) }},
+	{"note", func(m view.ScopedMention) string { return m.Note }},
+	{"source", func(m view.ScopedMention) string { return m.Evidence.Source }},
+	{"section", func(m view.ScopedMention) string { return m.Evidence.Section }},
+	{"summary", func(m view.ScopedMention) string { return m.Evidence.Summary }},
 }
 
 // mentions lists recorded mention counts by technology and city. A city's
@@ -46,14 +46,14 @@ func (s *Server) mentions() gin.HandlerFunc {
 			return
 		}
 		rows := v.CityMentions(tech, city, shared)
-		notes := append(v.Coverage(graph.MeasureFilter{City: city}, nil), mentionCoverage(v, tech, city, shared)...)
+		notes := append(v.Coverage(view.MeasureFilter{City: city}, nil), mentionCoverage(v, tech, city, shared)...)
 		tableWith(s, c, rows, mentionColumns, coverageFields(c, notes))
 	}
 }
 
 // coverageNote is the graph's coverage note; the notes written here join
 // its list.
-type coverageNote = graph.CoverageNote
+type coverageNote = view.CoverageNote
 
 // Statuses of coverage notes written here.
 const (
@@ -64,7 +64,7 @@ const (
 
 // mentionCoverage is the note an answer carries when it left out counts
 // shared with other cities; nil when it left out nothing.
-func mentionCoverage(v *graph.View, tech, city string, shared bool) []coverageNote {
+func mentionCoverage(v *view.View, tech, city string, shared bool) []coverageNote {
 	if city == "" || shared {
 		return nil
 	}
@@ -103,7 +103,7 @@ func boolParam(c *gin.Context, name string) (bool, error) {
 }
 
 // techAndCity reads the technology and city parameters.
-func techAndCity(c *gin.Context, v *graph.View) (tech, city string, err error) {
+func techAndCity(c *gin.Context, v *view.View) (tech, city string, err error) {
 	if tech, err = entity(c, v, "technology", schema.Technology); err != nil {
 		return "", "", err
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestMentionScope: a total counted over three cities' plans is never shown
@@ -16,7 +16,7 @@ import (
 func TestMentionScope(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	type answer struct {
-		tableOf[graph.ScopedMention]
+		tableOf[view.ScopedMention]
 		Coverage []coverageNote `json:"coverage"`
 	}
 	bj := decode[answer](t, get(t, s, "/v1/mentions?city=beijing&technology=5g"), http.StatusOK)

@@ -7,8 +7,8 @@ import (
 	"github.com/cayleygraph/quad"
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // nodeLookupOrder decides which entity a bare name means when several
@@ -20,7 +20,7 @@ var nodeLookupOrder = []schema.Type{
 
 // nodeIRI turns the {id} of /v1/nodes/{id} into an IRI: a full IRI, a
 // "type/id" reference, or a bare id, name or alias of any type.
-func nodeIRI(v *graph.View, ref string) (quad.IRI, error) {
+func nodeIRI(v *view.View, ref string) (quad.IRI, error) {
 	if strings.HasPrefix(ref, schema.Base) {
 		if err := checkName(v, "the node id", strings.TrimPrefix(ref, schema.Base)); err != nil {
 			return "", err

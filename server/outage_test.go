@@ -15,6 +15,7 @@ import (
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/view"
 )
 
 // proxy forwards TCP connections to target until cut; while cut it
@@ -104,7 +105,7 @@ func TestPostgresOutage(t *testing.T) {
 	}
 	s := New(st, Config{QueryTimeout: 5 * time.Second})
 	const path = "/v1/cities?technology=blockchain&domain=finance"
-	decode[tableOf[graph.CityRow]](t, get(t, s, path), http.StatusOK)
+	decode[tableOf[view.CityRow]](t, get(t, s, path), http.StatusOK)
 
 	p.setCut(true)
 	// The view is rechecked against the store at most every 250 ms.
@@ -137,7 +138,7 @@ func TestPostgresOutage(t *testing.T) {
 	for {
 		w := get(t, s, path)
 		if w.Code == http.StatusOK {
-			res := decode[tableOf[graph.CityRow]](t, w, http.StatusOK)
+			res := decode[tableOf[view.CityRow]](t, w, http.StatusOK)
 			if res.Total != 2 {
 				t.Errorf("after the outage: %d cities", res.Total)
 			}

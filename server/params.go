@@ -5,13 +5,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // entity resolves query parameter name, naming an entity of type t by id,
 // name or alias in any language, to its id; "" when the parameter is absent.
-func entity(c *gin.Context, v *graph.View, name string, t schema.Type) (string, error) {
+func entity(c *gin.Context, v *view.View, name string, t schema.Type) (string, error) {
 	raw := strings.TrimSpace(c.Query(name))
 	if raw == "" {
 		return "", nil
@@ -21,7 +21,7 @@ func entity(c *gin.Context, v *graph.View, name string, t schema.Type) (string, 
 
 // resolve turns raw, given as parameter param, into the id of an entity
 // of type t; a name longer than any in the graph is refused unlooked-up.
-func resolve(v *graph.View, param string, t schema.Type, raw string) (string, error) {
+func resolve(v *view.View, param string, t schema.Type, raw string) (string, error) {
 	if err := checkName(v, param, raw); err != nil {
 		return "", err
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/agnivade/levenshtein"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // A question is what the parser read in a plain question: the entities it
@@ -103,7 +103,7 @@ var yearRe = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:年|[^0-9]|$)
 // fold normalizes a question for matching: full-width to half-width, lower
 // case, possessive 's and punctuation to spaces. Offsets are in runes.
 func fold(s string) []rune {
-	s = graph.Normalize(s)
+	s = view.Normalize(s)
 	s = strings.NewReplacer("'s ", " ", "’s ", " ", "'s", " ", "’s", " ").Replace(s + " ")
 	out := []rune(s)
 	for i, r := range out {
@@ -139,11 +139,11 @@ type questionLexicon struct {
 }
 
 type lexName struct {
-	e     graph.LexiconEntry
+	e     view.LexiconEntry
 	runes []rune
 }
 
-func newQuestionLexicon(v *graph.View) *questionLexicon {
+func newQuestionLexicon(v *view.View) *questionLexicon {
 	lx := &questionLexicon{byFirst: map[rune][]lexName{}, latin: map[int][]lexName{}}
 	for _, e := range v.Lexicon(questionTypes...) {
 		n := lexName{e, []rune(e.Key)}
@@ -168,7 +168,7 @@ func parseQuestion(lx *questionLexicon, raw string) *question {
 	// Entities, longest names first so 工业互联网 wins over 工业 and
 	// "industrial internet" over "industry".
 	type cand struct {
-		e          graph.LexiconEntry
+		e          view.LexiconEntry
 		start, end int
 	}
 	var cands []cand

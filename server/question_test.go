@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // askCases are plain questions in English, Chinese and Japanese, with
@@ -180,12 +180,12 @@ func TestAskMentionIsNotUse(t *testing.T) {
 func TestAskRanking(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
 	for _, q := range []string{"top 3 most mentioned technologies", "提及次数前三的技术"} {
-		res := decode[tableOf[graph.ScopedMention]](t, get(t, s, "/v1/ask?q="+url.QueryEscape(q)), http.StatusOK)
+		res := decode[tableOf[view.ScopedMention]](t, get(t, s, "/v1/ask?q="+url.QueryEscape(q)), http.StatusOK)
 		if res.Total != 3 || res.Rows[0].Technology != "5g" || res.Rows[0].Count < res.Rows[1].Count || res.Rows[1].Count < res.Rows[2].Count {
 			t.Errorf("%s: %+v", q, res.Rows)
 		}
 	}
-	least := decode[tableOf[graph.ScopedMention]](t, get(t, s, "/v1/ask?q="+url.QueryEscape("which technology is mentioned least")), http.StatusOK)
+	least := decode[tableOf[view.ScopedMention]](t, get(t, s, "/v1/ask?q="+url.QueryEscape("which technology is mentioned least")), http.StatusOK)
 	if least.Total < 2 || least.Rows[0].Count > least.Rows[1].Count {
 		t.Errorf("least: %+v", least.Rows)
 	}

@@ -4,24 +4,24 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // reader writes what a question was read as, in the question's language,
 // with the entities' names in that language.
 type reader struct {
-	v    *graph.View
+	v    *view.View
 	lang string
 }
 
-func newReader(v *graph.View, lang string) reader { return reader{v, lang} }
+func newReader(v *view.View, lang string) reader { return reader{v, lang} }
 
 func (r reader) name(t schema.Type, id string) string {
 	if id == "" {
 		return ""
 	}
-	var e *graph.Entity
+	var e *view.Entity
 	if t == schema.City {
 		if c := r.v.City(id); c != nil {
 			e = &c.Entity

@@ -8,8 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // column is one CSV column of a row type.
@@ -79,7 +78,7 @@ func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
 
 // rowsHandler answers a tabular endpoint: rows computes its rows from the
 // request over the current view, and table pages and encodes them.
-func rowsHandler[T any](s *Server, cols []column[T], rows func(c *gin.Context, v *graph.View) ([]T, error)) gin.HandlerFunc {
+func rowsHandler[T any](s *Server, cols []column[T], rows func(c *gin.Context, v *view.View) ([]T, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := s.view(c)
 		if err != nil {

@@ -6,19 +6,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
-var searchColumns = []column[graph.TextHit]{
-	{"type", func(h graph.TextHit) string { return string(h.Type) }},
-	{"id", func(h graph.TextHit) string { return h.ID }},
-	{"name", func(h graph.TextHit) string { return h.Name }},
-	{"matched", func(h graph.TextHit) string { return h.Matched }},
-	{"match", func(h graph.TextHit) string { return h.Match }},
-	{"field", func(h graph.TextHit) string { return h.Field }},
-	{"city", func(h graph.TextHit) string { return h.City }},
-	{"snippet", func(h graph.TextHit) string { return h.Snip() }},
+var searchColumns = []column[view.TextHit]{
+	{"type", func(h view.TextHit) string { return string(h.Type) }},
+	{"id", func(h view.TextHit) string { return h.ID }},
+	{"name", func(h view.TextHit) string { return h.Name }},
+	{"matched", func(h view.TextHit) string { return h.Matched }},
+	{"match", func(h view.TextHit) string { return h.Match }},
+	{"field", func(h view.TextHit) string { return h.Field }},
+	{"city", func(h view.TextHit) string { return h.City }},
+	{"snippet", func(h view.TextHit) string { return h.Snip() }},
 }
 
 // textIndexes keeps the indexes of the current graph version that search
@@ -27,28 +27,28 @@ var searchColumns = []column[graph.TextHit]{
 type textIndexes struct {
 	mu      sync.Mutex
 	version string
-	ix      *graph.TextIndex
+	ix      *view.TextIndex
 	lex     *questionLexicon
 }
 
 // at makes t hold v's version, dropping what an older one built.
-func (t *textIndexes) at(v *graph.View) {
+func (t *textIndexes) at(v *view.View) {
 	if t.version != v.Version {
 		t.version, t.ix, t.lex = v.Version, nil, nil
 	}
 }
 
-func (t *textIndexes) of(v *graph.View) *graph.TextIndex {
+func (t *textIndexes) of(v *view.View) *view.TextIndex {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.at(v)
 	if t.ix == nil {
-		t.ix = graph.NewTextIndex(v)
+		t.ix = view.NewTextIndex(v)
 	}
 	return t.ix
 }
 
-func (t *textIndexes) lexicon(v *graph.View) *questionLexicon {
+func (t *textIndexes) lexicon(v *view.View) *questionLexicon {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.at(v)
@@ -107,7 +107,7 @@ func (s *Server) search() gin.HandlerFunc {
 		ix := s.texts.of(v)
 		hits, total := ix.SearchPage(q, types, city, p.offset, p.limit)
 		if hits == nil {
-			hits = []graph.TextHit{}
+			hits = []view.TextHit{}
 		}
 		sugg := ix.Suggest(q)
 		if sugg == nil {

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 type searchAnswer struct {
-	tableOf[graph.TextHit]
+	tableOf[view.TextHit]
 	Suggestions []string `json:"suggestions"`
 }
 
@@ -29,7 +29,7 @@ func TestSearchText(t *testing.T) {
 	}
 	for _, tc := range cases {
 		res := decode[searchAnswer](t, get(t, s, "/v1/search?q="+url.QueryEscape(tc.q)), http.StatusOK)
-		var hit *graph.TextHit
+		var hit *view.TextHit
 		for i := range res.Rows {
 			if res.Rows[i].ID == tc.id {
 				hit = &res.Rows[i]

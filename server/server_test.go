@@ -18,6 +18,7 @@ import (
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/view"
 )
 
 // testData is the frozen copy of the dataset the tests answer from: adding
@@ -95,7 +96,7 @@ type errorBody struct {
 }
 
 // cityBases maps city → basis of a /v1/cities answer.
-func cityBases(rows []graph.CityRow) map[string]string {
+func cityBases(rows []view.CityRow) map[string]string {
 	m := map[string]string{}
 	for _, r := range rows {
 		m[r.City] = string(r.Basis)
@@ -129,7 +130,7 @@ func TestCities(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			res := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities?"+tt.query), http.StatusOK)
+			res := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities?"+tt.query), http.StatusOK)
 			got := cityBases(res.Rows)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)
@@ -153,7 +154,7 @@ func TestCities(t *testing.T) {
 
 func TestMeasures(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	res := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?city=fuzhou&technology=blockchain&basis=explicit"), http.StatusOK)
+	res := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?city=fuzhou&technology=blockchain&basis=explicit"), http.StatusOK)
 	plans := map[string]bool{}
 	finance := false
 	for _, m := range res.Rows {
@@ -170,19 +171,19 @@ func TestMeasures(t *testing.T) {
 		t.Errorf("Fuzhou's explicit blockchain measures: plans %v, finance %v", plans, finance)
 	}
 	// Every blockchain link of Shanghai's plan is inferred: none is explicit.
-	none := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?city=shanghai&technology=blockchain&basis=explicit"), http.StatusOK)
+	none := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?city=shanghai&technology=blockchain&basis=explicit"), http.StatusOK)
 	if none.Total != 0 {
 		t.Errorf("Shanghai has %d explicit blockchain measures, want 0", none.Total)
 	}
-	all := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures"), http.StatusOK)
-	page := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?limit=2&offset=1"), http.StatusOK)
+	all := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures"), http.StatusOK)
+	page := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?limit=2&offset=1"), http.StatusOK)
 	if page.Count != 2 || page.Total != all.Total || !page.Truncated || page.NextOffset == nil || *page.NextOffset != 3 {
 		t.Errorf("page: count %d total %d truncated %v next %v", page.Count, page.Total, page.Truncated, page.NextOffset)
 	}
 	if page.Rows[0].ID != all.Rows[1].ID {
 		t.Errorf("offset 1 starts at %s, want %s", page.Rows[0].ID, all.Rows[1].ID)
 	}
-	last := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?offset=1000000"), http.StatusOK)
+	last := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?offset=1000000"), http.StatusOK)
 	if last.Count != 0 || last.Truncated || last.Rows == nil {
 		t.Errorf("past the end: %+v", last)
 	}
@@ -190,7 +191,7 @@ func TestMeasures(t *testing.T) {
 
 func TestPlans(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	res := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city="+url.QueryEscape("福州")), http.StatusOK)
+	res := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans?city="+url.QueryEscape("福州")), http.StatusOK)
 	if res.Total != 2 {
 		t.Fatalf("Fuzhou has %d plans, want 2", res.Total)
 	}
@@ -202,11 +203,11 @@ func TestPlans(t *testing.T) {
 			t.Errorf("plan %s related %v, want its companion", p.ID, p.Related)
 		}
 	}
-	sh := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans?city=shanghai"), http.StatusOK)
+	sh := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans?city=shanghai"), http.StatusOK)
 	if sh.Total != 1 || sh.Rows[0].Adopted != "2020-04-27" || sh.Rows[0].Published != "2020-05-07" || sh.Rows[0].PeriodStart != 2020 || sh.Rows[0].PeriodEnd != 2022 {
 		t.Errorf("Shanghai's plan: %+v", sh.Rows)
 	}
-	all := decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
+	all := decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
 	if all.Total != 7 {
 		t.Errorf("%d plans, want 7", all.Total)
 	}
@@ -214,7 +215,7 @@ func TestPlans(t *testing.T) {
 
 func TestMentions(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	res := decode[tableOf[graph.Mention]](t, get(t, s, "/v1/mentions?technology=blockchain"), http.StatusOK)
+	res := decode[tableOf[view.Mention]](t, get(t, s, "/v1/mentions?technology=blockchain"), http.StatusOK)
 	byCity := map[string]int64{}
 	for _, m := range res.Rows {
 		if len(m.Cities) == 1 && m.Qualifier == "exact" {
@@ -224,15 +225,15 @@ func TestMentions(t *testing.T) {
 	if byCity["fuzhou"] != 10 || byCity["beijing"] != 8 || byCity["shanghai"] != 0 || len(byCity) != 3 {
 		t.Errorf("blockchain mentions by city: %v", byCity)
 	}
-	g5 := decode[tableOf[graph.Mention]](t, get(t, s, "/v1/mentions?technology=5G"), http.StatusOK)
+	g5 := decode[tableOf[view.Mention]](t, get(t, s, "/v1/mentions?technology=5G"), http.StatusOK)
 	if g5.Total != 1 || g5.Rows[0].Count != 70 || g5.Rows[0].Qualifier != "more_than" || len(g5.Rows[0].Cities) != 3 {
 		t.Errorf("5G: %+v", g5.Rows)
 	}
-	iot := decode[tableOf[graph.Mention]](t, get(t, s, "/v1/mentions?technology=iot"), http.StatusOK)
+	iot := decode[tableOf[view.Mention]](t, get(t, s, "/v1/mentions?technology=iot"), http.StatusOK)
 	if iot.Total != 1 || iot.Rows[0].Count != 20 || !iot.Rows[0].Uncertain {
 		t.Errorf("IoT: %+v", iot.Rows)
 	}
-	fz := decode[tableOf[graph.ScopedMention]](t, get(t, s, "/v1/mentions?city=fuzhou&technology=ai&include_shared=true"), http.StatusOK)
+	fz := decode[tableOf[view.ScopedMention]](t, get(t, s, "/v1/mentions?city=fuzhou&technology=ai&include_shared=true"), http.StatusOK)
 	if fz.Total != 1 || fz.Rows[0].Count != 37 || !fz.Rows[0].Shared {
 		t.Errorf("AI mentions covering Fuzhou: %+v", fz.Rows)
 	}
@@ -240,7 +241,7 @@ func TestMentions(t *testing.T) {
 
 func TestSupport(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	res := decode[tableOf[graph.Instrument]](t, get(t, s, "/v1/support?technology=blockchain&city=fuzhou"), http.StatusOK)
+	res := decode[tableOf[view.Instrument]](t, get(t, s, "/v1/support?technology=blockchain&city=fuzhou"), http.StatusOK)
 	if res.Total != 1 {
 		t.Fatalf("Fuzhou has %d blockchain instruments, want 1", res.Total)
 	}
@@ -249,11 +250,11 @@ func TestSupport(t *testing.T) {
 		in.Schedule != "4:3:3" || in.ScheduleYears != 3 || in.Plan != "fuzhou-new-infrastructure-measures-2020" || in.Measure == "" || in.Eligibility == "" {
 		t.Errorf("Fuzhou's subsidy: %+v", in)
 	}
-	bj := decode[tableOf[graph.Instrument]](t, get(t, s, "/v1/support?city=beijing"), http.StatusOK)
+	bj := decode[tableOf[view.Instrument]](t, get(t, s, "/v1/support?city=beijing"), http.StatusOK)
 	if bj.Total != 1 || bj.Rows[0].Rate != nil || bj.Rows[0].CapAmount != nil {
 		t.Errorf("Beijing's enterprise cultivation (no money): %+v", bj.Rows)
 	}
-	sh := decode[tableOf[graph.Instrument]](t, get(t, s, "/v1/support?city=shanghai"), http.StatusOK)
+	sh := decode[tableOf[view.Instrument]](t, get(t, s, "/v1/support?city=shanghai"), http.StatusOK)
 	if sh.Total != 0 {
 		t.Errorf("Shanghai offers %d instruments, want none", sh.Total)
 	}
@@ -261,7 +262,7 @@ func TestSupport(t *testing.T) {
 
 func TestCompare(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	mx := decode[graph.Matrix](t, get(t, s, "/v1/compare?cities=beijing,shanghai,fuzhou&technology=blockchain"), http.StatusOK)
+	mx := decode[view.Matrix](t, get(t, s, "/v1/compare?cities=beijing,shanghai,fuzhou&technology=blockchain"), http.StatusOK)
 	if len(mx.Cells) != len(mx.Domains)*3 {
 		t.Fatalf("%d cells for %d domains × 3 cities", len(mx.Cells), len(mx.Domains))
 	}
@@ -283,7 +284,7 @@ func TestCompare(t *testing.T) {
 		}
 	}
 	// Lists as Chinese and Japanese are written, by name, give the same matrix.
-	cjk := decode[graph.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities="+url.QueryEscape("北京、上海，福州")), http.StatusOK)
+	cjk := decode[view.Matrix](t, get(t, s, "/v1/compare?technology=blockchain&cities="+url.QueryEscape("北京、上海，福州")), http.StatusOK)
 	if fmt.Sprint(cjk.Cities) != fmt.Sprint(mx.Cities) || len(cjk.Cells) != len(mx.Cells) {
 		t.Errorf("cities=北京、上海，福州: cities %v, %d cells; want %v, %d", cjk.Cities, len(cjk.Cells), mx.Cities, len(mx.Cells))
 	}
@@ -349,7 +350,7 @@ func TestCSV(t *testing.T) {
 
 func TestNodesSearchAsk(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	n := decode[graph.Node](t, get(t, s, "/v1/nodes/"+url.PathEscape("福州")), http.StatusOK)
+	n := decode[view.Node](t, get(t, s, "/v1/nodes/"+url.PathEscape("福州")), http.StatusOK)
 	plans := map[string]bool{}
 	for _, e := range n.Out {
 		if e.Predicate == "hasPlan" {
@@ -368,12 +369,12 @@ func TestNodesSearchAsk(t *testing.T) {
 	if code != "350100" {
 		t.Errorf("Fuzhou's code %q, want 350100", code)
 	}
-	prov := decode[graph.Node](t, get(t, s, "/v1/nodes/province/beijing"), http.StatusOK)
+	prov := decode[view.Node](t, get(t, s, "/v1/nodes/province/beijing"), http.StatusOK)
 	if prov.Type != "province" {
 		t.Errorf("province/beijing is a %s", prov.Type)
 	}
 	// Technology links carry their basis for the explorer.
-	tech := decode[graph.Node](t, get(t, s, "/v1/nodes/technology/blockchain"), http.StatusOK)
+	tech := decode[view.Node](t, get(t, s, "/v1/nodes/technology/blockchain"), http.StatusOK)
 	bases := map[string]bool{}
 	for _, e := range tech.In {
 		bases[string(e.Basis)] = true
@@ -383,7 +384,7 @@ func TestNodesSearchAsk(t *testing.T) {
 	}
 
 	for _, q := range []string{"区块链", "ブロックチェーン", "blockchain", "Block Chain"} {
-		res := decode[tableOf[graph.SearchHit]](t, get(t, s, "/v1/search?q="+url.QueryEscape(q)), http.StatusOK)
+		res := decode[tableOf[view.SearchHit]](t, get(t, s, "/v1/search?q="+url.QueryEscape(q)), http.StatusOK)
 		if len(res.Rows) == 0 || res.Rows[0].Type != "technology" || res.Rows[0].ID != "blockchain" || res.Rows[0].Match != "exact" {
 			t.Errorf("search %q: %+v", q, res.Rows)
 		}
@@ -418,7 +419,7 @@ func TestNodesSearchAsk(t *testing.T) {
 			}
 		}
 	}
-	cities := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/ask?q="+url.QueryEscape("哪些城市将区块链应用于金融")), http.StatusOK)
+	cities := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/ask?q="+url.QueryEscape("哪些城市将区块链应用于金融")), http.StatusOK)
 	if got := cityBases(cities.Rows); len(got) != 2 || got["fuzhou"] != "explicit" || got["shanghai"] != "inferred" {
 		t.Errorf("asked in Chinese: %v", got)
 	}

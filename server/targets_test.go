@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
-func targetIDs(ts []*graph.Target) string {
+func targetIDs(ts []*view.Target) string {
 	ids := make([]string, len(ts))
 	for i, t := range ts {
 		ids[i] = t.ID
@@ -34,18 +34,18 @@ func TestTargets(t *testing.T) {
 		{"city=fuzhou", ""},
 	}
 	for _, tt := range tests {
-		res := decode[tableOf[*graph.Target]](t, get(t, s, "/v1/targets?"+tt.query), http.StatusOK)
+		res := decode[tableOf[*view.Target]](t, get(t, s, "/v1/targets?"+tt.query), http.StatusOK)
 		if got := targetIDs(res.Rows); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.query, got, tt.want)
 		}
 	}
-	res := decode[tableOf[*graph.Target]](t, get(t, s, "/v1/targets?city=shanghai"), http.StatusOK)
+	res := decode[tableOf[*view.Target]](t, get(t, s, "/v1/targets?city=shanghai"), http.StatusOK)
 	if inv := res.Rows[0]; inv.Value != 270000000000 || inv.Unit != "元" || inv.Year != 2022 || inv.Bound != "about" || inv.Technology != "" ||
 		inv.Plan != "shanghai-new-infrastructure-2020" || inv.Evidence.Source != "page-shanghai-plan-2020-news-people" || inv.Evidence.Offset == nil {
 		t.Errorf("Shanghai's investment target: %+v", inv)
 	}
 	// Paging as on the other tables.
-	page := decode[tableOf[*graph.Target]](t, get(t, s, "/v1/targets?limit=2&offset=1"), http.StatusOK)
+	page := decode[tableOf[*view.Target]](t, get(t, s, "/v1/targets?limit=2&offset=1"), http.StatusOK)
 	if page.Total != 6 || page.Count != 2 || !page.Truncated || page.NextOffset == nil || *page.NextOffset != 3 ||
 		targetIDs(page.Rows) != "beijing-5g-new-base-stations-2020,beijing-gigabit-households-2020" {
 		t.Errorf("page 2 of 3: %+v", page)
@@ -108,7 +108,7 @@ func TestCompareTargets(t *testing.T) {
 
 func TestInstrumentFilter(t *testing.T) {
 	s, _ := newTestServer(t, Config{})
-	ids := func(rows []graph.MeasureRow) string {
+	ids := func(rows []view.MeasureRow) string {
 		out := make([]string, len(rows))
 		for i, r := range rows {
 			out[i] = r.ID
@@ -125,12 +125,12 @@ func TestInstrumentFilter(t *testing.T) {
 		{"instrument=environment&technology=blockchain", ""},
 	}
 	for _, tt := range tests {
-		res := decode[tableOf[graph.MeasureRow]](t, get(t, s, "/v1/measures?"+tt.query), http.StatusOK)
+		res := decode[tableOf[view.MeasureRow]](t, get(t, s, "/v1/measures?"+tt.query), http.StatusOK)
 		if got := ids(res.Rows); got != tt.want {
 			t.Errorf("measures?%s: %s, want %s", tt.query, got, tt.want)
 		}
 	}
-	cities := decode[tableOf[graph.CityRow]](t, get(t, s, "/v1/cities?instrument=supply&technology=blockchain"), http.StatusOK)
+	cities := decode[tableOf[view.CityRow]](t, get(t, s, "/v1/cities?instrument=supply&technology=blockchain"), http.StatusOK)
 	// Shanghai's medical big-data facility is infrastructure an analyst links to blockchain.
 	if got := cityBases(cities.Rows); len(got) != 3 || got["beijing"] != "explicit" || got["fuzhou"] != "explicit" || got["shanghai"] != "inferred" {
 		t.Errorf("cities with a supply-side blockchain measure: %v", got)

@@ -4,8 +4,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/view"
 )
 
 // timeParams are the date parameters every question over plans or
@@ -14,8 +13,8 @@ var timeParams = []string{"in_force", "published_after", "published_before"}
 
 // timeFilter reads in_force, published_after and published_before; a date
 // that is not a real YYYY-MM-DD day is a 400 naming its parameter.
-func timeFilter(c *gin.Context) (graph.TimeFilter, error) {
-	var f graph.TimeFilter
+func timeFilter(c *gin.Context) (view.TimeFilter, error) {
+	var f view.TimeFilter
 	for i, dst := range []*string{&f.InForce, &f.PublishedAfter, &f.PublishedBefore} {
 		name := timeParams[i]
 		raw, ok := c.GetQuery(name)

@@ -13,6 +13,7 @@ import (
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // fieldError is one problem in an uploaded document.
@@ -51,7 +52,7 @@ const writerKey = "policygraph.writer"
 
 // catalog is the graph's ids outside one document's own graph.
 type catalog struct {
-	v     *graph.View
+	v     *view.View
 	graph string
 }
 
@@ -275,7 +276,7 @@ func (s *Server) planDocument(c *gin.Context, id string, src []byte) {
 // removing those entries, so that the plan can be deleted with them in one
 // transaction. Any other reference (a mention count scoped to the plan)
 // still refuses the delete: removing it would change what the count says.
-func cascadeRelations(v *graph.View, id string) graph.Cascade {
+func cascadeRelations(v *view.View, id string) graph.Cascade {
 	return func(refs []graph.Referrer) ([]*schema.Document, error) {
 		var blocking []graph.Referrer
 		byDoc := map[string]graph.Referrer{}

@@ -14,8 +14,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/view"
 )
 
 const token = "s3cret-token"
@@ -68,7 +68,7 @@ func TestWritesNeedTheToken(t *testing.T) {
 		}
 	}
 	// Reads never need it.
-	decode[tableOf[graph.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
+	decode[tableOf[view.Plan]](t, get(t, s, "/v1/plans"), http.StatusOK)
 }
 
 func TestPutAndDeletePlan(t *testing.T) {
@@ -122,7 +122,7 @@ func TestPutAndDeletePlan(t *testing.T) {
 	if !c.Created || created.Header().Get("ETag") != `"`+c.Version+`"` {
 		t.Errorf("create: %+v, ETag %q", c, created.Header().Get("ETag"))
 	}
-	ms := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK)
+	ms := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK)
 	if ms.Total != 3 {
 		t.Errorf("%d measures after create, want 3", ms.Total)
 	}
@@ -138,7 +138,7 @@ func TestPutAndDeletePlan(t *testing.T) {
 	if r.Created {
 		t.Errorf("a replacement reported as created")
 	}
-	if n := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total; n != 0 {
+	if n := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total; n != 0 {
 		t.Errorf("%d measures after replacing with a plan that has none", n)
 	}
 	got := get(t, s, "/v1/plans/x-2021")
@@ -184,7 +184,7 @@ func TestReplaceIsAtomic(t *testing.T) {
 				default:
 				}
 				w := get(t, s, "/v1/measures?plan=x-2021")
-				var res tableOf[graph.Measure]
+				var res tableOf[view.Measure]
 				if w.Code != 200 {
 					errs <- fmt.Sprintf("status %d", w.Code)
 					return
@@ -238,7 +238,7 @@ func TestConcurrentWriters(t *testing.T) {
 			t.Errorf("writer %d: status %d", i, c)
 		}
 	}
-	n := decode[tableOf[graph.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total
+	n := decode[tableOf[view.Measure]](t, get(t, s, "/v1/measures?plan=x-2021"), http.StatusOK).Total
 	if n != 3 && n != 4 {
 		t.Errorf("%d measures: not one whole version", n)
 	}

@@ -224,7 +224,7 @@ func (e environment) export(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		return graph.WriteQuads(e.stdout, v.AllQuads(), *format)
+		return graph.WriteQuads(e.stdout, graph.ViewQuads(v), *format)
 	}
 	return st.Export(ctx, e.stdout, *format)
 }

@@ -1,4 +1,4 @@
-package graph
+package view
 
 import (
 	"slices"
@@ -10,12 +10,7 @@ import (
 // TestTimeOnRealData asks the dated questions of data/ itself: which
 // dates each answer rests on, where the fixture has too few plans to show it.
 func TestTimeOnRealData(t *testing.T) {
-	st := openStore(t, Config{Backend: "memory"})
-	apply(t, st, loadDir(t, "../data"))
-	v, err := st.View(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := loadView(t, "../data")
 	inForce := map[string]Dating{}
 	for _, p := range v.PlansAt("", TimeFilter{InForce: "2021-06-01"}) {
 		inForce[p.ID] = p.Dating

@@ -1,7 +1,6 @@
-package graph
+package view
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -12,13 +11,7 @@ import (
 // frozenView is the View of the frozen dataset in a memory store.
 func frozenView(t *testing.T) *View {
 	t.Helper()
-	st := openStore(t, Config{Backend: "memory"})
-	apply(t, st, loadDir(t, dataDir))
-	v, err := st.View(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return loadView(t, dataDir)
 }
 
 func TestConceptHierarchy(t *testing.T) {

@@ -1,4 +1,4 @@
-package graph
+package view
 
 import (
 	"cmp"
@@ -50,7 +50,7 @@ func shortPredicate(p quad.Value) string {
 	if p == schema.TypeOf {
 		return "type"
 	}
-	s := text(p)
+	s := schema.Text(p)
 	if i := strings.LastIndexAny(s, "#/"); i >= 0 {
 		return s[i+1:]
 	}
@@ -62,7 +62,7 @@ func NodeRef(v quad.Value) string {
 	if t, id, ok := schema.ParseIRI(v); ok {
 		return string(t) + "/" + id
 	}
-	return text(v)
+	return schema.Text(v)
 }
 
 // Label is a display label for a node: its English name or title, else its id.
@@ -101,7 +101,7 @@ func (v *View) Node(iri quad.IRI) *Node {
 	n.Type, n.ID, _ = schema.ParseIRI(iri)
 	n.Label = v.Label(n.Type, n.ID)
 	edge := func(q quad.Quad, other quad.Value) Edge {
-		e := Edge{Predicate: shortPredicate(q.Predicate), Node: NodeRef(other), Label: text(other), Graph: graphName(q.Label)}
+		e := Edge{Predicate: shortPredicate(q.Predicate), Node: NodeRef(other), Label: schema.Text(other), Graph: graphName(q.Label)}
 		if t, id, ok := schema.ParseIRI(other); ok {
 			e.Type, e.ID, e.Label = t, id, v.Label(t, id)
 		}
@@ -111,11 +111,11 @@ func (v *View) Node(iri quad.IRI) *Node {
 		return e
 	}
 	for _, i := range ins {
-		q := v.quad(i)
+		q := v.Quad(i)
 		n.In = append(n.In, edge(q, q.Subject))
 	}
 	for _, i := range outs {
-		q := v.quad(i)
+		q := v.Quad(i)
 		if isNode(q.Object) {
 			n.Out = append(n.Out, edge(q, q.Object))
 			continue

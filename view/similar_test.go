@@ -1,7 +1,6 @@
-package graph
+package view
 
 import (
-	"context"
 	"testing"
 
 	"github.com/policygraph/policygraph/loader/synthetic"
@@ -21,12 +20,7 @@ func TestSimilarFindsCopies(t *testing.T) {
 		if _, err := synthetic.Write("../data", dir, size); err != nil {
 			t.Fatal(err)
 		}
-		st := openStore(t, Config{Backend: "memory"})
-		apply(t, st, loadDir(t, dir))
-		v, err := st.View(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := loadView(t, dir)
 		copies := synthetic.Copies(size)
 		if len(copies) != size.Cities/10 {
 			t.Fatalf("%d copies for %d cities", len(copies), size.Cities)

@@ -1,7 +1,11 @@
-package graph
+// Package view is the graph as typed records with indexes, built from a
+// list of quads, and the questions the server answers from them: which
+// measures and cities match, comparisons, nodes, names, search, time and
+// diffusion. It knows no store: graph reads the quads and keeps a View
+// per version; a View never changes once built.
+package view
 
 import (
-	"context"
 	"slices"
 	"sort"
 	"strings"
@@ -16,7 +20,7 @@ import (
 // built from the store's quads. The server answers its tabular questions
 // from a View instead of walking Cayley iterators per request; the store
 // stays the one record, and a View is rebuilt whenever the store's version
-// changes (see Store.View).
+// changes (graph.Store.View keeps one per version).
 type View struct {
 	Version string
 
@@ -49,10 +53,9 @@ type View struct {
 	byDomain     map[string][]*Measure
 	byCity       map[string][]*Measure
 
-	// engine is the View as Cayley's query languages read it (see
-	// viewStore), made on the first query.
-	engineOnce sync.Once
-	engine     *viewStore
+	// memo holds what callers derive from this View once and keep for
+	// as long as the View lives (see Memo).
+	memo sync.Map
 
 	// concepts and places are the technology hierarchy (Broader) and the
 	// jurisdiction hierarchy (Within): a question about one includes
@@ -224,7 +227,7 @@ type props map[quad.Value][]quad.Value
 
 func (p props) str(pr schema.Predicate) string {
 	if vs := p[pr]; len(vs) > 0 {
-		return text(vs[0])
+		return schema.Text(vs[0])
 	}
 	return ""
 }
@@ -233,24 +236,9 @@ func (p props) str(pr schema.Predicate) string {
 func (p props) texts(pr schema.Predicate) []string {
 	var out []string
 	for _, v := range p[pr] {
-		out = append(out, text(v))
+		out = append(out, schema.Text(v))
 	}
 	return out
-}
-
-// text is the lexical form of a literal without quotes, tags or types.
-func text(v quad.Value) string {
-	switch v := v.(type) {
-	case quad.String:
-		return string(v)
-	case quad.TypedString:
-		return string(v.Value)
-	case quad.LangString:
-		return string(v.Value)
-	case quad.IRI:
-		return string(v)
-	}
-	return quad.StringOf(v)
 }
 
 func (p props) id(pr schema.Predicate) string {
@@ -326,16 +314,10 @@ func (p props) evidence() Evidence {
 	return e
 }
 
-// BuildView reads every quad of the store into a View.
-func (s *Store) BuildView(ctx context.Context, version string) (*View, error) {
-	qs, err := s.allQuads(ctx)
-	if err != nil {
-		return nil, classify(err)
-	}
-	return newView(qs, version), nil
-}
-
-func newView(qs []quad.Quad, version string) *View {
+// New builds the View of the current quads qs, which version names.
+// qs are the documents' quads only: the store's bookkeeping (its meta
+// and history graphs, pins) is left out by the caller.
+func New(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
 	graphOf := map[quad.Value]string{}
 	out, in := map[quad.Value][]int32{}, map[quad.Value][]int32{}
@@ -450,7 +432,7 @@ func newView(qs []quad.Quad, version string) *View {
 				}
 			}
 			for _, n := range p[schema.Note] {
-				pl.Notes = append(pl.Notes, text(n))
+				pl.Notes = append(pl.Notes, schema.Text(n))
 			}
 			for _, m := range pl.Measures {
 				planOf[m] = id
@@ -545,8 +527,8 @@ func newView(qs []quad.Quad, version string) *View {
 	return v
 }
 
-// quad is the i-th current quad.
-func (v *View) quad(i int32) quad.Quad {
+// Quad is the i-th current quad.
+func (v *View) Quad(i int32) quad.Quad {
 	r := v.quads[i]
 	return quad.Quad{Subject: v.values[r[0]], Predicate: v.values[r[1]], Object: v.values[r[2]], Label: v.values[r[3]]}
 }
@@ -607,4 +589,17 @@ func (v *View) IDsOutside(t schema.Type, graph string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Memo returns what make made for key on this View, calling make on the
+// first ask only: how a caller keeps something derived from one version
+// (Cayley's reading of it, an encoded answer) without a cache that
+// outlives the View. Concurrent first asks may both call make; one
+// result is kept and returned to both.
+func (v *View) Memo(key any, make func() any) any {
+	if x, ok := v.memo.Load(key); ok {
+		return x
+	}
+	x, _ := v.memo.LoadOrStore(key, make())
+	return x
 }

@@ -1,0 +1,27 @@
+package view
+
+import "github.com/cayleygraph/quad"
+
+// The View's quads as positions, for readers that walk them without
+// copying (graph runs Cayley's query languages over them).
+
+// QuadValues is the i-th quad as the positions of its subject, predicate,
+// object and label in the View's values (see Value).
+func (v *View) QuadValues(i int32) [4]int32 { return v.quads[i] }
+
+// Value is the value at position i.
+func (v *View) Value(i int32) quad.Value { return v.values[i] }
+
+// Values is how many distinct values the quads hold.
+func (v *View) Values() int { return len(v.values) }
+
+// Out lists the positions of the quads whose subject is val.
+func (v *View) Out(val quad.Value) []int32 { return v.out[val] }
+
+// In lists the positions of the quads whose object is val, a node (see
+// IsNode): literal objects are not indexed.
+func (v *View) In(val quad.Value) []int32 { return v.in[val] }
+
+// IsNode reports whether val is a node (an IRI or a blank node) rather
+// than a literal.
+func IsNode(val quad.Value) bool { return isNode(val) }
