@@ -117,6 +117,7 @@ func (s *Store) buildView(ctx context.Context) (*view.View, error) {
 		// hand the memory back to the system now rather than keep it
 		// resident until the heap grows into it.
 		debug.FreeOSMemory()
+		s.releaseFilePages()
 	}
 	return v, err
 }
