@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
+	"github.com/policygraph/policygraph/schema"
 	"github.com/policygraph/policygraph/view"
 )
 
@@ -26,13 +28,77 @@ var errReadOnly = errors.New("queries cannot change the graph")
 //
 // It copies nothing: a value is its own reference, a quad its position in
 // the View. The View indexes quads by subject and by node object; the
-// indexes by predicate, by graph and by literal object are made on the
-// first query of a version that needs one.
+// indexes by predicate, by graph label and by literal object are arrays
+// over the View's value positions (one counting pass each, no map per
+// quad). The one by predicate, which nearly every question uses, is made
+// with the View (see prepare); the others on the first question that
+// needs them.
 type viewStore struct {
 	v *view.View
 
-	once                sync.Once
-	byPred, byLabel, by map[quad.Value][]int32 // by: literal objects
+	byPred, byLabel, byText place // byText: literal objects
+}
+
+// place is the index of the quads by the value at one place of a quad.
+type place struct {
+	once sync.Once
+	postings
+	// at are the positions of the values found there.
+	at map[quad.Value]int32
+}
+
+// of lists the quads with val at this place, making the index the first
+// time: the quads whose position-th value keep accepts.
+func (p *place) of(v *view.View, position int, keep func(int32) bool, val quad.Value) []int32 {
+	p.once.Do(func() {
+		p.postings = newPostings(v, position, keep)
+		p.at = map[quad.Value]int32{}
+		for i := range len(p.start) - 1 {
+			if p.start[i+1] > p.start[i] {
+				p.at[v.Value(int32(i))] = int32(i)
+			}
+		}
+	})
+	i, ok := p.at[val]
+	if !ok {
+		return nil
+	}
+	return p.postings.of(i)
+}
+
+// postings group the View's quads by the value at one place: the quads
+// whose value there has position i are at[start[i]:start[i+1]], in
+// ascending order.
+type postings struct{ start, at []int32 }
+
+func (p postings) of(i int32) []int32 {
+	if i < 0 || int(i)+1 >= len(p.start) {
+		return nil
+	}
+	return p.at[p.start[i]:p.start[i+1]]
+}
+
+// newPostings groups v's quads by the value at place (0 subject … 3
+// label), keeping those keep accepts.
+func newPostings(v *view.View, place int, keep func(val int32) bool) postings {
+	p := postings{start: make([]int32, v.Values()+1)}
+	for i := range v.Quads() {
+		if val := v.QuadValues(int32(i))[place]; keep(val) {
+			p.start[val+1]++
+		}
+	}
+	for i := 1; i < len(p.start); i++ {
+		p.start[i] += p.start[i-1]
+	}
+	p.at = make([]int32, p.start[len(p.start)-1])
+	next := slices.Clone(p.start[:len(p.start)-1])
+	for i := range v.Quads() {
+		if val := v.QuadValues(int32(i))[place]; keep(val) {
+			p.at[next[val]] = int32(i)
+			next[val]++
+		}
+	}
+	return p
 }
 
 // valueRef is a value as Cayley's reference to it.
@@ -57,23 +123,19 @@ func (s *Store) queryStore(ctx context.Context) (graph.QuadStore, error) {
 			return nil, err
 		}
 	}
-	return v.Memo(viewStoreKey{}, func() any { return &viewStore{v: v} }).(*viewStore), nil
+	return engineOf(v), nil
 }
 
-func (s *viewStore) index() {
-	s.once.Do(func() {
-		s.byPred, s.byLabel, s.by = map[quad.Value][]int32{}, map[quad.Value][]int32{}, map[quad.Value][]int32{}
-		for i := range s.v.Quads() {
-			r := s.v.QuadValues(int32(i))
-			p, o, l := s.v.Value(r[1]), s.v.Value(r[2]), s.v.Value(r[3])
-			s.byPred[p] = append(s.byPred[p], int32(i))
-			s.byLabel[l] = append(s.byLabel[l], int32(i))
-			if !view.IsNode(o) {
-				s.by[o] = append(s.by[o], int32(i))
-			}
-		}
-	})
+// engineOf is v's engine, made on the first query of v or by Prepare.
+func engineOf(v *view.View) *viewStore {
+	return v.Memo(viewStoreKey{}, func() any { return &viewStore{v: v} }).(*viewStore)
 }
+
+func everyValue(int32) bool { return true }
+
+// prepare makes the index by predicate, which nearly every question
+// uses, before the View answers its first.
+func (s *viewStore) prepare() { s.quads(quad.Predicate, schema.TypeOf) }
 
 // quads lists the positions of the quads with v in direction d.
 func (s *viewStore) quads(d quad.Direction, v quad.Value) []int32 {
@@ -84,14 +146,17 @@ func (s *viewStore) quads(d quad.Direction, v quad.Value) []int32 {
 		if view.IsNode(v) {
 			return s.v.In(v)
 		}
-		s.index()
-		return s.by[v]
+		return s.byText.of(s.v, 2, func(val int32) bool { return !view.IsNode(s.v.Value(val)) }, v)
 	case quad.Predicate:
-		s.index()
-		return s.byPred[v]
+		if !view.IsNode(v) {
+			return nil
+		}
+		return s.byPred.of(s.v, 1, everyValue, v)
 	case quad.Label:
-		s.index()
-		return s.byLabel[v]
+		if !view.IsNode(v) {
+			return nil
+		}
+		return s.byLabel.of(s.v, 3, everyValue, v)
 	}
 	return nil
 }
@@ -168,13 +233,10 @@ func (s *viewStore) Stats(context.Context, bool) (graph.Stats, error) {
 	}, nil
 }
 
-func (s *viewStore) NodesAllIterator() iterator.Shape {
-	all := make([]graph.Ref, s.v.Values())
-	for i := range all {
-		all[i] = valueRef{s.v.Value(int32(i))}
-	}
-	return iterator.NewFixed(all...)
-}
+// NodesAllIterator lists every value lazily: Save and And make "all
+// nodes" one side of an intersection, and a list of every value made per
+// query was most of what a small question cost.
+func (s *viewStore) NodesAllIterator() iterator.Shape { return &allValues{v: s.v} }
 
 func (s *viewStore) QuadsAllIterator() iterator.Shape { return &positions{all: s.v.Quads()} }
 
@@ -209,7 +271,10 @@ func (p *positions) Iterate() iterator.Scanner { return &positionsNext{p: p, i: 
 
 func (p *positions) Lookup() iterator.Index {
 	c := &positionsContains{p: p}
-	if p.list != nil && len(p.list) > 16 {
+	// The View's lists are in ascending order, which a binary search
+	// reads as they are; a set is made only for one that is not.
+	c.sorted = slices.IsSorted(p.list)
+	if !c.sorted && len(p.list) > 16 {
 		c.set = make(map[int32]bool, len(p.list))
 		for _, i := range p.list {
 			c.set[i] = true
@@ -266,6 +331,7 @@ func (it *positionsNext) String() string                  { return it.p.String()
 
 type positionsContains struct {
 	p      *positions
+	sorted bool
 	set    map[int32]bool
 	result graph.Ref
 }
@@ -277,6 +343,8 @@ func (it *positionsContains) Contains(_ context.Context, r graph.Ref) bool {
 	case !ok:
 	case it.p.list == nil:
 		found = int(i) >= 0 && int(i) < it.p.all
+	case it.sorted:
+		_, found = slices.BinarySearch(it.p.list, int32(i))
 	case it.set != nil:
 		found = it.set[int32(i)]
 	default:
@@ -300,3 +368,84 @@ func (it *positionsContains) TagResults(map[string]graph.Ref) {}
 func (it *positionsContains) Err() error                      { return nil }
 func (it *positionsContains) Close() error                    { return nil }
 func (it *positionsContains) String() string                  { return it.p.String() }
+
+// allValues is every value of a View, as Cayley's "all nodes".
+type allValues struct{ v *view.View }
+
+func (a *allValues) String() string                 { return fmt.Sprintf("ViewValues(%d)", a.v.Values()) }
+func (a *allValues) Iterate() iterator.Scanner      { return &allValuesNext{a: a, i: -1} }
+func (a *allValues) SubIterators() []iterator.Shape { return nil }
+
+// Lookup holds every value it is asked about: a reference to a value
+// comes from this View's own iterators or ValueOf, which names only
+// values the View holds.
+func (a *allValues) Lookup() iterator.Index { return &allValuesContains{a: a} }
+
+func (a *allValues) Stats(context.Context) (iterator.Costs, error) {
+	return iterator.Costs{ContainsCost: 1, NextCost: 1, Size: refs.Size{Value: int64(a.v.Values()), Exact: true}}, nil
+}
+
+func (a *allValues) Optimize(context.Context) (iterator.Shape, bool) {
+	if a.v.Values() == 0 {
+		return iterator.NewNull(), true
+	}
+	return a, false
+}
+
+type allValuesNext struct {
+	a   *allValues
+	i   int
+	err error
+}
+
+func (it *allValuesNext) Next(ctx context.Context) bool {
+	n := it.a.v.Values()
+	if it.i%1024 == 0 && ctx.Err() != nil {
+		it.i, it.err = n, ctx.Err()
+		return false
+	}
+	if it.i+1 >= n {
+		it.i = n
+		return false
+	}
+	it.i++
+	return true
+}
+
+func (it *allValuesNext) Result() graph.Ref {
+	if it.i < 0 || it.i >= it.a.v.Values() {
+		return nil
+	}
+	return valueRef{it.a.v.Value(int32(it.i))}
+}
+
+func (it *allValuesNext) NextPath(context.Context) bool   { return false }
+func (it *allValuesNext) TagResults(map[string]graph.Ref) {}
+func (it *allValuesNext) Err() error                      { return it.err }
+func (it *allValuesNext) Close() error                    { return nil }
+func (it *allValuesNext) String() string                  { return it.a.String() }
+
+type allValuesContains struct {
+	a      *allValues
+	result graph.Ref
+}
+
+func (it *allValuesContains) Contains(_ context.Context, r graph.Ref) bool {
+	_, ok := r.(valueRef)
+	it.result = nil
+	if ok {
+		it.result = r
+	}
+	return ok
+}
+
+func (it *allValuesContains) Result() graph.Ref               { return it.result }
+func (it *allValuesContains) NextPath(context.Context) bool   { return false }
+func (it *allValuesContains) TagResults(map[string]graph.Ref) {}
+func (it *allValuesContains) Err() error                      { return nil }
+func (it *allValuesContains) Close() error                    { return nil }
+func (it *allValuesContains) String() string                  { return it.a.String() }
+
+// prepareEngine makes what the first query of v would otherwise wait
+// for; a View is prepared before it becomes current.
+func prepareEngine(v *view.View) { engineOf(v).prepare() }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
+	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/graphbench"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
@@ -65,6 +67,64 @@ func BenchmarkFirstQueryAfterWrite(b *testing.B) {
 				b.ReportMetric(float64(quads), "quads")
 				b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/(1<<20), "MiB-index")
 			})
+		}
+	}
+}
+
+// BenchmarkGizmoOnView is the figure of Cayley's query languages on the
+// View: the four benchmark questions in Gizmo, on Cayley's own engine
+// over the store's backend and over the View, asked once per round as
+// the first question of a version (on an engine as a new version's is
+// when it becomes current, its lazy indexes still to make) and then
+// again. It reports the p50s and the ratio of the store's p50
+// to the View's first ask (issue 15: at least 20× on bolt, 200× on
+// PostgreSQL).
+//
+//	POLICYGRAPH_BENCH_SIZES=S,L go test ./graph -run '^$' -bench GizmoOnView -benchtime 5x
+func BenchmarkGizmoOnView(b *testing.B) {
+	ctx := context.Background()
+	goal := map[string]float64{"bolt": 20, "postgres": 200}
+	for _, backend := range graphbench.BenchBackends(b) {
+		for _, size := range graphbench.BenchSizes(b) {
+			st, quads := graphbench.Loaded(b, backend, size)
+			v, err := st.View(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, q := range graphbench.Questions {
+				name := fmt.Sprintf("figure=gizmo-on-view/question=%s/size=%s/backend=%s", q.Name, size, backend.Name)
+				b.Run(name, func(b *testing.B) {
+					var store, first, again []time.Duration
+					for b.Loop() {
+						b.StopTimer()
+						engine := graph.NewEngine(v)
+						b.StartTimer()
+						for _, run := range []struct {
+							ds *[]time.Duration
+							f  func() ([]any, error)
+						}{
+							{&store, func() ([]any, error) { return st.RunOnBackend(ctx, "gizmo", q.Gizmo) }},
+							{&first, func() ([]any, error) { return graph.RunOn(ctx, engine, "gizmo", q.Gizmo) }},
+							{&again, func() ([]any, error) { return graph.RunOn(ctx, engine, "gizmo", q.Gizmo) }},
+						} {
+							t0 := time.Now()
+							rows, err := run.f()
+							*run.ds = append(*run.ds, time.Since(t0))
+							if err != nil || len(rows) == 0 {
+								b.Fatalf("%s: %d rows, %v", q.Name, len(rows), err)
+							}
+						}
+					}
+					s50, f50, a50 := median(store), median(first), median(again)
+					b.ReportMetric(0, "ns/op")
+					b.ReportMetric(float64(s50.Microseconds()), "µs-store-p50")
+					b.ReportMetric(float64(f50.Microseconds()), "µs-first-p50")
+					b.ReportMetric(float64(a50.Microseconds()), "µs-again-p50")
+					b.ReportMetric(float64(quads), "quads")
+					b.ReportMetric(float64(s50)/float64(f50), "ratio")
+					b.ReportMetric(goal[backend.Name], "goal-min")
+				})
+			}
 		}
 	}
 }

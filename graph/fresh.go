@@ -149,6 +149,7 @@ func (s *Store) buildLocked(ctx context.Context) (v *view.View, built bool, err 
 		}
 		ver = after
 	}
+	prepareEngine(v)
 	s.views.current.Store(v)
 	s.views.checked.Store(time.Now().UnixNano())
 	return v, true, nil

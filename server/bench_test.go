@@ -19,36 +19,6 @@ import (
 	"github.com/policygraph/policygraph/graph/graphbench"
 )
 
-// The questions of the scale benchmarks, each with the Gizmo query that
-// asks Cayley's own engine the same thing and returns the same facts.
-const (
-	ns        = "https://policygraph.org/ns#"
-	id        = "https://policygraph.org/id/"
-	techPreds = `["<` + ns + `usesTechnology>", "<` + ns + `inferredTechnology>", "<` + ns + `extractedTechnology>"]`
-	// city-0001 exists at every size; its measures on blockchain, as /v1/measures lists them.
-	benchCity = "city-0001"
-)
-
-var questions = []struct {
-	name, path, gizmo string
-}{
-	{"cities", "/v1/cities?technology=blockchain&domain=finance",
-		`g.V("<` + id + `technology/blockchain>").In(` + techPreds + `)` +
-			`.Has("<` + ns + `appliesTo>", "<` + id + `domain/finance>")` +
-			`.Out("<` + ns + `inCity>").Unique().All()`},
-	{"measures", "/v1/measures?city=" + benchCity + "&technology=blockchain",
-		`g.V("<` + id + `technology/blockchain>").In(` + techPreds + `)` +
-			`.Has("<` + ns + `inCity>", "<` + id + `city/` + benchCity + `>")` +
-			`.Save("<` + ns + `title>", "title").Save("<` + ns + `kind>", "kind").Save("<` + ns + `appliesTo>", "domain").All()`},
-	{"compare", "/v1/compare?technology=blockchain&cities=city-0000,city-0001,city-0002",
-		`g.V("<` + id + `city/city-0000>", "<` + id + `city/city-0001>", "<` + id + `city/city-0002>").In("<` + ns + `inCity>")` +
-			`.And(g.V("<` + id + `technology/blockchain>").In(` + techPreds + `))` +
-			`.Save("<` + ns + `inCity>", "city").Save("<` + ns + `appliesTo>", "domain").All()`},
-	{"node", "/v1/nodes/measure/city-0001-plan-00-m000",
-		`g.V("<` + id + `measure/city-0001-plan-00-m000>").Out(null, "predicate").All();` +
-			`g.V("<` + id + `measure/city-0001-plan-00-m000>").In(null, "predicate").All()`},
-}
-
 // BenchmarkQuestions is figure 1 (answers vs Cayley's own engine) and
 // figure 4 (growth of p50 and p99 with the data): per backend, size and
 // question, each round asks Gizmo once and policygraph 20 times, in one
@@ -73,9 +43,9 @@ func BenchmarkQuestions(b *testing.B) {
 				size int
 			}{{"on", 0}, {"off", -1}} {
 				s := New(st, Config{AnswerCache: cache.size})
-				for _, q := range questions {
-					name := fmt.Sprintf("figure=questions/question=%s/cache=%s/size=%s/backend=%s", q.name, cache.name, size, backend.Name)
-					b.Run(name, func(b *testing.B) { askBoth(b, s, q.path, q.gizmo, quads) })
+				for _, q := range graphbench.Questions {
+					name := fmt.Sprintf("figure=questions/question=%s/cache=%s/size=%s/backend=%s", q.Name, cache.name, size, backend.Name)
+					b.Run(name, func(b *testing.B) { askBoth(b, s, q.Path, q.Gizmo, quads) })
 				}
 			}
 		}
@@ -130,9 +100,9 @@ func TestQuestionsAgreeWithGizmo(t *testing.T) {
 	for _, c := range []struct {
 		question, tag, col string
 	}{{"cities", "id", "city"}, {"measures", "id", "id"}} {
-		i := slices.IndexFunc(questions, func(q struct{ name, path, gizmo string }) bool { return q.name == c.question })
-		q := questions[i]
-		res, _, err := st.Query(ctx, "gizmo", q.gizmo, 100000)
+		i := slices.IndexFunc(graphbench.Questions, func(q graphbench.Question) bool { return q.Name == c.question })
+		q := graphbench.Questions[i]
+		res, _, err := st.Query(ctx, "gizmo", q.Gizmo, 100000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +114,7 @@ func TestQuestionsAgreeWithGizmo(t *testing.T) {
 			gizmo[path.Base(iri)] = true
 		}
 		w := httptest.NewRecorder()
-		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, q.path, nil))
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, q.Path, nil))
 		var body struct{ Rows []map[string]any }
 		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 			t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // city's targets on a concept, and every city's 5G base-station targets
 // due in one year (what "which city set the highest" reads).
 var targetQuestions = []struct{ name, path string }{
-	{"city", "/v1/targets?city=" + benchCity + "&technology=information-infrastructure"},
+	{"city", "/v1/targets?city=" + graphbench.BenchCity + "&technology=information-infrastructure"},
 	{"metric-year", "/v1/targets?metric=" + url.QueryEscape("5G基站") + "&year=2022"},
 	{"compare", "/v1/compare?what=targets&cities=city-0000,city-0001,city-0002&technology=5g"},
 }
