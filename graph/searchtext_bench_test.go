@@ -64,7 +64,7 @@ func BenchmarkTextIndex(b *testing.B) {
 						t := time.Now()
 						// What /v1/search does: a page of 50 of names and
 						// texts, with its total, and the suggestions.
-						page, _ := ix.SearchPage(q, nil, "", 0, 50)
+						page, _ := ix.SearchPage(q, view.SearchFilter{}, 0, 50)
 						for _, h := range page {
 							h.Snip()
 						}
