@@ -82,7 +82,6 @@ type searchCodes struct {
 	cities   map[string]int32
 	entCity  []int32 // entity → code of the city owning it, -1 for none
 	entFirst []int32 // entity → its first entry in the name index, -1 for none
-	docEnt   []int32 // text → its entity
 	nameType []uint8 // entry of the name index → its type's code
 }
 
@@ -152,11 +151,10 @@ func (ix *TextIndex) number() {
 	ix.docRank = make([]uint8, len(ix.docs))
 	ix.docType = make([]uint8, len(ix.docs))
 	ix.docCity = make([]int32, len(ix.docs))
-	c.docEnt = make([]int32, len(ix.docs))
+	ix.docEnt = make([]int32, len(ix.docs))
 	for i := range ix.docs {
 		d := &ix.docs[i]
-		d.entity = num[entityKey{d.typ, d.id}]
-		c.docEnt[i] = d.entity
+		ix.docEnt[i] = num[entityKey{d.typ, d.id}]
 		ix.docRank[i] = uint8(min(fieldRank[d.field], 4))
 		ix.docType[i] = c.typ(d.typ)
 		ix.docCity[i] = c.city(d.city)
@@ -466,7 +464,7 @@ func (ix *TextIndex) SearchPage(q string, f SearchFilter, offset, limit int) ([]
 	var counts [5]int
 	if len(tq.toks) > 0 {
 		cands, exact := ix.candidates(tq)
-		last, docEnt := int32(-1), ix.codes.docEnt
+		last, docEnt := int32(-1), ix.docEnt
 		for _, di := range cands {
 			e := docEnt[di]
 			if e == last || found.has(e) {

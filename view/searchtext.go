@@ -26,9 +26,11 @@ type TextIndex struct {
 	// every three of it.
 	trigrams map[string][]int32
 	words    []string // every Latin word, for typo suggestions
-	// docRank, docType and docCity are, per text, its field's rank and
-	// the codes of its type and city: what a search reads of each of
-	// the thousands of texts a broad word is in, side by side.
+	// docEnt, docRank, docType and docCity are, per text, its entity,
+	// its field's rank and the codes of its type and city: what a search
+	// reads of each of the thousands of texts a broad word is in, side
+	// by side.
+	docEnt  []int32
 	docRank []uint8
 	docType []uint8
 	docCity []int32
@@ -51,7 +53,6 @@ type textDoc struct {
 	id, label, field string
 	city             string
 	text, key        string // as written, normalized
-	entity           int32  // see TextIndex.entities
 }
 
 // TextHit is one text matching a search.
