@@ -60,7 +60,8 @@ func (t *textIndexes) lexicon(v *view.View) *questionLexicon {
 
 // search finds entities by any name or alias (exact, prefix, contains),
 // then texts (measure titles, contexts, evidence, notes) holding q in any
-// language; type= and city= narrow it. Latin words no text holds get
+// language; type= and city= narrow it, and in_force=, published_after=
+// and published_before= keep plans and measures of plans by date. Latin words no text holds get
 // suggestions (blockchian → blockchain).
 func (s *Server) search() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -99,13 +100,18 @@ func (s *Server) search() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		tf, err := timeFilter(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		asCSV, p, err := tableParams(c)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		ix := s.texts.of(v)
-		hits, total := ix.SearchPage(q, types, city, p.offset, p.limit)
+		hits, total := ix.SearchPage(q, view.SearchFilter{Types: types, City: city, Time: tf}, p.offset, p.limit)
 		if hits == nil {
 			hits = []view.TextHit{}
 		}

@@ -96,3 +96,58 @@ func TestSearchKeywords(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchByDate: in_force=, published_after= and published_before=
+// keep hits of plans, and of measures of plans, that pass them; names of
+// technologies, sources and counts are left out, and a date that is not
+// a day is a 400 naming its parameter.
+func TestSearchByDate(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	all := decode[searchAnswer](t, get(t, s, "/v1/search?q=blockchain&limit=500"), http.StatusOK)
+	kinds := map[string]bool{}
+	for _, h := range all.Rows {
+		kinds[string(h.Type)] = true
+	}
+	if !kinds["technology"] || !kinds["source"] || all.Total != 40 {
+		t.Fatalf("blockchain without dates: %d hits of %v, want 40 with a technology and sources", all.Total, kinds)
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string // type/id of every hit, in order
+	}{
+		// Only fuzhou-new-infrastructure-measures-2020 is in force without
+		// end; its one measure is the only hit.
+		{"in_force=2024-01-01", []string{"measure/fuzhou-blockchain-enterprise-subsidy"}},
+		// Fuzhou's two plans were published on 2020-06-02.
+		{"published_after=2020-06-01&published_before=2020-06-05", []string{
+			"measure/fuzhou-blockchain-government", "measure/fuzhou-blockchain-smart-city", "measure/fuzhou-finance-demonstration",
+			"measure/fuzhou-blockchain-enterprise-subsidy", "measure/fuzhou-blockchain-innovation", "measure/fuzhou-digital-demonstration-projects",
+			"measure/fuzhou-distinctive-finance", "measure/fuzhou-enterprise-support-claim", "plan/fuzhou-new-infrastructure-2020"}},
+		// Beijing's blockchain plan is in force 2020–2022 by its period.
+		{"in_force=2021-06-01&type=plan", []string{"plan/beijing-blockchain-2020", "plan/beijing-new-infrastructure-2020",
+			"plan/fuzhou-new-infrastructure-2020", "plan/shanghai-new-infrastructure-2020"}},
+		{"in_force=2019-01-01", nil},
+	} {
+		res := decode[searchAnswer](t, get(t, s, "/v1/search?q=blockchain&limit=500&"+tc.query), http.StatusOK)
+		var got []string
+		for _, h := range res.Rows {
+			got = append(got, string(h.Type)+"/"+h.ID)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") || res.Total != len(tc.want) {
+			t.Errorf("blockchain with %s: %d hits %v, want %v", tc.query, res.Total, got, tc.want)
+		}
+	}
+	in2021 := decode[searchAnswer](t, get(t, s, "/v1/search?q=blockchain&in_force=2021-06-01"), http.StatusOK)
+	for _, h := range in2021.Rows {
+		if h.Type != "plan" && h.Type != "measure" {
+			t.Errorf("in_force=2021-06-01: a %s hit %s", h.Type, h.ID)
+		}
+	}
+	if in2021.Total != 29 {
+		t.Errorf("in_force=2021-06-01: %d hits, want 29 (the 40 less the technology, sources, counts and support)", in2021.Total)
+	}
+	bad := get(t, s, "/v1/search?q=blockchain&in_force=2021-02-30")
+	if bad.Code != http.StatusBadRequest || !strings.Contains(bad.Body.String(), "in_force") {
+		t.Errorf("in_force=2021-02-30: %d %s", bad.Code, bad.Body.String())
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/policygraph/policygraph/schema"
 )
 
 // TestNameCandidatesHoldEveryMatch: the entries a search reads through
@@ -93,62 +91,4 @@ func scanSearch(v *View, k string) []SearchHit {
 		return a.ID < b.ID
 	})
 	return hits
-}
-
-// TestSearchPage: a page of /v1/search is the names' hits, then the texts'
-// hits of other entities, as Search and View.Search give them, narrowed
-// by city; pages put together are the whole list, and total counts it.
-func TestSearchPage(t *testing.T) {
-	v := frozenView(t)
-	ix := NewTextIndex(v)
-	for _, tc := range []struct {
-		q, city string
-		types   []schema.Type
-	}{
-		{"blockchain", "", nil}, {"区块链", "", nil}, {"government affairs", "", nil}, {"目录链", "", nil},
-		{"finance", "fuzhou", nil}, {"区块链", "beijing", nil}, {"blockchain", "", []schema.Type{schema.Measure}},
-		{"data", "shanghai", nil}, {"zzq", "", nil}, {"平台", "", nil},
-	} {
-		// What the handler did before pages: every hit made, then cut.
-		var want []TextHit
-		seen := map[[2]string]bool{}
-		for _, h := range v.Search(tc.q, tc.types) {
-			if c := v.cityOf(h.Type, h.ID); tc.city != "" && c != tc.city {
-				continue
-			}
-			seen[[2]string{string(h.Type), h.ID}] = true
-			field := "name"
-			if h.Type == schema.Measure || h.Type == schema.Plan {
-				field = "title"
-			}
-			want = append(want, NewTextHit(h, field, v.cityOf(h.Type, h.ID), h.Matched, tc.q))
-		}
-		for _, h := range ix.Search(tc.q, tc.types, tc.city) {
-			if !seen[[2]string{string(h.Type), h.ID}] {
-				want = append(want, h)
-			}
-		}
-		var got []TextHit
-		for offset := 0; ; offset += 3 {
-			page, total := ix.SearchPage(tc.q, tc.types, tc.city, offset, 3)
-			if total != len(want) {
-				t.Fatalf("%q in %q: total %d, want %d", tc.q, tc.city, total, len(want))
-			}
-			got = append(got, page...)
-			if len(page) < 3 {
-				break
-			}
-		}
-		if len(got) != len(want) {
-			t.Fatalf("%q in %q: %d hits over the pages, want %d", tc.q, tc.city, len(got), len(want))
-		}
-		for i := range want {
-			if got[i].Type != want[i].Type || got[i].ID != want[i].ID || got[i].Field != want[i].Field || got[i].City != want[i].City || got[i].Snip() != want[i].Snip() {
-				t.Fatalf("%q in %q: hit %d is %+v, want %+v", tc.q, tc.city, i, got[i], want[i])
-			}
-		}
-	}
-	if _, total := ix.SearchPage("blockchain", nil, "", 0, 1); total < 20 {
-		t.Errorf("blockchain: %d hits in all, the fixture has more", total)
-	}
 }

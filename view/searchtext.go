@@ -19,16 +19,32 @@ import (
 // analyzer): no stemming, no ranking beyond field weight.
 type TextIndex struct {
 	docs     []textDoc
-	postings map[string][]int // token → doc indexes, ascending
-	words    []string         // every Latin word, for typo suggestions
-	// entities numbers every entity with a text or a name, so that a
-	// page of search results can tell a text hit from a name hit of the
-	// same entity without a map of every hit; nameEntity and nameCity
-	// are, per entry of the View's name index, its entity and the city
-	// that owns it ("" for what no city owns).
+	postings map[string][]int32 // token → doc indexes, ascending
+	// trigrams are the postings of every three neighbouring CJK
+	// characters: a phrase of three is found by one list, without
+	// reading a text, and a longer one reads only the texts holding
+	// every three of it.
+	trigrams map[string][]int32
+	words    []string // every Latin word, for typo suggestions
+	// docEnt, docRank, docType and docCity are, per text, its entity,
+	// its field's rank and the codes of its type and city: what a search
+	// reads of each of the thousands of texts a broad word is in, side
+	// by side.
+	docEnt  []int32
+	docRank []uint8
+	docType []uint8
+	docCity []int32
+	// entities numbers every entity with a text or a name, in the order
+	// names are shown (type rank, then id), so that sets of entities
+	// are bitsets and a set's members come out in that order; nameEntity
+	// and nameCity are, per entry of the View's name index, its entity
+	// and the city that owns it ("" for what no city owns).
 	entities   int
 	nameEntity []int32
 	nameCity   []string
+	names      nameText
+	codes      searchCodes
+	byPlan     []planEntities
 	view       *View
 }
 
@@ -37,7 +53,6 @@ type textDoc struct {
 	id, label, field string
 	city             string
 	text, key        string // as written, normalized
-	entity           int32  // see TextIndex.entities
 }
 
 // TextHit is one text matching a search.
@@ -88,22 +103,12 @@ func (h TextHit) MarshalJSON() ([]byte, error) {
 
 // NewTextIndex indexes v's texts.
 func NewTextIndex(v *View) *TextIndex {
-	ix := &TextIndex{postings: map[string][]int{}, view: v}
-	numbers := map[[2]string]int32{}
-	entity := func(t schema.Type, id string) int32 {
-		k := [2]string{string(t), id}
-		n, ok := numbers[k]
-		if !ok {
-			n = int32(len(numbers))
-			numbers[k] = n
-		}
-		return n
-	}
+	ix := &TextIndex{postings: map[string][]int32{}, trigrams: map[string][]int32{}, view: v}
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {
 			return
 		}
-		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text), entity: entity(t, id)})
+		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text)})
 	}
 	for _, m := range v.Measures {
 		add(schema.Measure, m.ID, m.Title, m.City, "title", m.Title)
@@ -135,13 +140,21 @@ func NewTextIndex(v *View) *TextIndex {
 	}
 	seen := map[string]bool{}
 	for i, d := range ix.docs {
-		for _, tok := range uniq(tokens(d.key)) {
-			ix.postings[tok] = append(ix.postings[tok], i)
+		di := int32(i)
+		for _, tok := range tokens(d.key) {
+			if p := ix.postings[tok]; len(p) == 0 || p[len(p)-1] != di {
+				ix.postings[tok] = append(p, di)
+			}
 			if isLatinWord(tok) && !seen[tok] {
 				seen[tok] = true
 				ix.words = append(ix.words, tok)
 			}
 		}
+		forTrigrams(d.key, func(g string) {
+			if p := ix.trigrams[g]; len(p) == 0 || p[len(p)-1] != di {
+				ix.trigrams[g] = append(p, di)
+			}
+		})
 	}
 	for _, e := range v.names.entries {
 		for _, tok := range tokens(e.key) {
@@ -152,13 +165,12 @@ func NewTextIndex(v *View) *TextIndex {
 		}
 	}
 	sort.Strings(ix.words)
-	ix.nameEntity = make([]int32, len(v.names.entries))
 	ix.nameCity = make([]string, len(v.names.entries))
 	for i, e := range v.names.entries {
-		ix.nameEntity[i] = entity(e.typ, e.id)
 		ix.nameCity[i] = v.cityOf(e.typ, e.id)
 	}
-	ix.entities = len(numbers)
+	ix.number()
+	ix.names = newNameText(v.names.entries)
 	return ix
 }
 
@@ -229,19 +241,6 @@ func uniq(xs []string) []string {
 // fieldRank orders hits: titles before running text.
 var fieldRank = map[string]int{"title": 0, "context": 1, "evidence.quote": 2, "summary": 2, "evidence.summary": 3, "notes": 3, "note": 4, "eligibility": 4}
 
-// Search finds the texts holding every token of q (every Latin word, and
-// for CJK the whole phrase), best field first; types and city narrow it.
-func (ix *TextIndex) Search(q string, types []schema.Type, city string) []TextHit {
-	tq := newTextQuery(q)
-	var hits []TextHit
-	for _, rank := range ix.textMatches(tq, types, city, nil) {
-		for _, di := range rank {
-			hits = append(hits, ix.textHit(tq, di))
-		}
-	}
-	return hits
-}
-
 // textQuery is q normalized and cut into tokens.
 type textQuery struct {
 	k     string
@@ -253,48 +252,6 @@ func newTextQuery(q string) textQuery {
 	k := normalize(q)
 	toks := uniq(tokens(k))
 	return textQuery{k: k, toks: toks, latin: latinOnly(toks)}
-}
-
-// textMatches are the texts matching q, as doc indexes by field rank
-// (titles first), each rank in index order: the order a stable sort by
-// rank gives, without one. An entity's texts are neighbours in the
-// index, so its first matching text is the one kept by comparing with
-// the last kept; skip, when set, leaves out entities already found.
-// Nothing is made for a match but its index, so a broad search costs one
-// pass over its candidates.
-func (ix *TextIndex) textMatches(q textQuery, types []schema.Type, city string, skip []bool) [5][]int32 {
-	var byRank [5][]int32
-	if len(q.toks) == 0 {
-		return byRank
-	}
-	lists := make([][]int, len(q.toks))
-	for i, tok := range q.toks {
-		lists[i] = ix.postings[tok]
-	}
-	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
-	cands := lists[0]
-	for _, l := range lists[1:] {
-		cands = intersect(cands, l)
-	}
-	last := int32(-1)
-	for _, di := range cands {
-		d := &ix.docs[di]
-		if len(types) > 0 && !containsType(types, d.typ) || city != "" && d.city != city {
-			continue
-		}
-		// Latin words need not be adjacent (every one is there, as the
-		// postings say); CJK bigrams must make the phrase asked.
-		if !q.latin && !strings.Contains(d.key, q.k) {
-			continue
-		}
-		if d.entity == last || skip != nil && skip[d.entity] {
-			continue
-		}
-		last = d.entity
-		r := min(fieldRank[d.field], len(byRank)-1)
-		byRank[r] = append(byRank[r], int32(di))
-	}
-	return byRank
 }
 
 // textHit is the hit of doc di for q, its snippet made when shown.
@@ -309,53 +266,6 @@ func (ix *TextIndex) textHit(q textQuery, di int32) TextHit {
 	}
 	return TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
 		Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}}
-}
-
-// SearchPage is what /v1/search shows: the entities whose names match q
-// (as View.Search orders them), then the texts of other entities holding
-// it (as Search orders them), narrowed by types and city; the hits from
-// offset, at most limit of them, and how many there are in all. Only the
-// page's hits are made.
-func (ix *TextIndex) SearchPage(q string, types []schema.Type, city string, offset, limit int) ([]TextHit, int) {
-	v := ix.view
-	k := normalize(q)
-	names := v.nameMatches(k, types)
-	found := make([]bool, ix.entities)
-	kept := names[:0:0]
-	for _, i := range names {
-		if city != "" && ix.nameCity[i] != city {
-			continue
-		}
-		found[ix.nameEntity[i]] = true
-		kept = append(kept, i)
-	}
-	tq := newTextQuery(q)
-	texts := ix.textMatches(tq, types, city, found)
-	total := len(kept)
-	for _, r := range texts {
-		total += len(r)
-	}
-	var page []TextHit
-	at := 0
-	take := func(n int, hit func(j int) TextHit) {
-		for j := max(offset-at, 0); j < n && len(page) < limit; j++ {
-			page = append(page, hit(j))
-		}
-		at += n
-	}
-	take(len(kept), func(j int) TextHit {
-		e := &v.names.entries[kept[j]]
-		h := v.names.hit(kept[j], k)
-		field := "name"
-		if e.typ == schema.Measure || e.typ == schema.Plan {
-			field = "title"
-		}
-		return NewTextHit(h, field, ix.nameCity[kept[j]], h.Matched, q)
-	})
-	for _, r := range texts {
-		take(len(r), func(j int) TextHit { return ix.textHit(tq, r[j]) })
-	}
-	return page, total
 }
 
 // Snippet is text around the match of normalized q in it (byte offset at

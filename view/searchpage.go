@@ -1,0 +1,516 @@
+package view
+
+import (
+	"cmp"
+	"index/suffixarray"
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policygraph/policygraph/schema"
+)
+
+// A search of /v1/search counts every hit, to give the total, and shows a
+// page of them. A word in every measure of the generated corpus at size L
+// has over 100,000 hits, so what a search does per hit is kept to a few
+// reads of small arrays: entities are numbered in the order their names
+// are shown and kept as bitsets (a set difference and a count are a pass
+// over a few thousand words), names are found by a suffix array (every
+// occurrence, nothing to check), Chinese and Japanese phrases of three
+// characters by one list of trigrams, and only the page's hits are made.
+
+// SearchFilter narrows a search: to some types, to what one city owns, to
+// plans and measures of plans passing a time filter. The zero value keeps
+// everything.
+type SearchFilter struct {
+	Types []schema.Type
+	City  string
+	// Time, when set, keeps only plans that pass it and measures of
+	// plans that pass it.
+	Time TimeFilter
+}
+
+// bitset is a set of entity numbers.
+type bitset []uint64
+
+func newBitset(n int) bitset      { return make(bitset, (n+63)/64) }
+func (b bitset) add(i int32)      { b[i>>6] |= 1 << (uint32(i) & 63) }
+func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(uint32(i)&63)) != 0 }
+func (b bitset) without(o bitset) bitset {
+	for i := range b {
+		b[i] &^= o[i]
+	}
+	return b
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// each calls f with the members of b in ascending order from the skip-th
+// (counting from 0) until f returns false.
+func (b bitset) each(skip int, f func(int32) bool) {
+	for wi, w := range b {
+		if c := bits.OnesCount64(w); skip >= c {
+			skip -= c
+			continue
+		}
+		for w != 0 {
+			t := bits.TrailingZeros64(w)
+			w &^= 1 << t
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if !f(int32(wi*64 + t)) {
+				return
+			}
+		}
+	}
+}
+
+// searchCodes are small numbers for the types and cities of texts and
+// entities, compared per hit instead of strings.
+type searchCodes struct {
+	types    map[schema.Type]uint8
+	cities   map[string]int32
+	entCity  []int32 // entity → code of the city owning it, -1 for none
+	entFirst []int32 // entity → its first entry in the name index, -1 for none
+	nameType []uint8 // entry of the name index → its type's code
+}
+
+func (c *searchCodes) typ(t schema.Type) uint8 {
+	n, ok := c.types[t]
+	if !ok {
+		n = uint8(len(c.types))
+		c.types[t] = n
+	}
+	return n
+}
+
+func (c *searchCodes) city(id string) int32 {
+	if id == "" {
+		return -1
+	}
+	n, ok := c.cities[id]
+	if !ok {
+		n = int32(len(c.cities))
+		c.cities[id] = n
+	}
+	return n
+}
+
+// planEntities is a plan's entity and those of its measures, for time
+// filters.
+type planEntities struct {
+	plan     *Plan
+	entities []int32
+}
+
+type entityKey struct {
+	typ schema.Type
+	id  string
+}
+
+// number gives every entity with a text or a name its number, in the
+// order names are shown within a kind of match (type rank, then id), and
+// fills the per-text and per-entity codes.
+func (ix *TextIndex) number() {
+	v := ix.view
+	seen := map[entityKey]bool{}
+	var keys []entityKey
+	note := func(t schema.Type, id string) {
+		if k := (entityKey{t, id}); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, d := range ix.docs {
+		note(d.typ, d.id)
+	}
+	for _, e := range v.names.entries {
+		note(e.typ, e.id)
+	}
+	rank := func(t schema.Type) int { return min(typeRank[t], 8) }
+	slices.SortFunc(keys, func(a, b entityKey) int {
+		return cmp.Or(cmp.Compare(rank(a.typ), rank(b.typ)), strings.Compare(a.id, b.id), strings.Compare(string(a.typ), string(b.typ)))
+	})
+	num := make(map[entityKey]int32, len(keys))
+	for i, k := range keys {
+		num[k] = int32(i)
+	}
+	ix.entities = len(keys)
+	ix.codes = searchCodes{types: map[schema.Type]uint8{}, cities: map[string]int32{}}
+	c := &ix.codes
+	ix.docRank = make([]uint8, len(ix.docs))
+	ix.docType = make([]uint8, len(ix.docs))
+	ix.docCity = make([]int32, len(ix.docs))
+	ix.docEnt = make([]int32, len(ix.docs))
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		ix.docEnt[i] = num[entityKey{d.typ, d.id}]
+		ix.docRank[i] = uint8(min(fieldRank[d.field], 4))
+		ix.docType[i] = c.typ(d.typ)
+		ix.docCity[i] = c.city(d.city)
+	}
+	c.entCity = make([]int32, len(keys))
+	c.entFirst = make([]int32, len(keys))
+	for i := range keys {
+		c.entCity[i], c.entFirst[i] = -1, -1
+	}
+	ix.nameEntity = make([]int32, len(v.names.entries))
+	c.nameType = make([]uint8, len(v.names.entries))
+	for i, e := range v.names.entries {
+		n := num[entityKey{e.typ, e.id}]
+		ix.nameEntity[i] = n
+		c.nameType[i] = c.typ(e.typ)
+		c.entCity[n] = c.city(ix.nameCity[i])
+		if c.entFirst[n] < 0 {
+			c.entFirst[n] = int32(i)
+		}
+	}
+	at := map[string]int{}
+	for _, p := range v.Plans {
+		at[p.ID] = len(ix.byPlan)
+		ix.byPlan = append(ix.byPlan, planEntities{plan: p, entities: []int32{num[entityKey{schema.Plan, p.ID}]}})
+	}
+	for _, m := range v.Measures {
+		if i, ok := at[m.Plan]; ok {
+			ix.byPlan[i].entities = append(ix.byPlan[i].entities, num[entityKey{schema.Measure, m.ID}])
+		}
+	}
+}
+
+// nameText finds names by substring: every key of the name index, each
+// after a 0 byte, in one suffix array. An occurrence right after a 0 is
+// a prefix (exact when a 0 follows it too); a query holds no 0, so an
+// occurrence never runs from one key into the next.
+type nameText struct {
+	sa     *suffixarray.Index // nil when a key holds a 0: search by pairs then
+	starts []int32            // entry → offset of its key; one more, the end
+	// blocks are, per 64 bytes, the entry holding the block's first
+	// byte: where the search for an offset's entry starts.
+	blocks []int32
+}
+
+const nameBlock = 6
+
+func newNameText(entries []nameEntry) nameText {
+	var nt nameText
+	buf := []byte{0}
+	nt.starts = make([]int32, 0, len(entries)+1)
+	for _, e := range entries {
+		if strings.IndexByte(e.key, 0) >= 0 {
+			return nameText{}
+		}
+		nt.starts = append(nt.starts, int32(len(buf)))
+		buf = append(buf, e.key...)
+		buf = append(buf, 0)
+	}
+	nt.starts = append(nt.starts, int32(len(buf)))
+	nt.blocks = make([]int32, len(buf)>>nameBlock+1)
+	i := 0
+	for b := range nt.blocks {
+		for i+1 < len(entries) && int(nt.starts[i+1]) <= b<<nameBlock {
+			i++
+		}
+		nt.blocks[b] = int32(i)
+	}
+	nt.sa = suffixarray.New(buf)
+	return nt
+}
+
+// entryAt is the entry whose key holds byte off.
+func (nt *nameText) entryAt(off int) int32 {
+	i := nt.blocks[off>>nameBlock]
+	for int(i)+2 < len(nt.starts) && int(nt.starts[i+1]) <= off {
+		i++
+	}
+	return i
+}
+
+// searchFilter is a SearchFilter as codes and sets.
+type searchFilter struct {
+	types []bool // by type code; nil keeps every type
+	city  int32  // code; -1 keeps every city
+	allow bitset // nil keeps every entity
+}
+
+func (ix *TextIndex) filter(f SearchFilter) searchFilter {
+	sf := searchFilter{city: -1}
+	if len(f.Types) > 0 {
+		sf.types = make([]bool, len(ix.codes.types))
+		for _, t := range f.Types {
+			if c, ok := ix.codes.types[t]; ok {
+				sf.types[c] = true
+			}
+		}
+	}
+	if f.City != "" {
+		sf.city = -2 // owns nothing
+		if c, ok := ix.codes.cities[f.City]; ok {
+			sf.city = c
+		}
+	}
+	if !f.Time.IsZero() {
+		sf.allow = newBitset(ix.entities)
+		for _, pe := range ix.byPlan {
+			if f.Time.Passes(pe.plan) {
+				for _, e := range pe.entities {
+					sf.allow.add(e)
+				}
+			}
+		}
+	}
+	return sf
+}
+
+// nameSets are the entities whose names match k, kept by f, by their
+// best match: exact, prefix (and no exact), contains (and neither).
+func (ix *TextIndex) nameSets(k string, f *searchFilter) [3]bitset {
+	var sets [3]bitset
+	for i := range sets {
+		sets[i] = newBitset(ix.entities)
+	}
+	if k == "" {
+		return sets
+	}
+	entries := ix.view.names.entries
+	keep := func(i int32, match int) {
+		e := ix.nameEntity[i]
+		if f.types != nil && !f.types[ix.codes.nameType[i]] ||
+			f.city != -1 && ix.codes.entCity[e] != f.city ||
+			f.allow != nil && !f.allow.has(e) {
+			return
+		}
+		sets[match].add(e)
+	}
+	nt := &ix.names
+	switch {
+	case nt.sa == nil:
+		for _, i := range ix.view.nameMatches(k, nil) {
+			keep(i, matchOf(&entries[i], k))
+		}
+	case strings.IndexByte(k, 0) < 0:
+		for _, off := range nt.sa.Lookup([]byte(k), -1) {
+			i := nt.entryAt(off)
+			match := 2
+			if off == int(nt.starts[i]) {
+				match = 1
+				if off+len(k)+1 == int(nt.starts[i+1]) {
+					match = 0
+				}
+			}
+			keep(i, match)
+		}
+	}
+	sets[1].without(sets[0])
+	sets[2].without(sets[0]).without(sets[1])
+	return sets
+}
+
+// nameEntryOf is entity e's first entry matching k as well as match.
+func (ix *TextIndex) nameEntryOf(e int32, k string, match int) int32 {
+	entries := ix.view.names.entries
+	for i := ix.codes.entFirst[e]; int(i) < len(entries) && ix.nameEntity[i] == e; i++ {
+		if matchOf(&entries[i], k) == match {
+			return i
+		}
+	}
+	return ix.codes.entFirst[e]
+}
+
+// candidates are the texts that may hold q: those in the lists of every
+// word, lone CJK character, pair of a two-character CJK run and trigram
+// of a longer one; exact says they all hold it, so none need be read.
+func (ix *TextIndex) candidates(q textQuery) (cands []int32, exact bool) {
+	var lists [][]int32
+	runs := 0
+	forTerms(q.k, func(term string, trigram bool) {
+		if trigram {
+			lists = append(lists, ix.trigrams[term])
+		} else {
+			lists = append(lists, ix.postings[term])
+		}
+	}, &runs)
+	if len(lists) == 0 {
+		return nil, true
+	}
+	slices.SortFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	cands = lists[0]
+	for _, l := range lists[1:] {
+		if len(cands) == 0 {
+			break
+		}
+		cands = intersect(cands, l)
+	}
+	// Latin words need not be adjacent; a query that is one CJK run of
+	// at most three characters is one list of exactly it.
+	exact = q.latin || runs == 1 && isCJKRun(q.k) && len([]rune(q.k)) <= 3
+	return cands, exact
+}
+
+func isCJKRun(s string) bool {
+	for _, r := range s {
+		if r < 0x80 || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// forTerms calls f with the terms of normalized k that candidates reads:
+// tokens as tokens cuts them, except that a CJK run of three or more
+// characters gives its trigrams instead of its pairs (a text holding a
+// run's trigram holds its pairs). runs counts the CJK runs.
+func forTerms(k string, f func(term string, trigram bool), runs *int) {
+	seen := map[string]bool{}
+	emit := func(t string, tri bool) {
+		if !seen[t] {
+			seen[t] = true
+			f(t, tri)
+		}
+	}
+	var cjk []rune
+	flush := func() {
+		switch {
+		case len(cjk) == 0:
+			return
+		case len(cjk) <= 2:
+			emit(string(cjk), false)
+		default:
+			for i := 0; i+2 < len(cjk); i++ {
+				emit(string(cjk[i:i+3]), true)
+			}
+		}
+		*runs++
+		cjk = cjk[:0]
+	}
+	var word []rune
+	for _, r := range k {
+		letter := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case r < 0x80 && letter:
+			flush()
+			word = append(word, r)
+		case r >= 0x80 && letter:
+			if len(word) > 0 {
+				emit(string(word), false)
+				word = word[:0]
+			}
+			cjk = append(cjk, r)
+		default:
+			if len(word) > 0 {
+				emit(string(word), false)
+				word = word[:0]
+			}
+			flush()
+		}
+	}
+	if len(word) > 0 {
+		emit(string(word), false)
+	}
+	flush()
+}
+
+// forTrigrams calls f with every three neighbouring CJK characters of
+// normalized k, within its runs as tokens cuts them.
+func forTrigrams(k string, f func(string)) {
+	var at [3]int // byte offsets of the last three CJK characters of the run
+	n := 0
+	for i, r := range k {
+		if r < 0x80 || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			n = 0
+			continue
+		}
+		at[0], at[1], at[2] = at[1], at[2], i
+		n++
+		if n >= 3 {
+			_, size := utf8.DecodeRuneInString(k[i:])
+			f(k[at[0] : i+size])
+		}
+	}
+}
+
+// SearchPage is what /v1/search shows: the entities whose names match q
+// (as View.Search orders them: exact, prefix, contains, each by type rank
+// and id), then the texts of other entities holding q, one per entity (its
+// first text holding q), best field first and then in index order; all
+// narrowed by f. It returns the hits from offset, at most limit of them,
+// and how many there are in all. Only the page's hits are made.
+func (ix *TextIndex) SearchPage(q string, f SearchFilter, offset, limit int) ([]TextHit, int) {
+	v := ix.view
+	k := normalize(q)
+	sf := ix.filter(f)
+	names := ix.nameSets(k, &sf)
+	nameCount := [3]int{names[0].count(), names[1].count(), names[2].count()}
+	found := newBitset(ix.entities)
+	for _, s := range names {
+		for i, w := range s {
+			found[i] |= w
+		}
+	}
+	nNames := nameCount[0] + nameCount[1] + nameCount[2]
+
+	tq := newTextQuery(q)
+	need := max(offset+limit-nNames, 0)
+	var byRank [5][]int32
+	var counts [5]int
+	if len(tq.toks) > 0 {
+		cands, exact := ix.candidates(tq)
+		last, docEnt := int32(-1), ix.docEnt
+		for _, di := range cands {
+			e := docEnt[di]
+			if e == last || found.has(e) {
+				continue
+			}
+			if sf.types != nil && !sf.types[ix.docType[di]] || sf.city != -1 && ix.docCity[di] != sf.city || sf.allow != nil && !sf.allow.has(e) {
+				continue
+			}
+			if !exact && !strings.Contains(ix.docs[di].key, tq.k) {
+				continue
+			}
+			last = e
+			r := ix.docRank[di]
+			counts[r]++
+			if len(byRank[r]) < need {
+				byRank[r] = append(byRank[r], di)
+			}
+		}
+	}
+	total := nNames
+	for _, n := range counts {
+		total += n
+	}
+
+	var page []TextHit
+	at := 0
+	for match, s := range names {
+		if len(page) < limit && offset-at < nameCount[match] {
+			s.each(max(offset-at, 0), func(e int32) bool {
+				i := ix.nameEntryOf(e, k, match)
+				h := v.names.hit(i, k)
+				field := "name"
+				if h.Type == schema.Measure || h.Type == schema.Plan {
+					field = "title"
+				}
+				page = append(page, NewTextHit(h, field, ix.nameCity[i], h.Matched, q))
+				return len(page) < limit
+			})
+		}
+		at += nameCount[match]
+	}
+	for r, hits := range byRank {
+		for j := max(offset-at, 0); j < len(hits) && len(page) < limit; j++ {
+			page = append(page, ix.textHit(tq, hits[j]))
+		}
+		at += counts[r]
+	}
+	return page, total
+}
