@@ -64,6 +64,9 @@ type View struct {
 
 	// time holds the dates and text vectors of the diffusion questions.
 	time *timeIndex
+
+	// index makes measure questions cost what their answers hold (index.go).
+	index *queryIndex
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
@@ -524,6 +527,7 @@ func New(qs []quad.Quad, version string) *View {
 	}
 	v.names = newNameIndex(v)
 	v.time = newTimeIndex(v)
+	v.index = newQueryIndex(v)
 	return v
 }
 
