@@ -25,6 +25,12 @@ type queryIndex struct {
 	// mentions lists the positions in View.Mentions of the counts of
 	// each technology, ascending.
 	mentions map[string][]int32
+	// counted are, per technology, the jurisdictions that its counts
+	// above zero cover (by the jurisdiction or one of its documents),
+	// each with those counts' ids: what Coverage reads.
+	counted map[string]map[string][]string
+	// planned are the jurisdictions that plans of the View belong to.
+	planned map[string]bool
 }
 
 type techDomain struct{ technology, domain string }
@@ -61,7 +67,49 @@ func newQueryIndex(v *View) *queryIndex {
 	for i, mc := range v.Mentions {
 		x.mentions[mc.Technology] = append(x.mentions[mc.Technology], int32(i))
 	}
+	x.counted = countedBy(v)
+	x.planned = map[string]bool{}
+	for _, p := range v.Plans {
+		x.planned[p.City] = true
+	}
 	return x
+}
+
+// anyPlanIn reports whether a plan of the View belongs to one of places.
+func (x *queryIndex) anyPlanIn(places map[string]bool) bool {
+	for c := range places {
+		if x.planned[c] {
+			return true
+		}
+	}
+	return false
+}
+
+func countedBy(v *View) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	for _, m := range v.Mentions {
+		if m.Count == 0 {
+			continue // a count of none is the graph saying the documents do not name it
+		}
+		covered := map[string]bool{}
+		for _, c := range m.Cities {
+			covered[c] = true
+		}
+		for _, d := range m.Documents {
+			if p := v.Plan(d); p != nil && p.City != "" {
+				covered[p.City] = true
+			}
+		}
+		byCity := out[m.Technology]
+		if byCity == nil {
+			byCity = map[string][]string{}
+			out[m.Technology] = byCity
+		}
+		for c := range covered {
+			byCity[c] = append(byCity[c], m.ID)
+		}
+	}
+	return out
 }
 
 // candidates are the measures that may pass q, each once and in id

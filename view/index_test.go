@@ -1,9 +1,11 @@
 package view
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/policygraph/policygraph/loader/synthetic"
@@ -91,6 +93,60 @@ func scanMentions(v *View, technology, city string) []*Mention {
 	return out
 }
 
+// scanCoverage is Coverage as it was before the index.
+func scanCoverage(v *View, f MeasureFilter, answered []string) []CoverageNote {
+	q := v.compile(f)
+	got := map[string]bool{}
+	for _, c := range answered {
+		got[c] = true
+	}
+	if f.City != "" {
+		if !slices.ContainsFunc(v.Plans, func(p *Plan) bool { return q.places[p.City] }) {
+			return []CoverageNote{{City: f.City, Status: NoPlans, Note: fmt.Sprintf(
+				"the graph holds no plan of %s or of a jurisdiction within it: an empty answer says nothing about its policy", v.placeName(f.City))}}
+		}
+	}
+	if f.Technology == "" {
+		return nil
+	}
+	counted := map[string][]string{}
+	for _, m := range scanMentions(v, f.Technology, f.City) {
+		if m.Count == 0 {
+			continue
+		}
+		covered := map[string]bool{}
+		for _, c := range m.Cities {
+			covered[c] = true
+		}
+		for _, d := range m.Documents {
+			if p := v.Plan(d); p != nil && p.City != "" {
+				covered[p.City] = true
+			}
+		}
+		for c := range covered {
+			if q.places == nil || q.places[c] {
+				counted[c] = append(counted[c], m.ID)
+			}
+		}
+	}
+	var out []CoverageNote
+	for c, ms := range counted {
+		if got[c] {
+			continue
+		}
+		sort.Strings(ms)
+		what := v.conceptName(f.Technology)
+		if f.Domain != "" {
+			what += " applied to " + f.Domain
+		}
+		out = append(out, CoverageNote{City: c, Status: MentionsOnly, Mentions: ms, Note: fmt.Sprintf(
+			"no measure of %s in the graph links %s, although mention counts whose scope includes it record the technology (%s): its documents may speak of it without a measure recorded here",
+			v.placeName(c), what, strings.Join(ms, ", "))})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].City < out[j].City })
+	return out
+}
+
 // TestIndexAnswersAsScan: on the generated corpus and on the fixture,
 // measures, cities and mention counts found through the indexes are
 // those a scan of every record finds, for every technology (categories,
@@ -140,6 +196,7 @@ func TestIndexAnswersAsScan(t *testing.T) {
 			func(f *MeasureFilter) { f.Plan = plans[1] },
 		}
 		answered := make([]int, len(others)) // questions with rows, per other filter
+		notes := 0
 		for i, tech := range techs {
 			for j, domain := range domains {
 				for k, city := range cities {
@@ -158,8 +215,23 @@ func TestIndexAnswersAsScan(t *testing.T) {
 						if len(want) > 0 {
 							answered[l]++
 						}
-						if got, want := v.CitiesWith(f), scanCities(v, f); !reflect.DeepEqual(got, want) {
-							t.Errorf("%s: CitiesWith(%+v):\n got %+v\nwant %+v", name, f, got, want)
+						rows := v.CitiesWith(f)
+						if want := scanCities(v, f); !reflect.DeepEqual(rows, want) {
+							t.Errorf("%s: CitiesWith(%+v):\n got %+v\nwant %+v", name, f, rows, want)
+						}
+						// What the cities answer leaves out, and half of it.
+						rowCities := make([]string, len(rows))
+						for i, r := range rows {
+							rowCities[i] = r.City
+						}
+						for _, a := range [][]string{rowCities, rowCities[:len(rowCities)/2]} {
+							got, want := v.Coverage(f, a), scanCoverage(v, f, a)
+							if !reflect.DeepEqual(got, want) {
+								t.Errorf("%s: Coverage(%+v, %d answered):\n got %+v\nwant %+v", name, f, len(a), got, want)
+							}
+							if len(want) > 0 {
+								notes++
+							}
 						}
 					}
 				}
@@ -171,6 +243,9 @@ func TestIndexAnswersAsScan(t *testing.T) {
 					}
 				}
 			}
+		}
+		if notes == 0 {
+			t.Errorf("%s: no coverage notes", name)
 		}
 		// Each filter must leave answers for the comparison to mean anything.
 		for l, n := range answered {

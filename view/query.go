@@ -118,8 +118,7 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 	q := v.compile(f)
 	out := []MeasureRow{}
 	for _, m := range v.index.candidates(q) {
-		p, ok := v.admits(q, m)
-		if !ok {
+		if !v.admits(q, m) {
 			continue
 		}
 		_, matched, ok := q.match(m)
@@ -127,7 +126,7 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 			continue
 		}
 		row := MeasureRow{Measure: m, Matched: matched}
-		if p != nil {
+		if p := v.Plan(m.Plan); p != nil {
 			row.PlanDates = &p.Dating
 		}
 		out = append(out, row)
@@ -136,16 +135,15 @@ func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 }
 
 // admits reports whether m passes every filter of q but its technology
-// and basis (which match reads), and returns m's plan.
-func (v *View) admits(q measureQuery, m *Measure) (*Plan, bool) {
+// and basis, which match reads.
+func (v *View) admits(q measureQuery, m *Measure) bool {
 	if q.places != nil && !q.places[m.City] || q.Plan != "" && m.Plan != q.Plan {
-		return nil, false
+		return false
 	}
 	if q.Domain != "" && !slices.Contains(m.Domains, q.Domain) || !usesAny(m, q.Instruments) {
-		return nil, false
+		return false
 	}
-	p := v.Plan(m.Plan)
-	return p, q.Time.Passes(p)
+	return q.Time.IsZero() || q.Time.Passes(v.Plan(m.Plan))
 }
 
 // CityRow is one city answering "which cities link this technology (and domain)?".
@@ -166,7 +164,7 @@ func (v *View) CitiesWith(f MeasureFilter) []CityRow {
 	q := v.compile(f)
 	rows := map[string]*CityRow{}
 	for _, m := range v.index.candidates(q) {
-		if _, ok := v.admits(q, m); !ok {
+		if !v.admits(q, m) {
 			continue
 		}
 		b, ok := q.best(m)
