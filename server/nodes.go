@@ -90,11 +90,11 @@ func (s *Server) node() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		buf := nodeBuffers.Get().(*[]byte)
+		buf := answerBuffers.Get().(*[]byte)
 		defer func() {
 			// The most linked nodes answer megabytes: their buffers are not kept.
-			if cap(*buf) <= maxKeptNodeBuffer {
-				nodeBuffers.Put(buf)
+			if cap(*buf) <= maxKeptAnswerBuffer {
+				answerBuffers.Put(buf)
 			}
 		}()
 		if b, ok := v.AppendNodeJSON((*buf)[:0], iri); ok {
@@ -113,9 +113,9 @@ func (s *Server) node() gin.HandlerFunc {
 	}
 }
 
-const maxKeptNodeBuffer = 64 << 10
+const maxKeptAnswerBuffer = 1 << 20
 
-// nodeBuffers are the buffers node answers are encoded into; what is
+// answerBuffers are the buffers node and cities answers are encoded into; what is
 // written is copied by the writer (and by the answer cache), so a buffer
 // is free again once the handler returns.
-var nodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
