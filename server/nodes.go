@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/cayleygraph/quad"
 	"github.com/gin-gonic/gin"
@@ -89,6 +90,20 @@ func (s *Server) node() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		buf := answerBuffers.Get().(*[]byte)
+		defer func() {
+			// The most linked nodes answer megabytes: their buffers are not kept.
+			if cap(*buf) <= maxKeptAnswerBuffer {
+				answerBuffers.Put(buf)
+			}
+		}()
+		if b, ok := v.AppendNodeJSON((*buf)[:0], iri); ok {
+			*buf = b
+			c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+			return
+		}
+		// No quad touches it, or a value JSON cannot hold: Node and
+		// encoding/json answer as they always did.
 		n := v.Node(iri)
 		if n == nil {
 			s.fail(c, notFound(nil, "unknown node %q", ref))
@@ -97,3 +112,10 @@ func (s *Server) node() gin.HandlerFunc {
 		c.JSON(http.StatusOK, n)
 	}
 }
+
+const maxKeptAnswerBuffer = 1 << 20
+
+// answerBuffers are the buffers node and cities answers are encoded into; what is
+// written is copied by the writer (and by the answer cache), so a buffer
+// is free again once the handler returns.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}

@@ -43,7 +43,7 @@ func (v *View) Coverage(f MeasureFilter, answered []string) []CoverageNote {
 		got[c] = true
 	}
 	if f.City != "" {
-		if !slices.ContainsFunc(v.Plans, func(p *Plan) bool { return q.places[p.City] }) {
+		if !v.index.anyPlanIn(q.places) {
 			return []CoverageNote{{City: f.City, Status: NoPlans, Note: fmt.Sprintf(
 				"the graph holds no plan of %s or of a jurisdiction within it: an empty answer says nothing about its policy", v.placeName(f.City))}}
 		}
@@ -51,43 +51,76 @@ func (v *View) Coverage(f MeasureFilter, answered []string) []CoverageNote {
 	if f.Technology == "" {
 		return nil
 	}
-	// Which jurisdictions each count covers, kept to those asked about.
+	// Which counts cover each jurisdiction asked about, from the index:
+	// the counts of the technology's concepts, never every count.
 	counted := map[string][]string{}
-	for _, m := range v.MentionsOf(f.Technology, f.City) {
-		if m.Count == 0 {
-			continue // a count of none is the graph saying the documents do not name it
-		}
-		covered := map[string]bool{}
-		for _, c := range m.Cities {
-			covered[c] = true
-		}
-		for _, d := range m.Documents {
-			if p := v.Plan(d); p != nil && p.City != "" {
-				covered[p.City] = true
+	for t := range q.techs {
+		byCity := v.index.counted[t]
+		add := func(c string, ms []string) {
+			if ms != nil && !got[c] {
+				counted[c] = append(counted[c], ms...)
 			}
 		}
-		for c := range covered {
-			if q.places == nil || q.places[c] {
-				counted[c] = append(counted[c], m.ID)
+		if q.places != nil && len(q.places) < len(byCity) {
+			for c := range q.places {
+				add(c, byCity[c])
 			}
-		}
-	}
-	var out []CoverageNote
-	for c, ms := range counted {
-		if got[c] {
 			continue
 		}
-		sort.Strings(ms)
-		what := v.conceptName(f.Technology)
-		if f.Domain != "" {
-			what += " applied to " + f.Domain
+		for c, ms := range byCity {
+			if q.places == nil || q.places[c] {
+				add(c, ms)
+			}
 		}
-		out = append(out, CoverageNote{City: c, Status: MentionsOnly, Mentions: ms, Note: fmt.Sprintf(
-			"no measure of %s in the graph links %s, although mention counts whose scope includes it record the technology (%s): its documents may speak of it without a measure recorded here",
-			v.placeName(c), what, strings.Join(ms, ", "))})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].City < out[j].City })
+	if len(counted) == 0 {
+		return nil
+	}
+	what := v.conceptName(f.Technology)
+	if f.Domain != "" {
+		what += " applied to " + f.Domain
+	}
+	out := make([]CoverageNote, 0, len(counted))
+	for c, ms := range counted {
+		sort.Strings(ms)
+		out = append(out, CoverageNote{City: c, Status: MentionsOnly, Mentions: ms, Note: mentionsOnlyNote(v.placeName(c), what, ms)})
+	}
+	slices.SortFunc(out, func(a, b CoverageNote) int { return strings.Compare(a.City, b.City) })
 	return out
+}
+
+// mentionsOnlyNote is the note of a jurisdiction whose counts name the
+// technology without a measure answering, made with one allocation: a
+// broad question at size L has hundreds.
+func mentionsOnlyNote(place, what string, mentions []string) string {
+	const (
+		a = "no measure of "
+		b = " in the graph links "
+		c = ", although mention counts whose scope includes it record the technology ("
+		d = "): its documents may speak of it without a measure recorded here"
+	)
+	n := len(a) + len(place) + len(b) + len(what) + len(c) + len(d)
+	for i, m := range mentions {
+		if i > 0 {
+			n += 2
+		}
+		n += len(m)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteString(a)
+	sb.WriteString(place)
+	sb.WriteString(b)
+	sb.WriteString(what)
+	sb.WriteString(c)
+	for i, m := range mentions {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(m)
+	}
+	sb.WriteString(d)
+	return sb.String()
 }
 
 func (v *View) placeName(id string) string {

@@ -3,6 +3,7 @@ package view
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -67,6 +68,39 @@ func (q measureQuery) match(m *Measure) (schema.Basis, []string, bool) {
 	return best, matched, found
 }
 
+// best is match's basis and verdict, without the concepts.
+func (q measureQuery) best(m *Measure) (schema.Basis, bool) {
+	var best schema.Basis
+	found := false
+	for _, t := range m.Technologies {
+		if q.techs != nil && !q.techs[t.Technology] || q.Basis != "" && t.Basis != q.Basis {
+			continue
+		}
+		if !found || basisRank(t.Basis) < basisRank(best) {
+			best = t.Basis
+		}
+		found = true
+	}
+	if !found && q.techs == nil && q.Basis == "" {
+		return "", true
+	}
+	return best, found
+}
+
+// addMatched adds to matched the concepts match would list for m that
+// it does not hold yet.
+func (q measureQuery) addMatched(matched []string, m *Measure) []string {
+	if q.techs == nil {
+		return matched
+	}
+	for _, t := range m.Technologies {
+		if q.techs[t.Technology] && (q.Basis == "" || t.Basis == q.Basis) && !slices.Contains(matched, t.Technology) {
+			matched = append(matched, t.Technology)
+		}
+	}
+	return matched
+}
+
 // MeasureRow is a measure answering a filter, with the concepts of its
 // links that the filter's technology matched.
 type MeasureRow struct {
@@ -83,65 +117,33 @@ type MeasureRow struct {
 func (v *View) FindMeasures(f MeasureFilter) []MeasureRow {
 	q := v.compile(f)
 	out := []MeasureRow{}
-	for _, m := range v.candidates(q) {
-		if q.places != nil && !q.places[m.City] || f.Plan != "" && m.Plan != f.Plan {
-			continue
-		}
-		if f.Domain != "" && !slices.Contains(m.Domains, f.Domain) || !usesAny(m, f.Instruments) {
+	for _, m := range v.index.candidates(q) {
+		if !v.admits(q, m) {
 			continue
 		}
 		_, matched, ok := q.match(m)
 		if !ok {
 			continue
 		}
-		p := v.Plan(m.Plan)
-		if !f.Time.Passes(p) {
-			continue
-		}
 		row := MeasureRow{Measure: m, Matched: matched}
-		if p != nil {
+		if p := v.Plan(m.Plan); p != nil {
 			row.PlanDates = &p.Dating
 		}
 		out = append(out, row)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-// candidates are the measures that may pass q, each once: those of the
-// smallest index that applies. The filters themselves are applied after.
-func (v *View) candidates(q measureQuery) []*Measure {
-	union := func(ix map[string][]*Measure, keys map[string]bool) []*Measure {
-		out := []*Measure{}
-		for k := range keys {
-			out = append(out, ix[k]...)
-		}
-		return out
+// admits reports whether m passes every filter of q but its technology
+// and basis, which match reads.
+func (v *View) admits(q measureQuery, m *Measure) bool {
+	if q.places != nil && !q.places[m.City] || q.Plan != "" && m.Plan != q.Plan {
+		return false
 	}
-	cands := v.Measures
-	pick := func(c []*Measure) {
-		if len(c) < len(cands) {
-			cands = c
-		}
+	if q.Domain != "" && !slices.Contains(m.Domains, q.Domain) || !usesAny(m, q.Instruments) {
+		return false
 	}
-	if q.techs != nil {
-		pick(union(v.byTechnology, q.techs))
-	}
-	if q.places != nil {
-		pick(union(v.byCity, q.places))
-	}
-	if q.Domain != "" {
-		pick(v.byDomain[q.Domain])
-	}
-	seen := make(map[*Measure]bool, len(cands))
-	out := make([]*Measure, 0, len(cands))
-	for _, m := range cands {
-		if !seen[m] {
-			seen[m] = true
-			out = append(out, m)
-		}
-	}
-	return out
+	return q.Time.IsZero() || q.Time.Passes(v.Plan(m.Plan))
 }
 
 // CityRow is one city answering "which cities link this technology (and domain)?".
@@ -161,8 +163,14 @@ type CityRow struct {
 func (v *View) CitiesWith(f MeasureFilter) []CityRow {
 	q := v.compile(f)
 	rows := map[string]*CityRow{}
-	for _, m := range v.FindMeasures(f) {
-		b, _, _ := q.match(m.Measure)
+	for _, m := range v.index.candidates(q) {
+		if !v.admits(q, m) {
+			continue
+		}
+		b, ok := q.best(m)
+		if !ok {
+			continue
+		}
 		r := rows[m.City]
 		if r == nil {
 			name := m.City
@@ -175,15 +183,12 @@ func (v *View) CitiesWith(f MeasureFilter) []CityRow {
 		if b != "" && (r.Basis == "" || basisRank(b) < basisRank(r.Basis)) {
 			r.Basis = b
 		}
-		if m.Plan != "" && !slices.Contains(r.Plans, m.Plan) {
+		// Measures come in id order, mostly a plan's together.
+		if n := len(r.Plans); m.Plan != "" && (n == 0 || r.Plans[n-1] != m.Plan) && !slices.Contains(r.Plans, m.Plan) {
 			r.Plans = append(r.Plans, m.Plan)
 		}
 		r.Measures = append(r.Measures, m.ID)
-		for _, t := range m.Matched {
-			if !slices.Contains(r.Matched, t) {
-				r.Matched = append(r.Matched, t)
-			}
-		}
+		r.Matched = q.addMatched(r.Matched, m)
 	}
 	out := make([]CityRow, 0, len(rows))
 	for _, r := range rows {
@@ -191,7 +196,7 @@ func (v *View) CitiesWith(f MeasureFilter) []CityRow {
 		sort.Strings(r.Matched)
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].City < out[j].City })
+	slices.SortFunc(out, func(a, b CityRow) int { return strings.Compare(a.City, b.City) })
 	return out
 }
 
@@ -214,11 +219,12 @@ func (v *View) PlansOf(city string) []*Plan {
 // technology field says which concept it counts.
 func (v *View) MentionsOf(technology, city string) []*Mention {
 	techs, places := v.concepts.set(technology), v.places.set(city)
+	all := v.Mentions
+	if techs != nil {
+		all = v.mentionsOf(techs)
+	}
 	out := []*Mention{}
-	for _, m := range v.Mentions {
-		if techs != nil && !techs[m.Technology] {
-			continue
-		}
+	for _, m := range all {
 		if places != nil && !v.mentionCovers(m, places) {
 			continue
 		}

@@ -64,6 +64,11 @@ type View struct {
 
 	// time holds the dates and text vectors of the diffusion questions.
 	time *timeIndex
+
+	// index and nodes make measure questions and node answers cost what
+	// their answers hold (index.go, nodejson.go).
+	index *queryIndex
+	nodes *nodeIndex
 }
 
 // Entity is a named node: a technology, a domain, a province, an organization.
@@ -524,6 +529,8 @@ func New(qs []quad.Quad, version string) *View {
 	}
 	v.names = newNameIndex(v)
 	v.time = newTimeIndex(v)
+	v.index = newQueryIndex(v)
+	v.nodes = newNodeIndex(v)
 	return v
 }
 
