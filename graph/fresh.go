@@ -162,6 +162,7 @@ func (s *Store) buildLocked(ctx context.Context, w *Written) (v *view.View, buil
 		if after == ver {
 			s.views.patched.Add(1)
 			s.views.current.Store(p)
+			s.warm(p)
 			s.views.checked.Store(time.Now().UnixNano())
 			return p, false, nil
 		}
@@ -185,6 +186,7 @@ func (s *Store) buildLocked(ctx context.Context, w *Written) (v *view.View, buil
 		ver = after
 	}
 	s.views.current.Store(v)
+	s.warm(v)
 	s.views.checked.Store(time.Now().UnixNano())
 	return v, true, nil
 }

@@ -238,3 +238,15 @@ func (s *Store) readForView(ctx context.Context) ([]quad.Quad, map[quad.IRI]quad
 	}
 	return out, labels, complete, nil
 }
+
+// warm makes, in the background, the indexes a View makes on first use
+// (its text index for similarity), so no question waits for them; not
+// once the store is closing.
+func (s *Store) warm(v *view.View) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	if s.views.closed {
+		return
+	}
+	s.views.bg.Go(v.WarmText)
+}

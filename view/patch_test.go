@@ -246,10 +246,11 @@ func differences(a, b *View) string {
 		}},
 		{"text", func(v *View) any {
 			vec := map[string][]gramWeight{}
-			for m, w := range v.time.text.vec {
+			text := v.textIndex()
+			for m, w := range text.vec {
 				vec[m.ID] = w
 			}
-			return fmt.Sprint(vec, v.time.text.postings, v.time.text.n)
+			return fmt.Sprint(vec, text.postings, text.n)
 		}},
 	}
 	for _, p := range parts {
