@@ -92,10 +92,10 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	if nodes == nil {
 		return nil
 	}
-	p.swapRecords(nodes)
+	mini, drop := p.swapRecords(nodes)
 	nv := p.nv
-	nv.names = newNameIndex(nv)
-	nv.time = newTimeIndex(nv)
+	nv.names = patchNames(v, nv, mini, drop)
+	nv.time = patchTime(v, nv, mini, drop)
 	nv.memo.Store(patchKey{}, p.index)
 	return nv
 }
@@ -351,7 +351,7 @@ func (p *patcher) affected() map[quad.Value]bool {
 // swapRecords builds the records of nodes again, with New over the quads
 // of the patcher's context, and puts them in place of v's in copies of
 // v's lists, maps and indexes.
-func (p *patcher) swapRecords(nodes map[quad.Value]bool) {
+func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[schema.Type]map[string]bool) {
 	v, nv := p.v, p.nv
 	var qs []quad.Quad
 	for n := range p.context {
@@ -359,7 +359,7 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) {
 			qs = append(qs, nv.Quad(at))
 		}
 	}
-	mini := New(qs, nv.Version)
+	mini = New(qs, nv.Version)
 
 	nv.graphOf = maps.Clone(v.graphOf)
 	for s := range p.subjects {
@@ -370,7 +370,7 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) {
 	}
 
 	// Per type, the ids built again: the old records go, mini's come.
-	drop := map[schema.Type]map[string]bool{}
+	drop = map[schema.Type]map[string]bool{}
 	for n := range nodes {
 		t, id, ok := schema.ParseIRI(n)
 		if !ok {
@@ -406,16 +406,6 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) {
 	nv.Mentions = swapped(v.Mentions, mini.Mentions, fresh(schema.MentionCount), schema.MentionCount, func(m *Mention) string { return m.ID })
 	nv.Targets = swapped(v.Targets, mini.Targets, fresh(schema.Target), schema.Target, func(t *Target) string { return t.ID })
 
-	// The time index dates every plan in place: it gets copies, so the
-	// records v's readers hold are never written.
-	plans := make(map[string]any, len(nv.Plans))
-	for i, pl := range nv.Plans {
-		c := *pl
-		nv.Plans[i] = &c
-		plans[c.ID] = &c
-	}
-	nv.entities[schema.Plan] = plans
-
 	// The measure indexes: every list a dropped or rebuilt measure is in.
 	var oldMs, newMs []*Measure
 	for id := range drop[schema.Measure] {
@@ -436,6 +426,7 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) {
 	})
 	nv.byDomain = swappedIndex(v.byDomain, oldMs, newMs, gone, func(m *Measure) []string { return m.Domains })
 	nv.byCity = swappedIndex(v.byCity, oldMs, newMs, gone, func(m *Measure) []string { return []string{m.City} })
+	return mini, drop
 }
 
 func entityID(e *Entity) string { return e.ID }
