@@ -169,9 +169,20 @@ func (s *viewStore) Stats(context.Context, bool) (graph.Stats, error) {
 }
 
 func (s *viewStore) NodesAllIterator() iterator.Shape {
-	all := make([]graph.Ref, s.v.Values())
-	for i := range all {
-		all[i] = valueRef{s.v.Value(int32(i))}
+	// A patched View may list a value twice (a literal met again is
+	// appended, not looked up), or one no quad holds any more (see
+	// view.View.Patch): each node once, and only those in a quad.
+	all := make([]graph.Ref, 0, s.v.Values())
+	seen := make(map[quad.Value]bool, s.v.Values())
+	for i := range s.v.Values() {
+		val := s.v.Value(int32(i))
+		if seen[val] {
+			continue
+		}
+		seen[val] = true
+		if r, _ := s.ValueOf(val); r != nil {
+			all = append(all, valueRef{val})
+		}
 	}
 	return iterator.NewFixed(all...)
 }

@@ -155,6 +155,22 @@ func compareRebuilt(t *testing.T, step string, st *Store, v *view.View) {
 	if got, want := jsonOf(t, answers(v)), jsonOf(t, answers(built)); got != want {
 		t.Fatalf("%s: the patched View answers otherwise than a rebuilt one:\n%.400s\nwant\n%.400s", step, got, want)
 	}
+	// Cayley's engine over each: every node, and a path through links.
+	gizmo := func(w *view.View) string {
+		ctx := WithView(context.Background(), w)
+		var out []any
+		for _, src := range []string{`g.V().Count()`, `g.V("<https://policygraph.org/id/technology/blockchain>").In().Unique().Count()`} {
+			res, _, err := st.Query(ctx, "gizmo", src, 10)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			out = append(out, res)
+		}
+		return jsonOf(t, out)
+	}
+	if got, want := gizmo(v), gizmo(built); got != want {
+		t.Fatalf("%s: Gizmo over the patched View answers %s, over a rebuilt one %s", step, got, want)
+	}
 }
 
 func jsonOf(t *testing.T, x any) string {
