@@ -22,14 +22,16 @@ import (
 //
 //   - figure=patch: View.Patch alone, given the plan's quads (goal ≤ 20 ms
 //     at XL);
+//
 //   - figure=put: parsing the plan, PutDocument and FreshAfter, as the
 //     server's PUT does before it answers: the writer's and its server's
 //     readers' wait (goal ≤ 250 ms at L); ms-view is FreshAfter's part;
+//
 //   - ms-second-store (PostgreSQL): a second store over the same database
 //     patching to the write from the meta graph's labels, as a second
 //     server does once its version check sees the new stamp.
 //
-//	POLICYGRAPH_BENCH_SIZES=L go test ./graph -run '^$' -bench PatchView -benchtime 10x
+//     POLICYGRAPH_BENCH_SIZES=L go test ./graph -run '^$' -bench PatchView -benchtime 10x
 func BenchmarkPatchView(b *testing.B) {
 	ctx := context.Background()
 	for _, backend := range graphbench.BenchBackends(b) {
