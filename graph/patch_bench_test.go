@@ -18,20 +18,16 @@ import (
 
 // BenchmarkPatchView measures what a one-plan PUT costs before readers
 // see it (issue 15, "patched, not rebuilt"), one plan written again and
-// again in two variants:
+// again in two variants. figure=patch is View.Patch alone, given the
+// plan's quads (goal ≤ 20 ms at XL). figure=put is parsing the plan,
+// PutDocument and FreshAfter, as the server's PUT does before it answers:
+// the wait of the writer and of its server's readers (goal ≤ 250 ms at
+// L); ms-view is FreshAfter's part of it. On PostgreSQL, ms-second-store
+// is a second store over the same database patching to the write from
+// the meta graph's labels, as a second server does once its version
+// check sees the new stamp.
 //
-//   - figure=patch: View.Patch alone, given the plan's quads (goal ≤ 20 ms
-//     at XL);
-//
-//   - figure=put: parsing the plan, PutDocument and FreshAfter, as the
-//     server's PUT does before it answers: the writer's and its server's
-//     readers' wait (goal ≤ 250 ms at L); ms-view is FreshAfter's part;
-//
-//   - ms-second-store (PostgreSQL): a second store over the same database
-//     patching to the write from the meta graph's labels, as a second
-//     server does once its version check sees the new stamp.
-//
-//     POLICYGRAPH_BENCH_SIZES=L go test ./graph -run '^$' -bench PatchView -benchtime 10x
+//	POLICYGRAPH_BENCH_SIZES=L go test ./graph -run '^$' -bench PatchView -benchtime 10x
 func BenchmarkPatchView(b *testing.B) {
 	ctx := context.Background()
 	for _, backend := range graphbench.BenchBackends(b) {
