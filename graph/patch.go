@@ -253,8 +253,9 @@ func (s *Store) warm(v *view.View) {
 
 // indexLabels adds to Cayley's quads table an index by label, which it
 // does not make: a patch reads the quads of a changed document by their
-// label, which without it is a scan of every quad (a third of a second
-// at L). Made once per database, and concurrently by several servers at
+// label, which without it is a scan of every quad (with it, 0.15-0.23 s
+// for a plan at L on a loaded machine, docs/performance.md section 11).
+// Made once per database, and concurrently by several servers at
 // once at worst, so a failure is left alone: patches then read slower.
 func (v *sqlValues) indexLabels(ctx context.Context) {
 	_, _ = v.db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS policygraph_label_index ON quads (label_hash)`)
