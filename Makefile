@@ -35,6 +35,7 @@ bench:
 	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench TextIndex -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench GizmoOnView -benchtime 5x -timeout 3h || s=1; \
+	  go test ./graph -run '^$$' -bench 'PatchView|VersionCheck' -benchtime 10x -timeout 3h || s=1; \
 	  go test ./server -run '^$$' -bench Diffusion -benchtime 20x -timeout 3h || s=1; \
 	  go test ./cmd/policygraph -run '^$$' -bench 'Load$$|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h || s=1; \
 	  exit $$s; \

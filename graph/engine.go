@@ -37,6 +37,9 @@ type viewStore struct {
 	v *view.View
 
 	byPred, byLabel, byText place // byText: literal objects
+
+	nodesOnce sync.Once
+	live      []int32 // see nodes
 }
 
 // place is the index of the quads by the value at one place of a quad.
@@ -50,15 +53,7 @@ type place struct {
 // of lists the quads with val at this place, making the index the first
 // time: the quads whose position-th value keep accepts.
 func (p *place) of(v *view.View, position int, keep func(int32) bool, val quad.Value) []int32 {
-	p.once.Do(func() {
-		p.postings = newPostings(v, position, keep)
-		p.at = map[quad.Value]int32{}
-		for i := range len(p.start) - 1 {
-			if p.start[i+1] > p.start[i] {
-				p.at[v.Value(int32(i))] = int32(i)
-			}
-		}
-	})
+	p.once.Do(func() { p.postings, p.at = newPostings(v, position, keep) })
 	i, ok := p.at[val]
 	if !ok {
 		return nil
@@ -79,26 +74,54 @@ func (p postings) of(i int32) []int32 {
 }
 
 // newPostings groups v's quads by the value at place (0 subject … 3
-// label), keeping those keep accepts.
-func newPostings(v *view.View, place int, keep func(val int32) bool) postings {
-	p := postings{start: make([]int32, v.Values()+1)}
+// label), keeping those keep accepts, and returns where each value found
+// there is listed. A value a patched View lists twice is listed once,
+// under its first position.
+func newPostings(v *view.View, place int, keep func(val int32) bool) (postings, map[quad.Value]int32) {
+	count := make([]int32, v.Values())
 	for i := range v.Quads() {
 		if val := v.QuadValues(int32(i))[place]; keep(val) {
-			p.start[val+1]++
+			count[val]++
 		}
 	}
-	for i := 1; i < len(p.start); i++ {
-		p.start[i] += p.start[i-1]
+	at := map[quad.Value]int32{}
+	var again map[int32]int32 // a second position → the first
+	for i, n := range count {
+		if n == 0 {
+			continue
+		}
+		val := v.Value(int32(i))
+		if first, ok := at[val]; ok {
+			if again == nil {
+				again = map[int32]int32{}
+			}
+			again[int32(i)] = first
+			count[first] += n
+			count[i] = 0
+			continue
+		}
+		at[val] = int32(i)
+	}
+	key := func(val int32) int32 {
+		if first, ok := again[val]; ok {
+			return first
+		}
+		return val
+	}
+	p := postings{start: make([]int32, v.Values()+1)}
+	for i, n := range count {
+		p.start[i+1] = p.start[i] + n
 	}
 	p.at = make([]int32, p.start[len(p.start)-1])
 	next := slices.Clone(p.start[:len(p.start)-1])
 	for i := range v.Quads() {
 		if val := v.QuadValues(int32(i))[place]; keep(val) {
-			p.at[next[val]] = int32(i)
-			next[val]++
+			k := key(val)
+			p.at[next[k]] = int32(i)
+			next[k]++
 		}
 	}
-	return p
+	return p, at
 }
 
 // valueRef is a value as Cayley's reference to it.
@@ -126,7 +149,7 @@ func (s *Store) queryStore(ctx context.Context) (graph.QuadStore, error) {
 	return engineOf(v), nil
 }
 
-// engineOf is v's engine, made on the first query of v or by Prepare.
+// engineOf is v's engine, made on the first query of v or by prepareEngine.
 func engineOf(v *view.View) *viewStore {
 	return v.Memo(viewStoreKey{}, func() any { return &viewStore{v: v} }).(*viewStore)
 }
@@ -236,7 +259,34 @@ func (s *viewStore) Stats(context.Context, bool) (graph.Stats, error) {
 // NodesAllIterator lists every value lazily: Save and And make "all
 // nodes" one side of an intersection, and a list of every value made per
 // query was most of what a small question cost.
-func (s *viewStore) NodesAllIterator() iterator.Shape { return &allValues{v: s.v} }
+func (s *viewStore) NodesAllIterator() iterator.Shape { return &allValues{s: s} }
+
+// nodes lists, for a patched View, the positions of its values each once
+// and only those a quad holds (see view.View.ValuesDistinct); nil for a
+// View whose every position is one.
+func (s *viewStore) nodes() []int32 {
+	if s.v.ValuesDistinct() {
+		return nil
+	}
+	s.nodesOnce.Do(func() {
+		held := make([]bool, s.v.Values())
+		for i := range s.v.Quads() {
+			for _, at := range s.v.QuadValues(int32(i)) {
+				held[at] = true
+			}
+		}
+		seen := make(map[quad.Value]bool, s.v.Values())
+		s.live = make([]int32, 0, s.v.Values())
+		for i, h := range held {
+			val := s.v.Value(int32(i))
+			if h && !seen[val] {
+				seen[val] = true
+				s.live = append(s.live, int32(i))
+			}
+		}
+	})
+	return s.live
+}
 
 func (s *viewStore) QuadsAllIterator() iterator.Shape { return &positions{all: s.v.Quads()} }
 
@@ -370,23 +420,37 @@ func (it *positionsContains) Close() error                    { return nil }
 func (it *positionsContains) String() string                  { return it.p.String() }
 
 // allValues is every value of a View, as Cayley's "all nodes".
-type allValues struct{ v *view.View }
+type allValues struct{ s *viewStore }
 
-func (a *allValues) String() string                 { return fmt.Sprintf("ViewValues(%d)", a.v.Values()) }
+func (a *allValues) size() int {
+	if live := a.s.nodes(); live != nil {
+		return len(live)
+	}
+	return a.s.v.Values()
+}
+
+func (a *allValues) at(i int) graph.Ref {
+	if live := a.s.nodes(); live != nil {
+		return valueRef{a.s.v.Value(live[i])}
+	}
+	return valueRef{a.s.v.Value(int32(i))}
+}
+
+func (a *allValues) String() string                 { return fmt.Sprintf("ViewValues(%d)", a.size()) }
 func (a *allValues) Iterate() iterator.Scanner      { return &allValuesNext{a: a, i: -1} }
 func (a *allValues) SubIterators() []iterator.Shape { return nil }
 
 // Lookup holds every value it is asked about: a reference to a value
 // comes from this View's own iterators or ValueOf, which names only
-// values the View holds.
+// values the View's quads hold.
 func (a *allValues) Lookup() iterator.Index { return &allValuesContains{a: a} }
 
 func (a *allValues) Stats(context.Context) (iterator.Costs, error) {
-	return iterator.Costs{ContainsCost: 1, NextCost: 1, Size: refs.Size{Value: int64(a.v.Values()), Exact: true}}, nil
+	return iterator.Costs{ContainsCost: 1, NextCost: 1, Size: refs.Size{Value: int64(a.size()), Exact: true}}, nil
 }
 
 func (a *allValues) Optimize(context.Context) (iterator.Shape, bool) {
-	if a.v.Values() == 0 {
+	if a.size() == 0 {
 		return iterator.NewNull(), true
 	}
 	return a, false
@@ -399,7 +463,7 @@ type allValuesNext struct {
 }
 
 func (it *allValuesNext) Next(ctx context.Context) bool {
-	n := it.a.v.Values()
+	n := it.a.size()
 	if it.i%1024 == 0 && ctx.Err() != nil {
 		it.i, it.err = n, ctx.Err()
 		return false
@@ -413,10 +477,10 @@ func (it *allValuesNext) Next(ctx context.Context) bool {
 }
 
 func (it *allValuesNext) Result() graph.Ref {
-	if it.i < 0 || it.i >= it.a.v.Values() {
+	if it.i < 0 || it.i >= it.a.size() {
 		return nil
 	}
-	return valueRef{it.a.v.Value(int32(it.i))}
+	return it.a.at(it.i)
 }
 
 func (it *allValuesNext) NextPath(context.Context) bool   { return false }

@@ -129,6 +129,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			qs.Close()
 			return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 		}
+		st.sql.indexLabels(ctx)
 	}
 	return st, nil
 }

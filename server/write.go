@@ -127,7 +127,7 @@ func (s *Server) putPlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		s.refresh(c)
+		s.refreshAfter(c, &graph.Written{Puts: []*schema.Document{doc}})
 		status := http.StatusOK
 		if res.Created {
 			status = http.StatusCreated
@@ -161,10 +161,21 @@ func invalidDocument(verrs loader.Errors) *apiError {
 // refresh waits for the View of what a write just stored, so that its
 // writer's next question sees it; other readers keep the previous View
 // until then. The write stands either way: a failure is only logged.
-func (s *Server) refresh(c *gin.Context) {
+func (s *Server) refresh(c *gin.Context) { s.refreshAfter(c, nil) }
+
+// refreshAfter is refresh knowing what the write changed (w, when not
+// nil), so the View can be patched from it without reading it back.
+func (s *Server) refreshAfter(c *gin.Context, w *graph.Written) {
 	// Not cut short by the request's deadline: the write is done, and a
 	// build abandoned halfway would leave the writer reading the old View.
-	if _, err := s.store.Fresh(context.WithoutCancel(c.Request.Context())); err != nil {
+	ctx := context.WithoutCancel(c.Request.Context())
+	var err error
+	if w != nil {
+		_, err = s.store.FreshAfter(ctx, *w)
+	} else {
+		_, err = s.store.Fresh(ctx)
+	}
+	if err != nil {
 		s.log.Warn("view after write", "err", err)
 	}
 }
@@ -205,7 +216,12 @@ func (s *Server) deletePlan() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		s.refresh(c)
+		if cascade == nil {
+			// Nothing but the plan was written.
+			s.refreshAfter(c, &graph.Written{Deletes: []string{"plan/" + id}})
+		} else {
+			s.refresh(c)
+		}
 		c.JSON(http.StatusOK, gin.H{"plan": id, "deleted": true})
 	}
 }

@@ -12,8 +12,14 @@ func (v *View) QuadValues(i int32) [4]int32 { return v.quads[i] }
 // Value is the value at position i.
 func (v *View) Value(i int32) quad.Value { return v.values[i] }
 
-// Values is how many distinct values the quads hold.
+// Values is how many values the View lists: each value the quads hold
+// once, unless ValuesDistinct says otherwise.
 func (v *View) Values() int { return len(v.values) }
+
+// ValuesDistinct reports whether every value is listed once and held by
+// a quad: true of a View New built; a patched View may list a value a
+// second time or one no quad holds any more.
+func (v *View) ValuesDistinct() bool { return !v.patched }
 
 // Out lists the positions of the quads whose subject is val.
 func (v *View) Out(val quad.Value) []int32 { return v.out[val] }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/policygraph/policygraph/schema"
@@ -56,6 +57,28 @@ type gramWeight struct {
 	gram uint32
 	w    float32
 }
+
+// textKey keeps a View's text index in its Memo.
+type textKey struct{}
+
+type lazyText struct {
+	once sync.Once
+	ix   *textIndex
+}
+
+// textIndex is the View's text index, made on first use: it costs more
+// than the rest of a patched View (every measure's n-grams and weights),
+// and only similarity reads it. WarmText makes it ahead of the first
+// question.
+func (v *View) textIndex() *textIndex {
+	l := v.Memo(textKey{}, func() any { return &lazyText{} }).(*lazyText)
+	l.once.Do(func() { l.ix = newTextIndex(v) })
+	return l.ix
+}
+
+// WarmText makes the text index similarity questions read, so that the
+// first of them does not wait for it.
+func (v *View) WarmText() { v.textIndex() }
 
 func newTextIndex(v *View) *textIndex {
 	ix := &textIndex{vec: make(map[*Measure][]gramWeight, len(v.Measures)), postings: map[uint32][]posting{}, index: make(map[*Measure]int32, len(v.Measures)), n: len(v.Measures)}
@@ -178,7 +201,7 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 	if m == nil {
 		return nil, false
 	}
-	ix := v.time.text
+	ix := v.textIndex()
 	cands := v.Measures
 	// text is the cosine of m with each measure: summed gram by gram over
 	// the postings when they hold every gram; else computed below for the

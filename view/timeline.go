@@ -24,7 +24,6 @@ type timeIndex struct {
 	// mentionsAt are, per technology concept, the mention counts scoped to
 	// a dated plan, placed at the first plan they count.
 	mentionsAt map[string][]mentionAt
-	text       *textIndex
 }
 
 type link struct {
@@ -87,7 +86,6 @@ func newTimeIndex(v *View) *timeIndex {
 			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, year: yearOf(ix.date[p.ID]), count: int(m.Count)})
 		}
 	}
-	ix.text = newTextIndex(v)
 	return ix
 }
 

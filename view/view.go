@@ -57,6 +57,10 @@ type View struct {
 	// as long as the View lives (see Memo).
 	memo sync.Map
 
+	// patched is set on a View made by Patch, whose values may list one
+	// value twice, or one no quad holds any more (see Patch).
+	patched bool
+
 	// concepts and places are the technology hierarchy (Broader) and the
 	// jurisdiction hierarchy (Within): a question about one includes
 	// everything under it.

@@ -79,12 +79,21 @@ func Corpus(tb testing.TB, size string) string {
 // it; it returns the store and the number of quads loaded.
 func Loaded(tb testing.TB, b Backend, size string) (*graph.Store, int) {
 	tb.Helper()
+	st, _, n := LoadedConfig(tb, b, size)
+	return st, n
+}
+
+// LoadedConfig is Loaded that also returns the store's configuration,
+// for opening a second store over the same database.
+func LoadedConfig(tb testing.TB, b Backend, size string) (*graph.Store, graph.Config, int) {
+	tb.Helper()
 	ds, err := loader.Load(Corpus(tb, size))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := graph.Open(ctx, b.Open(tb))
+	cfg := b.Open(tb)
+	st, err := graph.Open(ctx, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -92,7 +101,7 @@ func Loaded(tb testing.TB, b Backend, size string) (*graph.Store, int) {
 	if _, err := st.Apply(ctx, ds.Hash, ds.Graphs, nil); err != nil {
 		tb.Fatal(err)
 	}
-	return st, ds.Quads()
+	return st, cfg, ds.Quads()
 }
 
 // DataDir finds the repository's data/ directory from a test's working

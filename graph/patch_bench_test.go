@@ -1,0 +1,135 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cayleygraph/quad"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/graph/graphbench"
+	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// BenchmarkPatchView measures what a one-plan PUT costs before readers
+// see it (issue 15, "patched, not rebuilt"), one plan written again and
+// again in two variants. figure=patch is View.Patch alone, given the
+// plan's quads (goal ≤ 20 ms at XL). figure=put is parsing the plan,
+// PutDocument and FreshAfter, as the server's PUT does before it answers:
+// the wait of the writer and of its server's readers (goal ≤ 250 ms at
+// L); ms-view is FreshAfter's part of it. On PostgreSQL, ms-second-store
+// is a second store over the same database patching to the write from
+// the meta graph's labels, as a second server does once its version
+// check sees the new stamp.
+//
+//	POLICYGRAPH_BENCH_SIZES=L go test ./graph -run '^$' -bench PatchView -benchtime 10x
+func BenchmarkPatchView(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range graphbench.BenchBackends(b) {
+		for _, size := range graphbench.BenchSizes(b) {
+			st, cfg, _ := graphbench.LoadedConfig(b, backend, size)
+			v, err := st.View(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			id, src := benchPlan(b, st)
+			variant := func(i int) []byte {
+				return bytes.Replace(src, []byte("\ntitle:\n"), []byte(fmt.Sprintf("\ntitle:\n  zh-Hant: 修訂版 %d\n", i%2)), 1)
+			}
+			parse := func(i int) *schema.Document {
+				doc, err := loader.ParsePlan("bench", variant(i), strings.TrimPrefix(id, "plan/"), catalog{v, id})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return doc
+			}
+			name := fmt.Sprintf("size=%s/backend=%s", size, backend.Name)
+			b.Run("figure=patch/"+name, func(b *testing.B) {
+				docs := [2][]quad.Quad{}
+				for i := range docs {
+					for _, q := range parse(i).Quads {
+						q.Label = schema.GraphIRI(id)
+						docs[i] = append(docs[i], q)
+					}
+				}
+				cur := v
+				i := 0
+				for b.Loop() {
+					i++
+					next := cur.Patch([]quad.IRI{schema.GraphIRI(id)}, docs[i%2], fmt.Sprint(i))
+					if next == nil {
+						b.Fatal("not patched")
+					}
+					cur = next
+				}
+				b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/patch")
+				b.ReportMetric(b.Elapsed().Seconds()*50/float64(b.N), "ratio") // of 20 ms
+				b.ReportMetric(1, "goal-max")
+			})
+			var other *graph.Store
+			if backend.Name == "postgres" {
+				if other, err = graph.Open(ctx, cfg); err != nil {
+					b.Fatal(err)
+				}
+				defer other.Close()
+				if _, err := other.View(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Run("figure=put/"+name, func(b *testing.B) {
+				var second, fresh time.Duration
+				i := 0
+				for b.Loop() {
+					i++
+					doc := parse(i)
+					if _, err := st.PutDocument(ctx, doc, ""); err != nil {
+						b.Fatal(err)
+					}
+					start := time.Now()
+					if v, err = st.FreshAfter(ctx, graph.Written{Puts: []*schema.Document{doc}}); err != nil {
+						b.Fatal(err)
+					}
+					fresh += time.Since(start)
+					if other != nil {
+						b.StopTimer()
+						start := time.Now()
+						ov, err := other.Fresh(ctx)
+						if err != nil || ov.Version != v.Version {
+							b.Fatalf("second store: %v (at %s, want %s)", err, ov.Version, v.Version)
+						}
+						second += time.Since(start)
+						b.StartTimer()
+					}
+				}
+				b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/put")
+				// Of which the View's patch after the write.
+				b.ReportMetric(fresh.Seconds()*1000/float64(b.N), "ms-view")
+				b.ReportMetric(b.Elapsed().Seconds()*4/float64(b.N), "ratio")
+				b.ReportMetric(1, "goal-max")
+				if other != nil {
+					b.ReportMetric(second.Seconds()*1000/float64(b.N), "ms-second-store")
+				}
+			})
+		}
+	}
+}
+
+// benchPlan is a plan of the store and its source.
+func benchPlan(b *testing.B, st *graph.Store) (string, []byte) {
+	srcs, err := st.Sources(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range srcs {
+		if strings.HasPrefix(s.ID, "plan/") && bytes.Contains(s.Source, []byte("\ntitle:\n")) {
+			return s.ID, s.Source
+		}
+	}
+	b.Fatal("no plan with a title block")
+	return "", nil
+}

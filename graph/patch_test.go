@@ -1,0 +1,183 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
+)
+
+// TestPatchedViewIsRebuilt: over a series of PUTs and DELETEs, each next
+// View is patched (from the write in hand, or from the labels of the meta
+// graph) and is the View a build from every quad makes; on PostgreSQL a
+// second store over the same database, as a second server, patches too.
+func TestPatchedViewIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			cfg := b.open(t)
+			st := openStore(t, cfg)
+			dir := copyTree(t, dataDir)
+			apply(t, st, loadDir(t, dir))
+			var other *Store
+			if b.name == "postgres" {
+				other = openStore(t, cfg)
+			}
+			v, err := st.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if other != nil {
+				if _, err := other.View(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			source := func(name string) []byte {
+				src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return src
+			}
+			parse := func(id string, src []byte) *schema.Document {
+				doc, err := loader.ParsePlan("api", src, id, viewCatalog{v, "plan/" + id})
+				if err != nil {
+					t.Fatalf("%s: %v", id, err)
+				}
+				return doc
+			}
+			edit := func(name, old, new string) *schema.Document {
+				src := string(source(name))
+				if !strings.Contains(src, old) {
+					t.Fatalf("%s has no %q", name, old)
+				}
+				return parse(name, []byte(strings.Replace(src, old, new, 1)))
+			}
+			fuzhou, shanghai := "fuzhou-new-infrastructure-2020", "shanghai-new-infrastructure-2020"
+			// A plan nothing refers to, deleted and written again.
+			var loose string
+			for _, name := range []string{"shaoxing-new-infrastructure-2020", "beijing-blockchain-2020", "fuzhou-new-infrastructure-measures-2020"} {
+				refs, err := st.referrers(ctx, "plan/"+name, mustMeta(t, st, "plan/"+name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(refs) == 0 {
+					loose = name
+					break
+				}
+			}
+			if loose == "" {
+				t.Fatal("every plan is referred to")
+			}
+			type step struct {
+				name  string
+				write func() Written
+			}
+			put := func(d *schema.Document) func() Written {
+				return func() Written {
+					if _, err := st.PutDocument(ctx, d, ""); err != nil {
+						t.Fatal(err)
+					}
+					return Written{Puts: []*schema.Document{d}}
+				}
+			}
+			steps := []step{
+				{"retitle a plan", put(edit(fuzhou, "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure"))},
+				{"drop a domain of a measure", put(edit(fuzhou, "domains: [finance]", "domains: []"))},
+				{"another plan", put(edit(shanghai, "title:\n", "title:\n  zh-Hant: 上海修訂版\n"))},
+				{"delete a plan", func() Written {
+					if err := st.DeleteDocument(ctx, "plan/"+loose, "", nil); err != nil {
+						t.Fatal(err)
+					}
+					return Written{Deletes: []string{"plan/" + loose}}
+				}},
+				{"write it again", func() Written { return put(parse(loose, source(loose)))() }},
+				{"a new plan", put(parse("fuzhoucopy-new-infrastructure-2020",
+					[]byte(strings.ReplaceAll(string(source(fuzhou)), "id: fuzhou-", "id: fuzhoucopy-"))))},
+			}
+			for i, s := range steps {
+				before := st.views.patched.Load()
+				w := s.write()
+				var err error
+				// Half the steps patch from the write in hand, half from the
+				// labels of the meta graph.
+				if i%2 == 0 {
+					v, err = st.FreshAfter(ctx, w)
+				} else {
+					v, err = st.Fresh(ctx)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.views.patched.Load() != before+1 {
+					t.Fatalf("%s: the View was built, not patched", s.name)
+				}
+				compareRebuilt(t, s.name, st, v)
+				if other != nil {
+					was := other.views.patched.Load()
+					ov, err := other.Fresh(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ov.Version != v.Version || other.views.patched.Load() != was+1 {
+						t.Fatalf("%s: the second store did not patch to %s (has %s)", s.name, v.Version, ov.Version)
+					}
+					compareRebuilt(t, s.name+" (second store)", other, ov)
+				}
+			}
+		})
+	}
+}
+
+// compareRebuilt fails unless v, as patched, is the View a build from
+// every quad of st makes: its records, and answers that read its indexes.
+func compareRebuilt(t *testing.T, step string, st *Store, v *view.View) {
+	t.Helper()
+	built, err := st.BuildView(context.Background(), v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := viewJSON(t, v), viewJSON(t, built); got != want {
+		t.Fatalf("%s: the patched View's records differ from a rebuilt one's:\n%.400s\nwant\n%.400s", step, got, want)
+	}
+	answers := func(w *view.View) []any {
+		sim, _ := w.SimilarTo("fuzhou-finance-demonstration", view.TimeFilter{})
+		return []any{w.Quads(), w.FindMeasures(view.MeasureFilter{Technology: "blockchain"}), w.CitiesWith(view.MeasureFilter{Technology: "blockchain"}),
+			w.Search("fuzhou", nil), w.Timeline(view.TimelineFilter{Technology: "blockchain"}), sim,
+			w.Node(schema.Plan.IRI("fuzhou-new-infrastructure-2020")), w.IDsOutside(schema.Measure, "plan/fuzhou-new-infrastructure-2020")}
+	}
+	if got, want := jsonOf(t, answers(v)), jsonOf(t, answers(built)); got != want {
+		t.Fatalf("%s: the patched View answers otherwise than a rebuilt one:\n%.400s\nwant\n%.400s", step, got, want)
+	}
+	// Cayley's engine over each: every node, and a path through links.
+	gizmo := func(w *view.View) string {
+		ctx := WithView(context.Background(), w)
+		var out []any
+		for _, src := range []string{`g.V().Count()`, `g.V("<https://policygraph.org/id/technology/blockchain>").In().Unique().Count()`} {
+			res, _, err := st.Query(ctx, "gizmo", src, 10)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			out = append(out, res)
+		}
+		return jsonOf(t, out)
+	}
+	if got, want := gizmo(v), gizmo(built); got != want {
+		t.Fatalf("%s: Gizmo over the patched View answers %s, over a rebuilt one %s", step, got, want)
+	}
+}
+
+func jsonOf(t *testing.T, x any) string {
+	t.Helper()
+	b, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

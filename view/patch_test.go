@@ -1,0 +1,309 @@
+package view
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cayleygraph/quad"
+
+	"github.com/policygraph/policygraph/loader"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// TestPatchIsNew: a View patched through a series of replaced, deleted
+// and restored documents is, record for record and index for index, the
+// View New builds from the same quads; a change to the vocabulary is not
+// patched.
+func TestPatchIsNew(t *testing.T) {
+	ds, err := loader.Load(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[quad.IRI][]quad.Quad{}
+	var order []quad.IRI
+	for _, g := range ds.Graphs {
+		iri := schema.GraphIRI(g.ID)
+		docs[iri] = g.Quads
+		order = append(order, iri)
+	}
+	plan := func(name string) quad.IRI {
+		for _, g := range order {
+			if strings.HasSuffix(string(g), name) {
+				return g
+			}
+		}
+		t.Fatalf("no document %s", name)
+		return ""
+	}
+	beijing, fuzhou, mentions := plan("plan/beijing-new-infrastructure-2020"), plan("plan/fuzhou-new-infrastructure-2020"), plan("mentions/three-plan-totals")
+	original := map[quad.IRI][]quad.Quad{}
+	for g, qs := range docs {
+		original[g] = qs
+	}
+	// retitled renames every title of g's quads, and drops the quads of
+	// one of its measures and every link to it.
+	retitled := func(g quad.IRI) []quad.Quad {
+		var victim quad.Value
+		for _, q := range original[g] {
+			if q.Predicate == schema.HasMeasure {
+				victim = q.Object
+			}
+		}
+		if victim == nil {
+			t.Fatalf("%s has no measure", g)
+		}
+		var out []quad.Quad
+		for _, q := range original[g] {
+			if q.Subject == victim || q.Object == victim {
+				continue
+			}
+			if ls, ok := q.Object.(quad.LangString); ok && q.Predicate == schema.Title {
+				ls.Value += " (revised)"
+				q.Object = ls
+			}
+			out = append(out, q)
+		}
+		return out
+	}
+	steps := []struct {
+		name    string
+		changes map[quad.IRI][]quad.Quad // nil: deleted
+	}{
+		{"delete a plan", map[quad.IRI][]quad.Quad{beijing: nil}},
+		{"restore it", map[quad.IRI][]quad.Quad{beijing: original[beijing]}},
+		{"replace a plan", map[quad.IRI][]quad.Quad{fuzhou: retitled(fuzhou)}},
+		{"delete the mentions", map[quad.IRI][]quad.Quad{mentions: nil}},
+		{"two documents at once", map[quad.IRI][]quad.Quad{fuzhou: original[fuzhou], beijing: retitled(beijing), mentions: original[mentions]}},
+		{"a new document", map[quad.IRI][]quad.Quad{schema.GraphIRI("plan/copy"): copied(original[fuzhou], "plan/copy")}},
+	}
+	v := New(all(docs, order), "0")
+	for i, step := range steps {
+		var graphs []quad.IRI
+		var added []quad.Quad
+		for g, qs := range step.changes {
+			graphs = append(graphs, g)
+			added = append(added, qs...)
+			if qs == nil {
+				delete(docs, g)
+			} else {
+				if !slices.Contains(order, g) {
+					order = append(order, g)
+				}
+				docs[g] = qs
+			}
+		}
+		version := fmt.Sprint(i + 1)
+		patched := v.Patch(graphs, added, version)
+		if patched == nil {
+			t.Fatalf("%s: not patched", step.name)
+		}
+		built := New(all(docs, order), version)
+		if d := differences(patched, built); d != "" {
+			t.Fatalf("%s: the patched View differs from a new one: %s", step.name, d)
+		}
+		if d := differences(v, New(all(docsBefore(docs, original, step.changes), order), v.Version)); i == 0 && d != "" {
+			t.Fatalf("%s: the View patched from changed: %s", step.name, d)
+		}
+		v = patched
+	}
+	vocabulary := plan("vocabulary/technologies")
+	renamed := slices.Clone(original[vocabulary])
+	for i, q := range renamed {
+		if ls, ok := q.Object.(quad.LangString); ok {
+			ls.Value += "!"
+			renamed[i].Object = ls
+			break
+		}
+	}
+	if v.Patch([]quad.IRI{vocabulary}, renamed, "x") != nil {
+		t.Errorf("a change to the vocabulary was patched")
+	}
+}
+
+// docsBefore is docs as they were before changes (for the first step,
+// where every changed document was the original).
+func docsBefore(docs, original map[quad.IRI][]quad.Quad, changes map[quad.IRI][]quad.Quad) map[quad.IRI][]quad.Quad {
+	out := map[quad.IRI][]quad.Quad{}
+	for g, qs := range docs {
+		out[g] = qs
+	}
+	for g := range changes {
+		out[g] = original[g]
+	}
+	return out
+}
+
+func all(docs map[quad.IRI][]quad.Quad, order []quad.IRI) []quad.Quad {
+	var qs []quad.Quad
+	for _, g := range order {
+		qs = append(qs, docs[g]...)
+	}
+	return qs
+}
+
+// copied is a plan's quads as another document's, its plan and measures
+// under new ids.
+func copied(qs []quad.Quad, id string) []quad.Quad {
+	rename := func(v quad.Value) quad.Value {
+		if t, old, ok := schema.ParseIRI(v); ok && (t == schema.Plan || t == schema.Measure) {
+			return t.IRI(old + "-copy")
+		}
+		return v
+	}
+	out := make([]quad.Quad, len(qs))
+	for i, q := range qs {
+		out[i] = quad.Quad{Subject: rename(q.Subject), Predicate: q.Predicate, Object: rename(q.Object), Label: schema.GraphIRI(id)}
+	}
+	return out
+}
+
+// differences describes how a and b differ in their records, their
+// quads and every index, or is "".
+func differences(a, b *View) string {
+	type part struct {
+		name string
+		of   func(v *View) any
+	}
+	ids := func(ms []*Measure) []string {
+		out := []string{}
+		for _, m := range ms {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	index := func(ix map[string][]*Measure) map[string][]string {
+		out := map[string][]string{}
+		for k, ms := range ix {
+			out[k] = ids(ms)
+		}
+		return out
+	}
+	adjacency := func(v *View, m map[quad.Value][]int32) map[string][]string {
+		out := map[string][]string{}
+		for k, ps := range m {
+			var qs []string
+			for _, p := range ps {
+				qs = append(qs, v.Quad(p).NQuad())
+			}
+			slices.Sort(qs)
+			out[k.String()] = qs
+		}
+		return out
+	}
+	parts := []part{
+		{"records", func(v *View) any {
+			return []any{v.Cities, v.Provinces, v.Plans, v.Measures, v.Technologies, v.Domains,
+				v.Organizations, v.Sources, v.Instruments, v.Mentions, v.Scopes, v.Targets}
+		}},
+		{"entities", func(v *View) any {
+			out := map[string]any{}
+			for t, m := range v.entities {
+				out[string(t)] = m
+			}
+			return out
+		}},
+		{"quads", func(v *View) any {
+			var qs []string
+			for i := range v.quads {
+				qs = append(qs, v.Quad(int32(i)).NQuad())
+			}
+			slices.Sort(qs)
+			return qs
+		}},
+		{"out", func(v *View) any { return adjacency(v, v.out) }},
+		{"in", func(v *View) any { return adjacency(v, v.in) }},
+		{"graphOf", func(v *View) any {
+			out := map[string]string{}
+			for k, g := range v.graphOf {
+				out[k.String()] = g
+			}
+			return out
+		}},
+		{"byTechnology", func(v *View) any { return index(v.byTechnology) }},
+		{"byDomain", func(v *View) any { return index(v.byDomain) }},
+		{"byCity", func(v *View) any { return index(v.byCity) }},
+		{"hierarchies", func(v *View) any { return []any{v.concepts, v.places} }},
+		{"names", func(v *View) any {
+			return fmt.Sprintf("%v %v %d %v", v.names.byType, v.names.entries, v.names.longest, v.names.grams)
+		}},
+		{"time", func(v *View) any {
+			links := map[string][]string{}
+			for k, ls := range v.time.links {
+				for _, l := range ls {
+					links[k] = append(links[k], fmt.Sprint(l.m.ID, l.p.ID, l.date, l.year, l.basis))
+				}
+			}
+			mentions := map[string][]string{}
+			for k, ms := range v.time.mentionsAt {
+				for _, m := range ms {
+					mentions[k] = append(mentions[k], fmt.Sprint(m.p.ID, m.year, m.count))
+				}
+			}
+			return []any{v.time.date, v.time.basis, v.time.firstYear, v.time.lastYear, links, mentions}
+		}},
+		// The query and node indexes are built again by a patch; what
+		// they answer must be what a new View's answer.
+		{"questions", func(v *View) any {
+			var out []string
+			for _, t := range v.Technologies {
+				for _, d := range append([]*Entity{{ID: ""}}, v.Domains...) {
+					f := MeasureFilter{Technology: t.ID, Domain: d.ID}
+					for _, r := range v.FindMeasures(f) {
+						out = append(out, fmt.Sprint(t.ID, " ", d.ID, " ", r.Measure.ID, r.Matched))
+					}
+					for _, c := range v.CitiesWith(f) {
+						out = append(out, fmt.Sprint(t.ID, " ", d.ID, " city ", c.City, c.Basis, c.Plans, c.Measures, c.Matched))
+					}
+				}
+			}
+			return out
+		}},
+		{"nodes", func(v *View) any {
+			var out []string
+			for _, c := range v.Cities {
+				b, _ := v.AppendNodeJSON(nil, schema.City.IRI(c.ID))
+				out = append(out, string(b))
+			}
+			for _, p := range v.Plans {
+				b, _ := v.AppendNodeJSON(nil, schema.Plan.IRI(p.ID))
+				out = append(out, string(b))
+			}
+			for _, m := range v.Measures {
+				b, _ := v.AppendNodeJSON(nil, schema.Measure.IRI(m.ID))
+				out = append(out, string(b))
+			}
+			return out
+		}},
+		{"text", func(v *View) any {
+			vec := map[string][]gramWeight{}
+			text := v.textIndex()
+			for m, w := range text.vec {
+				vec[m.ID] = w
+			}
+			return fmt.Sprint(vec, text.postings, text.n)
+		}},
+	}
+	for _, p := range parts {
+		ja, err := json.Marshal(p.of(a))
+		if err != nil {
+			return err.Error()
+		}
+		jb, _ := json.Marshal(p.of(b))
+		if string(ja) != string(jb) {
+			return fmt.Sprintf("%s: %.300s\nwant %.300s", p.name, firstDiff(string(ja), string(jb)), firstDiff(string(jb), string(ja)))
+		}
+	}
+	return ""
+}
+
+// firstDiff is a from where it stops agreeing with b.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-80):]
+}
