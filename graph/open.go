@@ -70,6 +70,9 @@ type Store struct {
 	// failApply, in tests only, fails chosen transactions before the
 	// backend sees them.
 	failApply func(*graph.Transaction) error
+	// loadBatch, in tests only, is the size of a Load's batches when not
+	// 0, so that a small fixture is written in several.
+	loadBatch int
 	// mem guards the memory store, which Cayley does not lock: reads take
 	// it shared, writes exclusively. Other backends have their own
 	// transactions, and a long query must not hold up writers there.

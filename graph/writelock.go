@@ -110,8 +110,25 @@ func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
 	if err != nil {
 		return err
 	}
-	tx := graph.NewTransactionN(len(have) + 1)
-	for _, q := range have {
+	// A load writes a document's text into the history before it
+	// commits (see Load.Put); a record without a VersionOf is such text.
+	rec, err := s.subjectQuads(ctx, label)
+	if err != nil {
+		return err
+	}
+	var text []quad.Quad
+	for _, q := range rec {
+		if q.Label != schema.HistoryGraph {
+			continue
+		}
+		if q.Predicate == schema.VersionOf {
+			text = nil
+			break
+		}
+		text = append(text, q)
+	}
+	tx := graph.NewTransactionN(len(have) + len(text) + 1)
+	for _, q := range append(have, text...) {
 		tx.RemoveQuad(q)
 	}
 	tx.RemoveQuad(pendingQuad(label))
