@@ -281,12 +281,33 @@ func (l *Load) Abort() {
 	if l.closed {
 		return
 	}
-	labels := make([]quad.IRI, len(l.staged))
-	for i, st := range l.staged {
-		labels[i] = st.label
-	}
 	// Not the load's context: it may be what ended the load.
-	l.s.discardAll(context.WithoutCancel(l.ctx), labels)
+	ctx := context.WithoutCancel(l.ctx)
+	// Removed in batches, as they were written: one transaction a
+	// document would make a failed load of a large directory as slow to
+	// undo as to write, and slower.
+	var labels []quad.IRI
+	tx := graph.NewTransactionN(l.size)
+	flush := func() {
+		if len(labels) == 0 {
+			return
+		}
+		if err := l.s.apply(tx); err != nil {
+			l.s.discardAll(ctx, labels) // one by one, or later
+		}
+		labels, tx = labels[:0], graph.NewTransactionN(l.size)
+	}
+	for _, st := range l.staged {
+		if err := l.s.leftovers(ctx, st.label, tx); err != nil {
+			l.s.orphans = append(l.s.orphans, st.label)
+			continue
+		}
+		labels = append(labels, st.label)
+		if len(tx.Deltas) >= l.size {
+			flush()
+		}
+	}
+	flush()
 	l.staged = nil
 	l.close()
 }

@@ -139,9 +139,5 @@ func (e environment) refresh(ctx context.Context, st *graph.Store, dir string) e
 	}
 	start := time.Now()
 	defer e.batchGC()()
-	ds, err := e.loadData(dir)
-	if err != nil {
-		return err
-	}
-	return e.apply(ctx, st, dir, ds, start)
+	return e.stream(ctx, st, dir, start)
 }
