@@ -86,6 +86,9 @@ type Store struct {
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
 func (s *Store) Backend() string { return s.backend }
 
+// InMemory reports whether the store lives in the process's memory.
+func (s *Store) InMemory() bool { return s.mem != nil }
+
 // Open opens the store cfg names, creating it on first use.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	quietCayley()

@@ -138,6 +138,6 @@ func (e environment) refresh(ctx context.Context, st *graph.Store, dir string) e
 		return nil
 	}
 	start := time.Now()
-	defer e.batchGC()()
+	defer e.batchGC(st)()
 	return e.stream(ctx, st, dir, start)
 }
