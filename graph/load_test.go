@@ -177,6 +177,9 @@ func TestFailedLoadChangesNothing(t *testing.T) {
 					t.Fatal(err)
 				}
 				cfg := Config{Backend: st.backend, Path: st.path}
+				// What a killed process's end does: its PostgreSQL session,
+				// and the write lock with it, goes.
+				l.unlock()
 				st.Close()
 				st = openStore(t, cfg)
 				st.loadBatch = 100
