@@ -92,115 +92,29 @@ func (s *Store) DatasetHash(ctx context.Context) (_ string, err error) {
 }
 
 // Apply makes the store hold exactly docs for the documents that come from
-// files: unchanged documents are left alone, a changed one is replaced in a
-// single transaction, a new one is written in batches, and a file document
-// no longer in docs is removed. Documents written through the API are kept.
+// files, as one Load: unchanged documents are left alone, changed and new
+// ones written, and a file document no longer in docs is removed, all
+// made visible at once. Documents written through the API are kept.
 // datasetHash is recorded so a later start can tell whether data changed.
 //
 // progress, when not nil, is told the running count of quads written.
-func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (_ ApplyReport, err error) {
-	defer func() { err = classify(err) }()
-	var rep ApplyReport
+func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Document, progress func(quads int)) (ApplyReport, error) {
 	for _, d := range docs {
 		if err := checkText(d); err != nil {
-			return rep, err
+			return ApplyReport{}, err
 		}
 	}
-	unlock, err := s.lockWrites(ctx)
+	l, err := s.BeginLoad(ctx, progress)
 	if err != nil {
-		return rep, err
+		return ApplyReport{}, err
 	}
-	defer unlock()
-	if changeOf(ctx).Who == "" {
-		ctx = WithChange(ctx, Change{Who: schema.WriterFiles, Message: changeOf(ctx).Message})
-	}
-	if progress == nil {
-		progress = func(int) {}
-	}
-	meta, tombs, err := s.readMetaAndTombstones(ctx)
-	if err != nil {
-		return rep, err
-	}
-	var fresh []*schema.Document
-	var revived []quad.IRI // deleted through the API, their file changed since
-	want := map[quad.IRI]bool{}
 	for _, d := range docs {
-		g := schema.GraphIRI(d.ID)
-		want[g] = true
-		old, stored := meta[g]
-		switch {
-		case stored && old.hash == d.Hash:
-			rep.Unchanged = append(rep.Unchanged, d.ID)
-		case stored && old.origin == schema.FromAPI && (old.fileVersion == "" || old.fileVersion == d.Hash):
-			rep.Kept = append(rep.Kept, d.ID)
-		case stored:
-			added, removed, err := s.replace(ctx, d, old)
-			if err != nil {
-				return rep, err
-			}
-			rep.Replaced = append(rep.Replaced, d.ID)
-			rep.QuadsAdded += added
-			rep.QuadsRemoved += removed
-			progress(rep.QuadsAdded)
-		case tombs[g] != "" && tombs[g] == d.Hash:
-			rep.StillDeleted = append(rep.StillDeleted, d.ID)
-		default:
-			if tombs[g] != "" {
-				revived = append(revived, g)
-			}
-			fresh = append(fresh, d)
+		if err := l.Put(d); err != nil {
+			l.Abort()
+			return ApplyReport{}, err
 		}
 	}
-	for g, m := range meta {
-		if g == schema.DatasetNode || want[g] || m.origin != schema.FromFile {
-			continue
-		}
-		id, _ := schema.GraphID(g)
-		removed, err := s.remove(ctx, id, m)
-		if err != nil {
-			return rep, err
-		}
-		rep.Removed = append(rep.Removed, id)
-		rep.QuadsRemoved += removed
-	}
-	if len(fresh) > 0 {
-		base := rep.QuadsAdded
-		var history map[string][]Version
-		if len(revived) > 0 || len(meta) > 0 {
-			// Some may have been written before and deleted: their
-			// numbering goes on.
-			if history, err = s.allRecords(ctx); err != nil {
-				return rep, err
-			}
-		}
-		n, err := s.bulkAdd(ctx, fresh, history, func(n int) { progress(base + n) })
-		if err != nil {
-			return rep, err
-		}
-		for _, d := range fresh {
-			rep.Added = append(rep.Added, d.ID)
-		}
-		rep.QuadsAdded += n
-	}
-	old := meta[schema.DatasetNode]
-	if old.hash != datasetHash || rep.Changed() {
-		tx := graph.NewTransaction()
-		for _, g := range revived {
-			tx.RemoveQuad(metaQuad(g, schema.Deleted, tombs[g]))
-		}
-		if old.hash != "" {
-			tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.ContentHash, old.hash))
-		}
-		tx.AddQuad(metaQuad(schema.DatasetNode, schema.ContentHash, datasetHash))
-		if len(meta) == 0 {
-			// A new store: no write before pending marks to sweep for.
-			tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
-		}
-		if err := s.bumpVersion(ctx, tx); err != nil {
-			return rep, fmt.Errorf("record dataset hash: %w", err)
-		}
-	}
-	return rep, nil
+	return l.Commit(datasetHash)
 }
 
 // bumpVersion adds a new version stamp to tx and applies it.
@@ -543,50 +457,6 @@ func txOf(qs []quad.Quad) *graph.Transaction {
 		tx.AddQuad(q)
 	}
 	return tx
-}
-
-// bulkAdd writes new documents in batches of about Cayley's default
-// batch size, one transaction each. A batch holds whole documents with
-// their meta quads, never part of one, so a load cut short (even by
-// SIGKILL) leaves every document whole or absent, and the next Apply adds
-// the absent ones.
-//
-// history holds the versions recorded of documents deleted before, so
-// that their numbering goes on.
-func (s *Store) bulkAdd(ctx context.Context, docs []*schema.Document, history map[string][]Version, progress func(int)) (int, error) {
-	n := 0
-	at := time.Now().UTC()
-	tx := graph.NewTransactionN(quad.DefaultBatch)
-	flush := func() error {
-		if err := s.apply(tx); err != nil {
-			return fmt.Errorf("load: %w", err)
-		}
-		tx = graph.NewTransactionN(quad.DefaultBatch)
-		progress(n)
-		return nil
-	}
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		quads, label := stamped(d)
-		for _, q := range quads {
-			tx.AddQuad(q)
-		}
-		for _, q := range metaQuads(d, label, "") {
-			tx.AddQuad(q)
-		}
-		for _, q := range nextVersions(ctx, d.ID, history[d.ID], docMeta{}, d, label, at) {
-			tx.AddQuad(q)
-		}
-		n += len(d.Quads)
-		if len(tx.Deltas) >= quad.DefaultBatch {
-			if err := flush(); err != nil {
-				return n, err
-			}
-		}
-	}
-	return n, flush()
 }
 
 // graphQuads lists the quads labelled g.

@@ -71,6 +71,9 @@ type Store struct {
 	// failApply, in tests only, fails chosen transactions before the
 	// backend sees them.
 	failApply func(*graph.Transaction) error
+	// loadBatch, in tests only, is the size of a Load's batches when not
+	// 0, so that a small fixture is written in several.
+	loadBatch int
 	// mem guards the memory store, which Cayley does not lock: reads take
 	// it shared, writes exclusively. Other backends have their own
 	// transactions, and a long query must not hold up writers there.
@@ -83,6 +86,9 @@ type Store struct {
 
 // Backend is the Cayley backend name of the store ("bolt", "memstore", …).
 func (s *Store) Backend() string { return s.backend }
+
+// InMemory reports whether the store lives in the process's memory.
+func (s *Store) InMemory() bool { return s.mem != nil }
 
 // Open opens the store cfg names, creating it on first use.
 func Open(ctx context.Context, cfg Config) (*Store, error) {

@@ -214,6 +214,9 @@ func (s *Store) referrers(ctx context.Context, id string, m docMeta) ([]Referrer
 				if om, _, err = s.readDocMeta(ctx, g); err != nil {
 					return nil, err
 				}
+				if om.source, err = s.sourceOf(ctx, om); err != nil {
+					return nil, err
+				}
 				owners[g] = om
 			}
 			if om.label != r.Label {
@@ -248,7 +251,11 @@ func (s *Store) DocumentSource(ctx context.Context, id string) (StoredSource, bo
 	if err != nil || !ok {
 		return StoredSource{}, false, classify(err)
 	}
-	return StoredSource{ID: id, Path: m.path, Origin: m.origin, Version: m.hash, Source: []byte(m.source)}, true, nil
+	src, err := s.sourceOf(ctx, m)
+	if err != nil {
+		return StoredSource{}, false, classify(err)
+	}
+	return StoredSource{ID: id, Path: m.path, Origin: m.origin, Version: m.hash, Source: []byte(src)}, true, nil
 }
 
 // StoredSource is one document as it was written, for export to files.
@@ -269,7 +276,11 @@ func (s *Store) Sources(ctx context.Context) ([]StoredSource, error) {
 		if g == schema.DatasetNode {
 			continue
 		}
-		out = append(out, StoredSource{ID: mustGraphID(g), Path: m.path, Origin: m.origin, Source: []byte(m.source)})
+		src, err := s.sourceOf(ctx, m)
+		if err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, StoredSource{ID: mustGraphID(g), Path: m.path, Origin: m.origin, Source: []byte(src)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil

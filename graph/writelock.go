@@ -92,6 +92,16 @@ func (s *Store) discardOrphans(ctx context.Context) {
 // removeGraph deletes every quad labelled label and its pending mark, in
 // one transaction that only removes (safe on Cayley's key-value backends).
 func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
+	tx := graph.NewTransaction()
+	if err := s.leftovers(ctx, label, tx); err != nil {
+		return err
+	}
+	return s.apply(tx)
+}
+
+// leftovers adds to tx the removal of what a write that never committed
+// left under label: its quads, its text, its pending mark.
+func (s *Store) leftovers(ctx context.Context, label quad.IRI, tx *graph.Transaction) error {
 	// A switch whose failure was ambiguous (the connection lost during
 	// COMMIT, an fsync failing after the page was written) may have gone
 	// through: a label the meta graph names is a document, not leftovers.
@@ -101,21 +111,36 @@ func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
 			return err
 		}
 		if stored && m.label == label {
-			tx := graph.NewTransaction()
 			tx.RemoveQuad(pendingQuad(label))
-			return s.apply(tx)
+			return nil
 		}
 	}
 	have, err := s.graphQuads(ctx, label)
 	if err != nil {
 		return err
 	}
-	tx := graph.NewTransactionN(len(have) + 1)
-	for _, q := range have {
+	// A load writes a document's text into the history before it
+	// commits (see Load.Put); a record without a VersionOf is such text.
+	rec, err := s.subjectQuads(ctx, label)
+	if err != nil {
+		return err
+	}
+	var text []quad.Quad
+	for _, q := range rec {
+		if q.Label != schema.HistoryGraph {
+			continue
+		}
+		if q.Predicate == schema.VersionOf {
+			text = nil
+			break
+		}
+		text = append(text, q)
+	}
+	for _, q := range append(have, text...) {
 		tx.RemoveQuad(q)
 	}
 	tx.RemoveQuad(pendingQuad(label))
-	return s.apply(tx)
+	return nil
 }
 
 // checkText refuses a document with text that is not UTF-8, before

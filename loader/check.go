@@ -19,9 +19,12 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // technology and domain must have.
 var requiredLanguages = []string{"en", "zh", "ja"}
 
+// definition is where an id was defined: the file as shown in errors,
+// not the file itself, so that a streaming load keeps no parsed file
+// longer than it takes to check and write it.
 type definition struct {
-	file *file
-	at   pos
+	shown string
+	at    pos
 }
 
 // checker validates decoded files against each other: ids are defined once,
@@ -42,6 +45,19 @@ type checker struct {
 	// parent, checked against each other once every file is read.
 	jurisdictions map[string]*CityDef
 	parents       map[string]parentRef
+	// later, when not nil, holds the references to ids of the types it
+	// names that were unknown when checked: a streaming load checks each
+	// plan before the plans after it are read, so a reference to another
+	// plan or its measures can only be settled once every file is (see
+	// settle).
+	later map[schema.Type][]laterRef
+}
+
+// laterRef is a reference whose check waits for every file.
+type laterRef struct {
+	shown, field string
+	at           pos
+	id           string
 }
 
 // parentRef is where a jurisdiction names its parent.
@@ -187,7 +203,7 @@ func (c *checker) def(f *file, t schema.Type, id *string, field string) bool {
 		c.errorf(f, id, field, "duplicate %s id %q (%s)", t, *id, prev)
 		return false
 	}
-	c.ids[t][*id] = definition{f, f.dec.posOf(id)}
+	c.ids[t][*id] = definition{f.shown, f.dec.posOf(id)}
 	return true
 }
 
@@ -199,17 +215,39 @@ func (c *checker) ref(f *file, t schema.Type, id *string, field string) {
 	if _, ok := c.ids[t][*id]; ok {
 		return
 	}
+	if waits, ok := c.later[t]; ok {
+		c.later[t] = append(waits, laterRef{shown: f.shown, field: field, at: f.dec.posOf(id), id: *id})
+		return
+	}
+	c.unknown(f.shown, f.dec.posOf(id), t, *id, field)
+}
+
+// unknown reports the reference to id of type t at shown:at as naming
+// nothing, with the defined id it most likely means.
+func (c *checker) unknown(shown string, at pos, t schema.Type, id, field string) {
 	known := make([]string, 0, len(c.ids[t]))
 	for k := range c.ids[t] {
 		known = append(known, k)
 	}
 	// A name or alias in any language, in any case, is what a researcher
 	// would type: suggest the id it names.
-	suggest := schema.Suggest(*id, known, 1)
-	if owner, ok := c.names[t][strings.ToLower(strings.TrimSpace(*id))]; ok {
+	suggest := schema.Suggest(id, known, 1)
+	if owner, ok := c.names[t][strings.ToLower(strings.TrimSpace(id))]; ok {
 		suggest = []string{owner}
 	}
-	c.errorf(f, id, field, "unknown %s %q%s", t, *id, didYouMean(suggest))
+	*c.errs = append(*c.errs, &Error{File: shown, Line: at.line, Col: at.col, Field: field, Msg: fmt.Sprintf("unknown %s %q%s", t, id, didYouMean(suggest))})
+}
+
+// settle checks the references that waited for every file (see later).
+func (c *checker) settle() {
+	for t, refs := range c.later {
+		for _, r := range refs {
+			if _, ok := c.ids[t][r.id]; !ok {
+				c.unknown(r.shown, r.at, t, r.id, r.field)
+			}
+		}
+	}
+	c.later = nil
 }
 
 func (c *checker) refs(f *file, t schema.Type, ids []string, field string) {

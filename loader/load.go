@@ -11,11 +11,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -29,10 +26,15 @@ const (
 
 // Dataset is a validated data directory turned into quads.
 type Dataset struct {
-	Hash      string // sha256 over every file's path and hash
+	Hash string // sha256 over every file's path and hash
+	// Graphs are the documents, one a file; Load keeps them, Stream hands
+	// each to its caller instead and leaves Graphs empty.
 	Graphs    []*schema.Document
+	Files     int // data files, one document each
 	Documents int // plan documents
 	Measures  int
+	// QuadCount is the number of quads over all documents.
+	QuadCount int
 	// Technologies and Domains are the vocabulary's terms with their names
 	// and aliases: the lexicon for name resolution and text extraction.
 	Technologies, Domains []TermDef
@@ -55,56 +57,36 @@ func (d *Dataset) IDs(t schema.Type) []string {
 }
 
 // Quads is the number of quads over all graphs.
-func (d *Dataset) Quads() int {
-	n := 0
-	for _, g := range d.Graphs {
-		n += len(g.Quads)
-	}
-	return n
-}
+func (d *Dataset) Quads() int { return d.QuadCount }
 
 // file is one data file on its way through decoding and checking.
 type file struct {
 	path  string // relative, slash-separated
 	shown string // as shown in errors: the path the user gave plus path
 	src   []byte
+	hash  string // of src
 	dec   *decoder
 	vocab *Vocabulary
 	plan  *PlanFile
 	ments *MentionsFile
+	errs  Errors           // found decoding it
+	doc   *schema.Document // converted, unless that needs its checks first
 }
 
-// Load reads, validates and converts the data directory dir. When anything
-// is wrong it returns Errors listing every problem and no dataset.
+// Load reads, validates and converts the data directory dir, keeping
+// every document in Graphs. When anything is wrong it returns Errors
+// listing every problem and no dataset.
 func Load(dir string) (*Dataset, error) {
-	files, err := readDir(dir)
+	var docs []*schema.Document
+	ds, err := Stream(dir, func(d *schema.Document) error {
+		docs = append(docs, d)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	// Decoding is most of a load; files decode independently, so they do
-	// so side by side, each reporting into its own list.
-	fileErrs := make([]Errors, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				decodeOne(files[i], &fileErrs[i])
-			}
-		})
-	}
-	wg.Wait()
-	var errs Errors
-	for _, fe := range fileErrs {
-		errs = append(errs, fe...)
-	}
-	c := newChecker(&errs)
-	c.check(files)
-	if len(errs) > 0 {
-		errs.sort()
-		return nil, errs
-	}
-	return build(files), nil
+	ds.Graphs = docs
+	return ds, nil
 }
 
 // decodeOne decodes f into the type its folder holds; a file that does not
@@ -132,7 +114,8 @@ func decodeOne(f *file, errs *Errors) {
 	}
 }
 
-// readDir lists the YAML files under dir in a stable order.
+// readDir lists the YAML files under dir in a stable order, without
+// reading them.
 func readDir(dir string) ([]*file, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -153,11 +136,7 @@ func readDir(dir string) ([]*file, error) {
 		if err != nil {
 			return err
 		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		files = append(files, &file{path: filepath.ToSlash(rel), shown: p, src: src})
+		files = append(files, &file{path: filepath.ToSlash(rel), shown: p})
 		return nil
 	})
 	if err != nil {
@@ -194,36 +173,21 @@ func Hash(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	for _, f := range files {
+		src, err := os.ReadFile(f.shown)
+		if err != nil {
+			return "", fmt.Errorf("read data directory: %w", err)
+		}
+		f.hash = hashBytes(src)
+	}
 	return datasetHash(files), nil
 }
 
+// datasetHash is the hash over every file's path and hash (files read).
 func datasetHash(files []*file) string {
 	h := sha256.New()
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%s\n", f.path, hashBytes(f.src))
+		fmt.Fprintf(h, "%s\x00%s\n", f.path, f.hash)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-func build(files []*file) *Dataset {
-	ds := &Dataset{Hash: datasetHash(files)}
-	for _, f := range files {
-		g := &schema.Document{ID: f.graphID(), Path: f.path, Hash: hashBytes(f.src), Origin: schema.FromFile, Source: f.src}
-		e := emitter{label: graphLabel(g.ID)}
-		switch {
-		case f.vocab != nil:
-			e.vocabulary(f.vocab)
-			ds.Technologies = append(ds.Technologies, f.vocab.Technologies...)
-			ds.Domains = append(ds.Domains, f.vocab.Domains...)
-		case f.plan != nil:
-			e.plan(f.plan)
-			ds.Documents++
-			ds.Measures += len(f.plan.Measures)
-		case f.ments != nil:
-			e.mentionsFile(f.ments)
-		}
-		g.Quads = e.quads
-		ds.Graphs = append(ds.Graphs, g)
-	}
-	return ds
 }

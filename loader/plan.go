@@ -58,8 +58,8 @@ func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Docum
 
 // String says where an id was defined, for duplicate-id errors.
 func (d definition) String() string {
-	if d.file == nil {
+	if d.shown == "" {
 		return "already in the graph"
 	}
-	return fmt.Sprintf("first defined at %s:%d:%d", d.file.shown, d.at.line, d.at.col)
+	return fmt.Sprintf("first defined at %s:%d:%d", d.shown, d.at.line, d.at.col)
 }

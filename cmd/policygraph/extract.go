@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/loader/extract"
+	"github.com/policygraph/policygraph/schema"
 )
 
 // userAgent names the tool to the sites it reads, with where to learn more.
@@ -48,9 +50,10 @@ func (e environment) extract(ctx context.Context, args []string) error {
 	if *timeout <= 0 || *maxBytes <= 0 {
 		return &usageError{"extract: --timeout and --max-bytes must be positive"}
 	}
-	ds, err := e.loadData(*data)
+	// The vocabulary is what extraction needs; the documents go unkept.
+	ds, err := loader.Stream(*data, func(*schema.Document) error { return nil })
 	if err != nil {
-		return err
+		return e.invalid(*data, err)
 	}
 	lx, err := extract.LexiconOf(ds)
 	if err != nil {

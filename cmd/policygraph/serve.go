@@ -138,10 +138,6 @@ func (e environment) refresh(ctx context.Context, st *graph.Store, dir string) e
 		return nil
 	}
 	start := time.Now()
-	defer e.batchGC()()
-	ds, err := e.loadData(dir)
-	if err != nil {
-		return err
-	}
-	return e.apply(ctx, st, dir, ds, start)
+	defer e.batchGC(st)()
+	return e.stream(ctx, st, dir, start)
 }
