@@ -392,6 +392,21 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		if m.hash == "" {
 			return nil // not stored: at most a tombstone
 		}
+		for _, q := range oldMetaQuads(schema.GraphIRI(id), m) {
+			tx.RemoveQuad(q)
+		}
+		// A stamped label's quads never change once written, so the
+		// current View, when it holds them, says how many leave the
+		// current graph: on bolt, reading them by label is a scan of
+		// every quad (seconds at L), here only to count them.
+		if m.label != schema.GraphIRI(id) {
+			if v := s.views.current.Load(); v != nil {
+				if n := v.LabelQuads(m.label); n > 0 {
+					removed += n
+					return nil
+				}
+			}
+		}
 		have, err := s.graphQuads(ctx, m.label)
 		if err != nil {
 			return err
@@ -400,9 +415,6 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 			for _, q := range have {
 				tx.RemoveQuad(q)
 			}
-		}
-		for _, q := range oldMetaQuads(schema.GraphIRI(id), m) {
-			tx.RemoveQuad(q)
 		}
 		removed += len(have)
 		return nil

@@ -57,6 +57,11 @@ func (v *View) patchIndex() *patchIndex {
 	}).(*patchIndex)
 }
 
+// LabelQuads is how many of v's quads are stored under label (a
+// document's stamped graph): what a writer replacing that document
+// removes from the current graph, known without reading the store.
+func (v *View) LabelQuads(label quad.Value) int { return len(v.patchIndex().byLabel[label]) }
+
 // PrepareForPatch builds what the first patch of v needs (a list of its
 // quads by document), so that patch does not pay for it.
 func (v *View) PrepareForPatch() { v.patchIndex() }
