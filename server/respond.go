@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/render"
 	"github.com/policygraph/policygraph/view"
 )
 
@@ -130,9 +131,7 @@ func tableParams(c *gin.Context) (asCSV bool, p page, err error) {
 func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []T, total int, cols []column[T], extra gin.H) {
 	lo := min(p.offset, total)
 	hi := lo + len(pageRows)
-	var next any
 	if hi < total {
-		next = hi
 		c.Header("X-Next-Offset", strconv.Itoa(hi))
 	}
 	c.Header("X-Total-Count", strconv.Itoa(total))
@@ -143,12 +142,26 @@ func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []
 	if pageRows == nil {
 		pageRows = []T{}
 	}
-	body := gin.H{"rows": pageRows, "count": len(pageRows), "total": total, "truncated": hi < total, "next_offset": next}
-	for k, v := range extra {
-		body[k] = v
+	buf := pageBuffers.Get().(*[]byte)
+	body, err := appendPage((*buf)[:0], pageRows, total, hi, extra)
+	if err != nil {
+		pageBuffers.Put(buf)
+		s.fail(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, body)
+	c.Render(http.StatusOK, render.Data{ContentType: jsonContentType, Data: body})
+	// A rare huge answer's buffer is let go rather than kept for every later one.
+	if cap(body) <= maxPooledPage {
+		*buf = body
+		pageBuffers.Put(buf)
+	}
 }
+
+// jsonContentType is the Content-Type gin's JSON answers carry.
+const jsonContentType = "application/json; charset=utf-8"
+
+// maxPooledPage is the largest buffer pageBuffers keeps.
+const maxPooledPage = 4 << 20
 
 func writeCSV[T any](c *gin.Context, rows []T, cols []column[T]) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
