@@ -142,8 +142,46 @@ func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []
 	if pageRows == nil {
 		pageRows = []T{}
 	}
+	writeJSONPage(s, c, func(b []byte) ([]byte, error) { return appendPage(b, pageRows, total, hi, extra) })
+}
+
+// writeRows writes one page of a table of total rows made one at a time,
+// row(i) for the i-th: the rows past the page are never made, and those
+// of the page are encoded as they are made (by enc) rather than held.
+func writeRows[T any](s *Server, c *gin.Context, asCSV bool, p page, total int, row func(int) T, enc func([]byte, *T) []byte, cols []column[T], extra gin.H) {
+	lo := min(p.offset, total)
+	hi := min(lo+p.limit, total)
+	if hi < total {
+		c.Header("X-Next-Offset", strconv.Itoa(hi))
+	}
+	c.Header("X-Total-Count", strconv.Itoa(total))
+	if asCSV {
+		pageRows := make([]T, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			pageRows = append(pageRows, row(i))
+		}
+		writeCSV(c, pageRows, cols)
+		return
+	}
+	writeJSONPage(s, c, func(b []byte) ([]byte, error) {
+		return appendPageOf(b, hi-lo, total, hi, extra, func(b []byte) ([]byte, error) {
+			b = append(b, '[')
+			for i := lo; i < hi; i++ {
+				if i > lo {
+					b = append(b, ',')
+				}
+				r := row(i)
+				b = enc(b, &r)
+			}
+			return append(b, ']'), nil
+		})
+	})
+}
+
+// writeJSONPage answers the JSON page page writes, encoded into a pooled buffer.
+func writeJSONPage(s *Server, c *gin.Context, page func([]byte) ([]byte, error)) {
 	buf := pageBuffers.Get().(*[]byte)
-	body, err := appendPage((*buf)[:0], pageRows, total, hi, extra)
+	body, err := page((*buf)[:0])
 	if err != nil {
 		pageBuffers.Put(buf)
 		s.fail(c, err)

@@ -302,6 +302,18 @@ var tableFields = []string{"count", "next_offset", "rows", "total", "truncated"}
 // table's own. Rows of a known type go through the appenders, the rest
 // through encoding/json.
 func appendPage[T any](b []byte, rows []T, total, hi int, extra map[string]any) ([]byte, error) {
+	return appendPageOf(b, len(rows), total, hi, extra, func(b []byte) ([]byte, error) {
+		b, known := appendRowsJSON(b, rows)
+		if known {
+			return b, nil
+		}
+		enc, err := json.Marshal(rows)
+		return append(b, enc...), err
+	})
+}
+
+// appendPageOf is appendPage with count rows written by rows.
+func appendPageOf(b []byte, count, total, hi int, extra map[string]any, rows func([]byte) ([]byte, error)) ([]byte, error) {
 	keys := tableFields
 	if len(extra) > 0 {
 		keys = slices.Clone(tableFields)
@@ -328,7 +340,7 @@ func appendPage[T any](b []byte, rows []T, total, hi int, extra map[string]any) 
 		}
 		switch k {
 		case "count":
-			b = strconv.AppendInt(b, int64(len(rows)), 10)
+			b = strconv.AppendInt(b, int64(count), 10)
 		case "next_offset":
 			if hi < total {
 				b = strconv.AppendInt(b, int64(hi), 10)
@@ -336,13 +348,9 @@ func appendPage[T any](b []byte, rows []T, total, hi int, extra map[string]any) 
 				b = append(b, "null"...)
 			}
 		case "rows":
-			var known bool
-			if b, known = appendRowsJSON(b, rows); !known {
-				enc, err := json.Marshal(rows)
-				if err != nil {
-					return b, err
-				}
-				b = append(b, enc...)
+			var err error
+			if b, err = rows(b); err != nil {
+				return b, err
 			}
 		case "total":
 			b = strconv.AppendInt(b, int64(total), 10)

@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,6 +159,54 @@ func TestTableAnswersEncodedOnce(t *testing.T) {
 	}
 	if want := referencePage(t, rows[:2], len(rows), 2, nil); !bytes.Equal(w.Body.Bytes(), want) {
 		t.Errorf("answer\n%s\nwant\n%s", w.Body, want)
+	}
+}
+
+// TestPanelPages: the panel, whose rows are made only for the page, answers
+// each page as encoding/json (and the CSV writer) would the page of all
+// its rows.
+func TestPanelPages(t *testing.T) {
+	s, _ := newTestServer(t, Config{})
+	v := buildView(t, testData)
+	for _, tc := range []struct {
+		query  string
+		f      view.PanelFilter
+		lo, hi int
+	}{
+		{"technology=blockchain,5g&domain=finance,government&limit=7&offset=5", view.PanelFilter{Unit: view.UnitCity, Technologies: []string{"blockchain", "5g"}, Domains: []string{"finance", "government"}}, 5, 12},
+		{"unit=province&technology=information-infrastructure&basis=explicit", view.PanelFilter{Unit: view.UnitProvince, Technologies: []string{"information-infrastructure"}, Basis: "explicit"}, 0, -1},
+		{"technology=blockchain&offset=100000", view.PanelFilter{Unit: view.UnitCity, Technologies: []string{"blockchain"}}, 100000, -1},
+	} {
+		rows := v.Panel(tc.f)
+		lo, hi := min(tc.lo, len(rows)), tc.hi
+		if hi < 0 || hi > len(rows) {
+			hi = len(rows)
+		}
+		w := get(t, s, "/v1/panel?"+tc.query)
+		if want := referencePage(t, rows[lo:hi], len(rows), hi, nil); w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), want) {
+			t.Errorf("%s: %d\n%s\nwant\n%s", tc.query, w.Code, w.Body, want)
+		}
+		if len(rows) == 0 || w.Header().Get("X-Total-Count") != strconv.Itoa(len(rows)) {
+			t.Errorf("%s: %d rows, X-Total-Count %q", tc.query, len(rows), w.Header().Get("X-Total-Count"))
+		}
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		rec := []string{}
+		for _, col := range panelColumns {
+			rec = append(rec, col.name)
+		}
+		cw.Write(rec)
+		for _, r := range rows[lo:hi] {
+			rec = rec[:0]
+			for _, col := range panelColumns {
+				rec = append(rec, col.get(r))
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		if got := get(t, s, "/v1/panel?format=csv&"+tc.query); got.Body.String() != want.String() {
+			t.Errorf("%s as CSV:\n%s\nwant\n%s", tc.query, got.Body, want.String())
+		}
 	}
 }
 

@@ -54,19 +54,67 @@ type PanelFilter struct {
 // technology (and domain), whether and when the unit adopted it and how
 // much its plans of that year say about it.
 func (v *View) Panel(f PanelFilter) []PanelRow {
+	t := v.CountPanel(f)
+	out := make([]PanelRow, t.Len())
+	for i := range out {
+		out[i] = t.Row(i)
+	}
+	return out
+}
+
+// PanelTable is a panel as counted, its rows made one at a time by Row:
+// an answer makes the rows of its page only, and none of them on the heap.
+type PanelTable struct {
+	units        []*cityAt
+	technologies []string
+	domains      []string
+	first, years int
+	// adopted and counts are per technology × domain, in the order of
+	// rows: the first adoption year per unit, the counts per unit × year.
+	adopted [][]int32
+	counts  [][]panelCount
+}
+
+// Len is the number of rows: units × years × technologies × domains.
+func (t *PanelTable) Len() int {
+	return len(t.units) * t.years * len(t.technologies) * len(t.domains)
+}
+
+// Row is row i, in the order of technology, domain, unit and year.
+func (t *PanelTable) Row(i int) PanelRow {
+	y := i % t.years
+	rest := i / t.years
+	u := rest % len(t.units)
+	block := rest / len(t.units)
+	unit, fa := t.units[u], int(t.adopted[block][u])
+	r := PanelRow{Unit: unit.id, Name: unit.name, Level: unit.level, Period: t.first + y,
+		Technology: t.technologies[block/len(t.domains)], Domain: t.domains[block%len(t.domains)], FirstAdoption: fa}
+	if fa != 0 && r.Period >= fa {
+		r.Adopted = 1
+	}
+	if fa == r.Period {
+		r.Event = 1
+	}
+	c := &t.counts[block][u*t.years+y]
+	r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = int(c.measures), int(c.explicit), int(c.inferred), int(c.extracted), c.mentions
+	return r
+}
+
+// CountPanel counts the panel f asks for (see Panel).
+func (v *View) CountPanel(f PanelFilter) *PanelTable {
 	ix := v.time
 	// block maps a city number to its unit's block of rows; -1 for none.
 	block := make([]int32, len(ix.cities))
 	for i := range block {
 		block[i] = -1
 	}
-	var units []*cityAt
+	t := &PanelTable{technologies: f.Technologies, domains: f.Domains, first: ix.firstYear, years: max(0, ix.lastYear-ix.firstYear+1)}
 	for _, c := range v.Cities {
 		if f.Unit == UnitProvince && (c.Level == schema.ProvinceLevel || c.Level == schema.Municipality) ||
 			f.Unit != UnitProvince && (c.Level == schema.CityLevel || c.Level == schema.Municipality) {
 			n := ix.number[c.ID]
-			block[n] = int32(len(units))
-			units = append(units, &ix.cities[n])
+			block[n] = int32(len(t.units))
+			t.units = append(t.units, &ix.cities[n])
 		}
 	}
 	if f.Unit == UnitProvince {
@@ -80,35 +128,20 @@ func (v *View) Panel(f PanelFilter) []PanelRow {
 			}
 		}
 	}
-	domains := f.Domains
-	if len(domains) == 0 {
-		domains = []string{""}
+	if len(t.domains) == 0 {
+		t.domains = []string{""}
 	}
-	first, last := ix.firstYear, ix.lastYear
-	years := max(0, last-first+1)
-	out := make([]PanelRow, 0, len(units)*years*len(f.Technologies)*len(domains))
-	for _, tech := range f.Technologies {
-		for _, dom := range domains {
-			tf := TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}
-			adopted, counts := v.panelCounts(tf, block, len(units), years)
-			for i, u := range units {
-				fa := int(adopted[i])
-				for y := first; y <= last; y++ {
-					r := PanelRow{Unit: u.id, Name: u.name, Level: u.level, Period: y, Technology: tech, Domain: dom, FirstAdoption: fa}
-					if fa != 0 && y >= fa {
-						r.Adopted = 1
-					}
-					if fa == y {
-						r.Event = 1
-					}
-					c := &counts[i*years+y-first]
-					r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = int(c.measures), int(c.explicit), int(c.inferred), int(c.extracted), c.mentions
-					out = append(out, r)
-				}
-			}
+	if t.years == 0 || len(t.units) == 0 {
+		t.years, t.units = max(t.years, 1), nil
+		return t
+	}
+	for _, tech := range t.technologies {
+		for _, dom := range t.domains {
+			adopted, counts := v.panelCounts(TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}, block, len(t.units), t.years)
+			t.adopted, t.counts = append(t.adopted, adopted), append(t.counts, counts)
 		}
 	}
-	return out
+	return t
 }
 
 type panelCount struct {
