@@ -78,31 +78,51 @@ var panelColumns = []column[view.PanelRow]{
 	{"mentions", func(r view.PanelRow) string { return strconv.Itoa(r.Mentions) }},
 }
 
-// panel answers the long-format adoption panel.
+// panel answers the long-format adoption panel, making only the rows of
+// the page asked: a panel of every city is thousands of rows.
 func (s *Server) panel() gin.HandlerFunc {
-	return rowsHandler(s, panelColumns, func(c *gin.Context, v *view.View) ([]view.PanelRow, error) {
-		f := view.PanelFilter{Unit: c.DefaultQuery("unit", view.UnitCity)}
-		if !slices.Contains(view.PanelUnits, f.Unit) {
-			return nil, badRequest("bad unit %q: use %s", f.Unit, strings.Join(view.PanelUnits, " or "))
+	return func(c *gin.Context) {
+		v, err := s.view(c)
+		if err != nil {
+			s.fail(c, err)
+			return
 		}
-		if p := c.DefaultQuery("period", "year"); p != "year" {
-			return nil, badRequest("bad period %q: the panel's period is a year (period=year)", p)
+		f, err := panelFilter(c, v)
+		if err != nil {
+			s.fail(c, err)
+			return
 		}
-		var err error
-		if f.Technologies, err = entityList(c, v, "technology", schema.Technology); err != nil {
-			return nil, err
+		asCSV, p, err := tableParams(c)
+		if err != nil {
+			s.fail(c, err)
+			return
 		}
-		if len(f.Technologies) == 0 {
-			return nil, badRequest("missing technology: a panel needs one or more, e.g. technology=blockchain,5g")
-		}
-		if f.Domains, err = entityList(c, v, "domain", schema.Domain); err != nil {
-			return nil, err
-		}
-		if f.Basis, err = basis(c); err != nil {
-			return nil, err
-		}
-		return v.Panel(f), nil
-	})
+		t := v.CountPanel(f)
+		writeRows(s, c, asCSV, p, t.Len(), t.Row, appendPanelRow, panelColumns, nil)
+	}
+}
+
+// panelFilter reads unit, period, technology, domain and basis.
+func panelFilter(c *gin.Context, v *view.View) (view.PanelFilter, error) {
+	f := view.PanelFilter{Unit: c.DefaultQuery("unit", view.UnitCity)}
+	if !slices.Contains(view.PanelUnits, f.Unit) {
+		return f, badRequest("bad unit %q: use %s", f.Unit, strings.Join(view.PanelUnits, " or "))
+	}
+	if p := c.DefaultQuery("period", "year"); p != "year" {
+		return f, badRequest("bad period %q: the panel's period is a year (period=year)", p)
+	}
+	var err error
+	if f.Technologies, err = entityList(c, v, "technology", schema.Technology); err != nil {
+		return f, err
+	}
+	if len(f.Technologies) == 0 {
+		return f, badRequest("missing technology: a panel needs one or more, e.g. technology=blockchain,5g")
+	}
+	if f.Domains, err = entityList(c, v, "domain", schema.Domain); err != nil {
+		return f, err
+	}
+	f.Basis, err = basis(c)
+	return f, err
 }
 
 // entityList resolves a comma-separated list parameter of entities of

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,7 +28,10 @@ var mentionColumns = []column[view.ScopedMention]{
 
 // mentions lists recorded mention counts by technology and city. A city's
 // answer holds its own counts; totals shared with other cities only with
-// include_shared=true, and an answer that left them out says so.
+// include_shared=true, and an answer that left them out says so. With
+// in_force, published_after or published_before it holds the counts whose
+// every document is a plan passing them, and notes the counts it left out
+// because only some of their documents pass or none dates them.
 func (s *Server) mentions() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := s.view(c)
@@ -45,8 +49,26 @@ func (s *Server) mentions() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		rows := v.CityMentions(tech, city, shared)
-		notes := append(v.Coverage(view.MeasureFilter{City: city}, nil), mentionCoverage(v, tech, city, shared)...)
+		tf, err := timeFilter(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		// Time first, so that a count the dates leave out is not also
+		// offered as a shared count include_shared=true would list.
+		timed, split, undated := v.MentionsAt(v.CityMentions(tech, city, true), tf)
+		rows := []view.ScopedMention{}
+		var left []string
+		for _, m := range timed {
+			if city != "" && m.Shared && !shared {
+				left = append(left, m.ID)
+				continue
+			}
+			rows = append(rows, m)
+		}
+		notes := v.Coverage(view.MeasureFilter{City: city}, nil)
+		notes = append(notes, sharedNote(city, left)...)
+		notes = append(notes, timeNotes(city, tf, split, undated)...)
 		tableWith(s, c, rows, mentionColumns, coverageFields(c, notes))
 	}
 }
@@ -60,6 +82,13 @@ const (
 	// sharedOnly: counts that cover the city together with others were
 	// left out of its answer (include_shared=true lists them).
 	sharedOnly = "shared_only"
+	// timeSplit: counts over several documents of which only some pass
+	// the date parameters were left out, since a count cannot be divided
+	// among its documents.
+	timeSplit = "time_split"
+	// timeUndated: counts over no document were left out of an answer
+	// asked for dates, since no plan dates them.
+	timeUndated = "time_undated"
 )
 
 // mentionCoverage is the note an answer carries when it left out counts
@@ -74,12 +103,50 @@ func mentionCoverage(v *view.View, tech, city string, shared bool) []coverageNot
 			left = append(left, m.ID)
 		}
 	}
+	return sharedNote(city, left)
+}
+
+// sharedNote is the note of an answer for city that left out the shared
+// counts left; nil for none.
+func sharedNote(city string, left []string) []coverageNote {
 	if len(left) == 0 {
 		return nil
 	}
 	return []coverageNote{{City: city, Status: sharedOnly, Mentions: left, Note: strconv.Itoa(len(left)) +
 		" count(s) over several places' documents together also cover " + city +
 		"; they are not its own count; add include_shared=true to list them, marked shared with their scope"}}
+}
+
+// timeNotes are the notes of an answer filtered by tf that left out the
+// split and undated counts; city is the asked one ("" for every place).
+func timeNotes(city string, tf view.TimeFilter, split, undated []string) []coverageNote {
+	var notes []coverageNote
+	when := timeWords(tf)
+	if len(split) > 0 {
+		notes = append(notes, coverageNote{City: city, Status: timeSplit, Mentions: split, Note: strconv.Itoa(len(split)) +
+			" count(s) are one number over several documents of which only some are plans " + when +
+			"; a count cannot be divided among its documents, so such a count is left out rather than credited in whole or in part (without the date parameters the answer lists it)"})
+	}
+	if len(undated) > 0 {
+		notes = append(notes, coverageNote{City: city, Status: timeUndated, Mentions: undated, Note: strconv.Itoa(len(undated)) +
+			" count(s) name cities but no document, so no plan dates them; they are left out of an answer " + when})
+	}
+	return notes
+}
+
+// timeWords says what tf asks for, as the notes read it.
+func timeWords(tf view.TimeFilter) string {
+	var parts []string
+	if tf.InForce != "" {
+		parts = append(parts, "in force on "+tf.InForce)
+	}
+	if tf.PublishedAfter != "" {
+		parts = append(parts, "issued on or after "+tf.PublishedAfter)
+	}
+	if tf.PublishedBefore != "" {
+		parts = append(parts, "issued on or before "+tf.PublishedBefore)
+	}
+	return strings.Join(parts, " and ")
 }
 
 // coverageField is the JSON field for notes; nil when there are none.

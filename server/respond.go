@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/render"
 	"github.com/policygraph/policygraph/view"
 )
 
@@ -130,9 +131,7 @@ func tableParams(c *gin.Context) (asCSV bool, p page, err error) {
 func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []T, total int, cols []column[T], extra gin.H) {
 	lo := min(p.offset, total)
 	hi := lo + len(pageRows)
-	var next any
 	if hi < total {
-		next = hi
 		c.Header("X-Next-Offset", strconv.Itoa(hi))
 	}
 	c.Header("X-Total-Count", strconv.Itoa(total))
@@ -143,12 +142,64 @@ func writePage[T any](s *Server, c *gin.Context, asCSV bool, p page, pageRows []
 	if pageRows == nil {
 		pageRows = []T{}
 	}
-	body := gin.H{"rows": pageRows, "count": len(pageRows), "total": total, "truncated": hi < total, "next_offset": next}
-	for k, v := range extra {
-		body[k] = v
-	}
-	c.JSON(http.StatusOK, body)
+	writeJSONPage(s, c, func(b []byte) ([]byte, error) { return appendPage(b, pageRows, total, hi, extra) })
 }
+
+// writeRows writes one page of a table of total rows made one at a time,
+// row(i) for the i-th: the rows past the page are never made, and those
+// of the page are encoded as they are made (by enc) rather than held.
+func writeRows[T any](s *Server, c *gin.Context, asCSV bool, p page, total int, row func(int) T, enc func([]byte, *T) []byte, cols []column[T], extra gin.H) {
+	lo := min(p.offset, total)
+	hi := min(lo+p.limit, total)
+	if hi < total {
+		c.Header("X-Next-Offset", strconv.Itoa(hi))
+	}
+	c.Header("X-Total-Count", strconv.Itoa(total))
+	if asCSV {
+		pageRows := make([]T, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			pageRows = append(pageRows, row(i))
+		}
+		writeCSV(c, pageRows, cols)
+		return
+	}
+	writeJSONPage(s, c, func(b []byte) ([]byte, error) {
+		return appendPageOf(b, hi-lo, total, hi, extra, func(b []byte) ([]byte, error) {
+			b = append(b, '[')
+			for i := lo; i < hi; i++ {
+				if i > lo {
+					b = append(b, ',')
+				}
+				r := row(i)
+				b = enc(b, &r)
+			}
+			return append(b, ']'), nil
+		})
+	})
+}
+
+// writeJSONPage answers the JSON page page writes, encoded into a pooled buffer.
+func writeJSONPage(s *Server, c *gin.Context, page func([]byte) ([]byte, error)) {
+	buf := pageBuffers.Get().(*[]byte)
+	body, err := page((*buf)[:0])
+	if err != nil {
+		pageBuffers.Put(buf)
+		s.fail(c, err)
+		return
+	}
+	c.Render(http.StatusOK, render.Data{ContentType: jsonContentType, Data: body})
+	// A rare huge answer's buffer is let go rather than kept for every later one.
+	if cap(body) <= maxPooledPage {
+		*buf = body
+		pageBuffers.Put(buf)
+	}
+}
+
+// jsonContentType is the Content-Type gin's JSON answers carry.
+const jsonContentType = "application/json; charset=utf-8"
+
+// maxPooledPage is the largest buffer pageBuffers keeps.
+const maxPooledPage = 4 << 20
 
 func writeCSV[T any](c *gin.Context, rows []T, cols []column[T]) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")

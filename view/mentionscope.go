@@ -50,3 +50,37 @@ func (v *View) CityMentions(technology, city string, includeShared bool) []Scope
 	}
 	return out
 }
+
+// MentionsAt keeps the counts of ms that f places in time: those whose
+// every document is a plan passing f (in force on the day, issued in the
+// range). A count is one number for all its documents together and cannot
+// be divided among them, so a count over several documents of which only
+// some pass is neither kept nor credited in part: it is returned in
+// split. A count over no document (cities only) has no plan to date it
+// and is returned in undated. With a zero f every count is kept.
+func (v *View) MentionsAt(ms []ScopedMention, f TimeFilter) (kept []ScopedMention, split, undated []string) {
+	if f.IsZero() {
+		return ms, nil, nil
+	}
+	kept = []ScopedMention{}
+	for _, m := range ms {
+		if len(m.Documents) == 0 {
+			undated = append(undated, m.ID)
+			continue
+		}
+		passing := 0
+		for _, d := range m.Documents {
+			if f.Passes(v.Plan(d)) {
+				passing++
+			}
+		}
+		switch passing {
+		case len(m.Documents):
+			kept = append(kept, m)
+		case 0:
+		default:
+			split = append(split, m.ID)
+		}
+	}
+	return kept, split, undated
+}

@@ -54,75 +54,128 @@ type PanelFilter struct {
 // technology (and domain), whether and when the unit adopted it and how
 // much its plans of that year say about it.
 func (v *View) Panel(f PanelFilter) []PanelRow {
-	var units []*City
-	for _, c := range v.Cities {
-		if f.Unit == UnitProvince && (c.Level == schema.ProvinceLevel || c.Level == schema.Municipality) ||
-			f.Unit != UnitProvince && (c.Level == schema.CityLevel || c.Level == schema.Municipality) {
-			units = append(units, c)
-		}
-	}
-	unitOf := v.unitOf(f.Unit)
-	at := make(map[string]int, len(units)) // unit → its row block
-	for i, u := range units {
-		at[u.ID] = i
-	}
-	domains := f.Domains
-	if len(domains) == 0 {
-		domains = []string{""}
-	}
-	first, last := v.time.firstYear, v.time.lastYear
-	years := max(0, last-first+1)
-	out := make([]PanelRow, 0, len(units)*years*len(f.Technologies)*len(domains))
-	for _, tech := range f.Technologies {
-		for _, dom := range domains {
-			tf := TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}
-			adopted := v.firstAdoptions(tf, unitOf)
-			counts := v.panelCounts(tf, unitOf, at, years)
-			for i, u := range units {
-				fa := 0
-				if a := adopted[u.ID]; a != nil {
-					fa = a.Year
-				}
-				for y := first; y <= last; y++ {
-					r := PanelRow{Unit: u.ID, Name: u.Name("en"), Level: string(u.Level), Period: y, Technology: tech, Domain: dom, FirstAdoption: fa}
-					if fa != 0 && y >= fa {
-						r.Adopted = 1
-					}
-					if fa == y {
-						r.Event = 1
-					}
-					c := counts[i*years+y-first]
-					r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = c.measures, c.explicit, c.inferred, c.extracted, c.mentions
-					out = append(out, r)
-				}
-			}
-		}
+	t := v.CountPanel(f)
+	out := make([]PanelRow, t.Len())
+	for i := range out {
+		out[i] = t.Row(i)
 	}
 	return out
 }
 
-type panelCount struct{ measures, explicit, inferred, extracted, mentions int }
+// PanelTable is a panel as counted, its rows made one at a time by Row:
+// an answer makes the rows of its page only, and none of them on the heap.
+type PanelTable struct {
+	units        []*cityAt
+	technologies []string
+	domains      []string
+	first, years int
+	// adopted and counts are per technology × domain, in the order of
+	// rows: the first adoption year per unit, the counts per unit × year.
+	adopted [][]int32
+	counts  [][]panelCount
+}
 
-// panelCounts counts, per unit (its block in at) and year, the measures
+// Len is the number of rows: units × years × technologies × domains.
+func (t *PanelTable) Len() int {
+	return len(t.units) * t.years * len(t.technologies) * len(t.domains)
+}
+
+// Row is row i, in the order of technology, domain, unit and year.
+func (t *PanelTable) Row(i int) PanelRow {
+	y := i % t.years
+	rest := i / t.years
+	u := rest % len(t.units)
+	block := rest / len(t.units)
+	unit, fa := t.units[u], int(t.adopted[block][u])
+	r := PanelRow{Unit: unit.id, Name: unit.name, Level: unit.level, Period: t.first + y,
+		Technology: t.technologies[block/len(t.domains)], Domain: t.domains[block%len(t.domains)], FirstAdoption: fa}
+	if fa != 0 && r.Period >= fa {
+		r.Adopted = 1
+	}
+	if fa == r.Period {
+		r.Event = 1
+	}
+	c := &t.counts[block][u*t.years+y]
+	r.Measures, r.Explicit, r.Inferred, r.Extracted, r.Mentions = int(c.measures), int(c.explicit), int(c.inferred), int(c.extracted), c.mentions
+	return r
+}
+
+// CountPanel counts the panel f asks for (see Panel).
+func (v *View) CountPanel(f PanelFilter) *PanelTable {
+	ix := v.time
+	// block maps a city number to its unit's block of rows; -1 for none.
+	block := make([]int32, len(ix.cities))
+	for i := range block {
+		block[i] = -1
+	}
+	t := &PanelTable{technologies: f.Technologies, domains: f.Domains, first: ix.firstYear, years: max(0, ix.lastYear-ix.firstYear+1)}
+	for _, c := range v.Cities {
+		if f.Unit == UnitProvince && (c.Level == schema.ProvinceLevel || c.Level == schema.Municipality) ||
+			f.Unit != UnitProvince && (c.Level == schema.CityLevel || c.Level == schema.Municipality) {
+			n := ix.number[c.ID]
+			block[n] = int32(len(t.units))
+			t.units = append(t.units, &ix.cities[n])
+		}
+	}
+	if f.Unit == UnitProvince {
+		// A city's rows are its province's.
+		own := block
+		block = make([]int32, len(ix.cities))
+		for i, c := range ix.cities {
+			block[i] = -1
+			if c.province >= 0 {
+				block[i] = own[c.province]
+			}
+		}
+	}
+	if len(t.domains) == 0 {
+		t.domains = []string{""}
+	}
+	if t.years == 0 || len(t.units) == 0 {
+		t.years, t.units = max(t.years, 1), nil
+		return t
+	}
+	for _, tech := range t.technologies {
+		for _, dom := range t.domains {
+			adopted, counts := v.panelCounts(TimelineFilter{Technology: tech, Domain: dom, Basis: f.Basis}, block, len(t.units), t.years)
+			t.adopted, t.counts = append(t.adopted, adopted), append(t.counts, counts)
+		}
+	}
+	return t
+}
+
+type panelCount struct {
+	measures, explicit, inferred, extracted int32
+	mentions                                int
+}
+
+// panelCounts is, per unit (block maps a city number to it), the year of
+// its first adoption (0 for none) and, per unit and year, the measures
 // passing f and the mentions of f's technology in the plans dated that
 // year; a measure counts once, by the basis of its strongest passing link.
-func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string, at map[string]int, years int) []panelCount {
-	out := make([]panelCount, len(at)*years)
-	cell := func(p *Plan, year int) *panelCount {
-		i, ok := at[unitOf(p.City)]
-		if !ok {
+// The first adoption is the year of the unit's earliest passing link, as
+// the timeline's first plan gives it.
+func (v *View) panelCounts(f TimelineFilter, block []int32, units, years int) ([]int32, []panelCount) {
+	adopted := make([]int32, units)
+	out := make([]panelCount, units*years)
+	cell := func(city, year int32) *panelCount {
+		i := block[city]
+		if i < 0 {
 			return nil
 		}
-		return &out[i*years+year-v.time.firstYear]
+		return &out[int(i)*years+int(year)-v.time.firstYear]
 	}
 	// A measure's links to one concept are neighbours in its list; only a
 	// question over several concepts needs a set to count each measure once.
-	var best []link
+	var best []*link
 	var seen map[*Measure]int
 	if len(v.concepts.below(f.Technology)) > 1 {
 		seen = map[*Measure]int{}
 	}
-	v.eachLink(f, func(l link) {
+	v.eachLink(f, func(l *link) {
+		if u := block[l.city]; u >= 0 && (adopted[u] == 0 || l.year < adopted[u]) {
+			adopted[u] = l.year
+		}
 		i := -1
 		if seen != nil {
 			if j, ok := seen[l.m]; ok {
@@ -141,7 +194,7 @@ func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string, at map[
 		}
 	})
 	for _, l := range best {
-		c := cell(l.p, l.year)
+		c := cell(l.city, l.year)
 		if c == nil {
 			continue
 		}
@@ -157,31 +210,10 @@ func (v *View) panelCounts(f TimelineFilter, unitOf func(string) string, at map[
 	}
 	for _, t := range v.concepts.below(f.Technology) {
 		for _, m := range v.time.mentionsAt[t] {
-			if c := cell(m.p, m.year); c != nil {
+			if c := cell(m.city, m.year); c != nil {
 				c.mentions += m.count
 			}
 		}
 	}
-	return out
-}
-
-// unitOf maps a jurisdiction to its panel unit: itself for cities; for
-// provinces, the province or municipality it lies within ("" for none).
-func (v *View) unitOf(unit string) func(string) string {
-	if unit != UnitProvince {
-		return func(city string) string { return city }
-	}
-	return func(city string) string {
-		for seen := 0; city != "" && seen < 16; seen++ {
-			c := v.City(city)
-			if c == nil {
-				return ""
-			}
-			if c.Level == schema.ProvinceLevel || c.Level == schema.Municipality {
-				return c.ID
-			}
-			city = c.Parent
-		}
-		return ""
-	}
+	return adopted, out
 }

@@ -233,16 +233,16 @@ func differences(a, b *View) string {
 			links := map[string][]string{}
 			for k, ls := range v.time.links {
 				for _, l := range ls {
-					links[k] = append(links[k], fmt.Sprint(l.m.ID, l.p.ID, l.date, l.year, l.basis))
+					links[k] = append(links[k], fmt.Sprint(l.m.ID, l.p.ID, l.tech, l.date, l.year, l.basis, v.time.cities[l.city].id))
 				}
 			}
 			mentions := map[string][]string{}
 			for k, ms := range v.time.mentionsAt {
 				for _, m := range ms {
-					mentions[k] = append(mentions[k], fmt.Sprint(m.p.ID, m.year, m.count))
+					mentions[k] = append(mentions[k], fmt.Sprint(m.p.ID, m.year, m.count, v.time.cities[m.city].id))
 				}
 			}
-			return []any{v.time.date, v.time.basis, v.time.firstYear, v.time.lastYear, links, mentions}
+			return []any{v.time.date, v.time.basis, v.time.firstYear, v.time.lastYear, links, mentions, fmt.Sprint(v.time.cities), v.time.number}
 		}},
 		// The query and node indexes are built again by a patch; what
 		// they answer must be what a new View's answer.
@@ -253,6 +253,10 @@ func differences(a, b *View) string {
 					f := MeasureFilter{Technology: t.ID, Domain: d.ID}
 					for _, r := range v.FindMeasures(f) {
 						out = append(out, fmt.Sprint(t.ID, " ", d.ID, " ", r.Measure.ID, r.Matched))
+					}
+					if d.ID == "" {
+						out = append(out, fmt.Sprint(v.Timeline(TimelineFilter{Technology: t.ID})))
+						out = append(out, fmt.Sprint(v.Panel(PanelFilter{Unit: UnitCity, Technologies: []string{t.ID}})))
 					}
 					for _, c := range v.CitiesWith(f) {
 						out = append(out, fmt.Sprint(t.ID, " ", d.ID, " city ", c.City, c.Basis, c.Plans, c.Measures, c.Matched))

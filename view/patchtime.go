@@ -34,6 +34,10 @@ func patchTime(v, nv, mini *View, drop map[schema.Type]map[string]bool) *timeInd
 		}
 		ix.lastYear = max(ix.lastYear, y)
 	}
+	// Numbered again (a pass over cities and plans); the links keep the
+	// numbers they have unless a jurisdiction without a record came or went.
+	ix.numberJurisdictions(nv)
+	renumber := !slices.Equal(ix.cities, old.cities)
 
 	if gone := drop[schema.Measure]; len(gone) > 0 {
 		added := map[string][]link{}
@@ -56,7 +60,7 @@ func patchTime(v, nv, mini *View, drop map[schema.Type]map[string]bool) *timeInd
 			d := ix.date[p.ID]
 			for _, t := range m.Technologies {
 				touched[t.Technology] = true
-				added[t.Technology] = append(added[t.Technology], link{m: m, p: p, date: d, year: yearOf(d), basis: t.Basis})
+				added[t.Technology] = append(added[t.Technology], link{m: m, p: p, tech: t.Technology, date: d, city: ix.number[p.City], year: int32(yearOf(d)), basis: t.Basis})
 			}
 		}
 		ix.links = maps.Clone(old.links)
@@ -82,13 +86,25 @@ func patchTime(v, nv, mini *View, drop map[schema.Type]map[string]bool) *timeInd
 		}
 	}
 
+	if renumber {
+		links := make(map[string][]link, len(ix.links))
+		for t, ls := range ix.links {
+			out := slices.Clone(ls)
+			for i := range out {
+				out[i].city = ix.number[out[i].p.City]
+			}
+			links[t] = out
+		}
+		ix.links = links
+	}
+
 	ix.mentionsAt = map[string][]mentionAt{}
 	for _, m := range nv.Mentions {
 		if len(m.Documents) == 0 {
 			continue
 		}
 		if p := nv.Plan(m.Documents[0]); p != nil && ix.date[p.ID] != "" {
-			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, year: yearOf(ix.date[p.ID]), count: int(m.Count)})
+			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, city: ix.number[p.City], year: int32(yearOf(ix.date[p.ID])), count: int(m.Count)})
 		}
 	}
 	return ix

@@ -165,6 +165,49 @@ func cosine(a, b []gramWeight) float64 {
 	return s
 }
 
+// gramTable finds the grams of one vector by hash: the cosine of one
+// measure with each of a few hundred candidates probes its grams rather
+// than walking both sorted vectors, whose branches a processor cannot
+// guess. dot sums in the candidate's gram order, which is the order
+// cosine sums in, so the two give the same number.
+type gramTable struct {
+	shift uint32
+	slot  []int32 // index into vec + 1; 0 is empty
+	vec   []gramWeight
+}
+
+func newGramTable(vec []gramWeight) gramTable {
+	bits := uint32(4)
+	for 1<<bits < 2*len(vec) {
+		bits++
+	}
+	t := gramTable{shift: 32 - bits, slot: make([]int32, 1<<bits), vec: vec}
+	mask := uint32(1<<bits - 1)
+	for i, g := range vec {
+		h := (g.gram * 2654435761) >> t.shift
+		for t.slot[h] != 0 {
+			h = (h + 1) & mask
+		}
+		t.slot[h] = int32(i + 1)
+	}
+	return t
+}
+
+// dot is cosine(t.vec, b).
+func (t gramTable) dot(b []gramWeight) float64 {
+	var s float64
+	mask := uint32(len(t.slot) - 1)
+	for _, g := range b {
+		for h := (g.gram * 2654435761) >> t.shift; t.slot[h] != 0; h = (h + 1) & mask {
+			if a := t.vec[t.slot[h]-1]; a.gram == g.gram {
+				s += float64(a.w) * float64(g.w)
+				break
+			}
+		}
+	}
+	return s
+}
+
 // Similarity is a measure of another jurisdiction ranked against the asked
 // one, with the parts of its score so the ranking can be checked.
 type Similarity struct {
@@ -226,6 +269,10 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 			}
 		}
 	}
+	var probe gramTable
+	if text == nil {
+		probe = newGramTable(ix.vec[m])
+	}
 	techs, doms, insts := techIDs(m), m.Domains, v.instrumentKinds(m)
 	date := v.time.date[m.Plan]
 	// Pointers, so sorting moves words, not records.
@@ -238,7 +285,7 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 		if text != nil {
 			s.Text = text[ix.index[c]]
 		} else {
-			s.Text = cosine(ix.vec[m], ix.vec[c])
+			s.Text = probe.dot(ix.vec[c])
 		}
 		s.Text = math.Round(s.Text*1e4) / 1e4
 		s.Technologies, s.SharedTechnologies = jaccard(techs, techIDs(c))

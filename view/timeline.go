@@ -2,7 +2,6 @@ package view
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,6 +16,12 @@ type timeIndex struct {
 	date, basis map[string]string
 	// years are the first and last years any plan is dated in (0 when none).
 	firstYear, lastYear int
+	// cities are the jurisdictions by number: the View's cities, then any
+	// jurisdiction a plan names without a record. A question counts per
+	// number in a slice, where a map per question would cost a lookup
+	// per link.
+	cities []cityAt
+	number map[string]int32
 	// links are, per technology concept, the links of measures of dated
 	// plans to it, in order of date, plan and measure: a timeline is one
 	// pass over them, with no lookup per measure.
@@ -26,17 +31,29 @@ type timeIndex struct {
 	mentionsAt map[string][]mentionAt
 }
 
+// cityAt is a jurisdiction as the diffusion answers name it.
+type cityAt struct {
+	id, name, level string
+	// province is the number of the province or municipality it lies
+	// within (itself for one), -1 for none: the unit of a province panel.
+	province int32
+}
+
 type link struct {
-	m     *Measure
-	p     *Plan
+	m *Measure
+	p *Plan
+	// tech is the concept linked, city the number of the plan's jurisdiction.
+	tech  string
 	date  string
-	year  int
+	city  int32
+	year  int32
 	basis schema.Basis
 }
 
 type mentionAt struct {
 	p     *Plan
-	year  int
+	city  int32
+	year  int32
 	count int
 }
 
@@ -55,6 +72,7 @@ func newTimeIndex(v *View) *timeIndex {
 		}
 		ix.lastYear = max(ix.lastYear, y)
 	}
+	ix.numberJurisdictions(v)
 	ix.links, ix.mentionsAt = map[string][]link{}, map[string][]mentionAt{}
 	for _, m := range v.Measures {
 		p := v.Plan(m.Plan)
@@ -63,7 +81,7 @@ func newTimeIndex(v *View) *timeIndex {
 		}
 		d := ix.date[p.ID]
 		for _, t := range m.Technologies {
-			ix.links[t.Technology] = append(ix.links[t.Technology], link{m: m, p: p, date: d, year: yearOf(d), basis: t.Basis})
+			ix.links[t.Technology] = append(ix.links[t.Technology], link{m: m, p: p, tech: t.Technology, date: d, city: ix.number[p.City], year: int32(yearOf(d)), basis: t.Basis})
 		}
 	}
 	for _, ls := range ix.links {
@@ -83,10 +101,58 @@ func newTimeIndex(v *View) *timeIndex {
 			continue
 		}
 		if p := v.Plan(m.Documents[0]); p != nil && ix.date[p.ID] != "" {
-			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, year: yearOf(ix.date[p.ID]), count: int(m.Count)})
+			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, city: ix.number[p.City], year: int32(yearOf(ix.date[p.ID])), count: int(m.Count)})
 		}
 	}
 	return ix
+}
+
+// numberJurisdictions numbers the View's cities, then the jurisdictions
+// of dated plans that have no record, in the order of the plans.
+func (ix *timeIndex) numberJurisdictions(v *View) {
+	ix.cities, ix.number = nil, map[string]int32{}
+	for _, c := range v.Cities {
+		ix.cityNumber(c.ID, c)
+	}
+	for i := range ix.cities {
+		ix.cities[i].province = v.provinceNumber(ix, ix.cities[i].id)
+	}
+	for _, p := range v.Plans {
+		if ix.date[p.ID] != "" {
+			ix.cityNumber(p.City, nil)
+		}
+	}
+}
+
+// cityNumber numbers jurisdiction id (c its record, nil for none) once.
+func (ix *timeIndex) cityNumber(id string, c *City) int32 {
+	if n, ok := ix.number[id]; ok {
+		return n
+	}
+	n := int32(len(ix.cities))
+	ix.number[id] = n
+	at := cityAt{id: id, province: -1}
+	if c != nil {
+		at.name, at.level = c.Name("en"), string(c.Level)
+	}
+	ix.cities = append(ix.cities, at)
+	return n
+}
+
+// provinceNumber is the number of the province or municipality city lies
+// within (itself for one); -1 for none.
+func (v *View) provinceNumber(ix *timeIndex, city string) int32 {
+	for seen := 0; city != "" && seen < 16; seen++ {
+		c := v.City(city)
+		if c == nil {
+			return -1
+		}
+		if c.Level == schema.ProvinceLevel || c.Level == schema.Municipality {
+			return ix.number[c.ID]
+		}
+		city = c.Parent
+	}
+	return -1
 }
 
 func yearOf(date string) int {
@@ -130,17 +196,24 @@ type TimelineFilter struct {
 // of date: the adoption curve. Plans without any date cannot be placed
 // and are left out.
 func (v *View) Timeline(f TimelineFilter) []Adoption {
-	firsts := v.firstAdoptions(f, func(city string) string { return city })
-	out := make([]Adoption, 0, len(firsts))
-	for _, a := range firsts {
-		out = append(out, *a)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Date != out[j].Date {
-			return out[i].Date < out[j].Date
+	firsts := v.firstAdoptions(f, nil)
+	// Sorted before the rows are made, which are too big to move about.
+	order := make([]*firstPlan, 0, len(firsts))
+	for i := range firsts {
+		if firsts[i].p != nil {
+			order = append(order, &firsts[i])
 		}
-		return out[i].City < out[j].City
+	}
+	slices.SortFunc(order, func(a, b *firstPlan) int {
+		if c := strings.Compare(a.date, b.date); c != 0 {
+			return c
+		}
+		return strings.Compare(v.time.cities[a.unit].id, v.time.cities[b.unit].id)
 	})
+	out := make([]Adoption, len(order))
+	for i, a := range order {
+		out[i] = v.adoption(a)
+	}
 	for i := range out {
 		if i > 0 && out[i].Date == out[i-1].Date {
 			out[i].Rank = out[i-1].Rank
@@ -159,59 +232,76 @@ func (v *View) Timeline(f TimelineFilter) []Adoption {
 	return out
 }
 
-// firstAdoptions is, per unit (unitOf of a plan's jurisdiction; "" to
-// skip it), its earliest dated plan with a measure passing f.
-func (v *View) firstAdoptions(f TimelineFilter, unitOf func(city string) string) map[string]*Adoption {
-	firsts := map[string]*Adoption{}
-	v.eachLink(f, func(l link) {
-		if !f.Time.Passes(l.p) {
+// firstPlan is a unit's first adoption as a walk finds it: its earliest dated
+// plan with a passing link, the strongest basis and the measures and
+// concepts of that plan's passing links. Measures and concepts are those
+// of one plan, so short lists; a walk that finds an earlier plan starts
+// them again.
+type firstPlan struct {
+	unit     int32
+	p        *Plan
+	date     string
+	year     int32
+	basis    schema.Basis
+	measures []string
+	matched  []string
+}
+
+// firstAdoptions is, per unit number (unit maps a city number to it, -1
+// to skip the city; nil for each city its own unit), its earliest dated
+// plan with a measure passing f; p is nil for a unit without one.
+func (v *View) firstAdoptions(f TimelineFilter, unit []int32) []firstPlan {
+	n := len(v.time.cities)
+	firsts := make([]firstPlan, n)
+	timed := !f.Time.IsZero()
+	v.eachLink(f, func(l *link) {
+		if timed && !f.Time.Passes(l.p) {
 			return
 		}
-		unit := unitOf(l.p.City)
-		if unit == "" {
-			return
-		}
-		a := firsts[unit]
-		if a == nil || l.date < a.Date || l.date == a.Date && l.p.ID < a.Plan {
-			a = &Adoption{City: unit, Plan: l.p.ID, Title: planTitle(l.p), Date: l.date, DateBasis: v.time.basis[l.p.ID], Year: l.year, Basis: l.basis, Measures: []string{}}
-			if c := v.City(unit); c != nil {
-				a.Name, a.Level = c.Name("en"), string(c.Level)
+		u := l.city
+		if unit != nil {
+			if u = unit[u]; u < 0 {
+				return
 			}
-			firsts[unit] = a
 		}
-		if a.Plan != l.p.ID {
-			return
+		a := &firsts[u]
+		if a.p != l.p {
+			if a.p != nil && (l.date > a.date || l.date == a.date && l.p.ID > a.p.ID) {
+				return
+			}
+			*a = firstPlan{unit: u, p: l.p, date: l.date, year: l.year, basis: l.basis, measures: a.measures[:0], matched: a.matched[:0]}
 		}
-		if basisRank(l.basis) < basisRank(a.Basis) {
-			a.Basis = l.basis
+		if basisRank(l.basis) < basisRank(a.basis) {
+			a.basis = l.basis
 		}
-		if !slices.Contains(a.Measures, l.m.ID) {
-			a.Measures = append(a.Measures, l.m.ID)
+		// Within one concept's links a measure's are neighbours.
+		if k := len(a.measures); k == 0 || a.measures[k-1] != l.m.ID && !slices.Contains(a.measures, l.m.ID) {
+			a.measures = append(a.measures, l.m.ID)
+		}
+		if !slices.Contains(a.matched, l.tech) {
+			a.matched = append(a.matched, l.tech)
 		}
 	})
-	q := v.compile(MeasureFilter{Technology: f.Technology, Basis: f.Basis})
-	for _, a := range firsts {
-		sort.Strings(a.Measures)
-		// The concepts under the asked one that the first plan's measures link.
-		for _, id := range a.Measures {
-			_, matched, _ := q.match(v.Measure(id))
-			for _, t := range matched {
-				if !slices.Contains(a.Matched, t) {
-					a.Matched = append(a.Matched, t)
-				}
-			}
-		}
-		sort.Strings(a.Matched)
-	}
 	return firsts
+}
+
+// adoption is the row of a unit's first adoption.
+func (v *View) adoption(a *firstPlan) Adoption {
+	c := &v.time.cities[a.unit]
+	slices.Sort(a.measures)
+	slices.Sort(a.matched)
+	return Adoption{City: c.id, Name: c.name, Level: c.level, Plan: a.p.ID, Title: planTitle(a.p), Date: a.date, DateBasis: v.time.basis[a.p.ID],
+		Year: int(a.year), Basis: a.basis, Measures: a.measures, Matched: a.matched}
 }
 
 // eachLink calls fn with every link of a dated plan's measure to f's
 // technology or a concept under it, with f's basis, whose measure applies
 // to f's domain when one is asked.
-func (v *View) eachLink(f TimelineFilter, fn func(link)) {
+func (v *View) eachLink(f TimelineFilter, fn func(*link)) {
 	for _, t := range v.concepts.below(f.Technology) {
-		for _, l := range v.time.links[t] {
+		ls := v.time.links[t]
+		for i := range ls {
+			l := &ls[i]
 			if f.Basis != "" && l.basis != f.Basis || f.Domain != "" && !slices.Contains(l.m.Domains, f.Domain) {
 				continue
 			}
