@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"maps"
+	"runtime/debug"
 
 	"github.com/cayleygraph/quad"
 
@@ -248,7 +249,12 @@ func (s *Store) warm(v *view.View) {
 	if s.views.closed {
 		return
 	}
-	s.views.bg.Go(v.WarmText)
+	s.views.bg.Go(func() {
+		v.WarmText()
+		// As after a build (see buildView): the garbage of making the
+		// index would otherwise stay resident until the heap grows into it.
+		debug.FreeOSMemory()
+	})
 }
 
 // indexLabels adds to Cayley's quads table an index by label, which it

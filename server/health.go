@@ -9,12 +9,13 @@ import (
 // health reports that the store answers, which backend it is, and the
 // size of the graph readers see, from the current View: no store scan
 // (counting quads took 150–270 ms at 137k quads), only the View's
-// version check, at most every 250 ms, which also finds an outage. The
+// version check, at most every 100 ms, which also finds an outage. The
 // count is the View's, so leftovers of failed writes are not in it.
 func (s *Server) health() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if s.warming.Load() && !s.store.Warm() {
-			// Up, not ready: the first View is being built (Serve).
+		if s.warming.Load() {
+			// Up, not ready: the first View, the search index and the
+			// lexicon are being built (Serve); a search would wait for them.
 			c.Header("Retry-After", "1")
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "warming", "backend": s.store.Backend()})
 			return

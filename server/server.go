@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -134,6 +135,9 @@ func (s *Server) warm(ctx context.Context) {
 	}
 	s.texts.of(v)
 	s.texts.lexicon(v)
+	// Making the search index leaves garbage as large as the index; hand
+	// it back now rather than keep it resident until the heap grows into it.
+	debug.FreeOSMemory()
 	s.log.Info("graph ready", "version", v.Version, "quads", v.Quads(), "took", time.Since(start).Round(time.Millisecond))
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestServeKeepsTheLastGoodGraph: serve over a store holding a graph,
@@ -62,9 +63,15 @@ func TestServeKeepsTheLastGoodGraph(t *testing.T) {
 				Serving string
 			}
 		}
-		if resp, err := http.Get(base + "/v1/health"); err == nil {
-			json.NewDecoder(resp.Body).Decode(&health)
-			resp.Body.Close()
+		// Health says warming until the search index is built too.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if resp, err := http.Get(base + "/v1/health"); err == nil {
+				json.NewDecoder(resp.Body).Decode(&health)
+				resp.Body.Close()
+			}
+			if health.Status != "warming" || time.Now().After(deadline) {
+				break
+			}
 		}
 		if health.Status != "stale" || health.Data.Errors != 1 || !strings.Contains(health.Data.Serving, health.Version) || health.Version == "" {
 			t.Errorf("--data %s: health %+v, want stale with 1 error and the version served", dir, health)
