@@ -2,11 +2,9 @@ package server
 
 import (
 	"encoding/json"
-	"math"
 	"slices"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/view"
 )
@@ -194,104 +192,20 @@ func appendStringField(b []byte, key, s string) []byte {
 }
 
 // appendStrings writes a list as encoding/json does: null when nil.
-func appendStrings(b []byte, xs []string) []byte {
-	if xs == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range xs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s)
-	}
-	return append(b, ']')
-}
+func appendStrings(b []byte, xs []string) []byte { return view.AppendJSONStrings(b, xs) }
 
-// appendFloat formats f as encoding/json does (like ES6: %f, or %e for
-// very large and very small magnitudes with the exponent unpadded). No
-// row holds NaN or an infinity, which encoding/json refuses; they are
-// written as null rather than failing an answer half written.
+// appendFloat formats f as encoding/json does. No row holds NaN or an
+// infinity, which encoding/json refuses; they are written as null rather
+// than failing an answer half written.
 func appendFloat(b []byte, f float64) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(b, "null"...)
+	if out, ok := view.AppendJSONFloat(b, f); ok {
+		return out
 	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
+	return append(b, "null"...)
 }
-
-const hexDigits = "0123456789abcdef"
-
-// plainASCII marks the ASCII bytes encoding/json writes as they are: not
-// a control character, quote, backslash or one of <, > and & (which it
-// escapes so that JSON is safe to embed in HTML).
-var plainASCII = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
 
 // appendString writes s as a JSON string with encoding/json's escaping.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if plainASCII[c] {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+func appendString(b []byte, s string) []byte { return view.AppendJSONString(b, s) }
 
 // tableFields are the fields of a table's JSON answer besides extras.
 var tableFields = []string{"count", "next_offset", "rows", "total", "truncated"}

@@ -86,11 +86,11 @@ func newNodeIndex(v *View) *nodeIndex {
 			p := v.values[r[1]]
 			short := shortPredicate(p)
 			b, _ := schema.BasisOfPredicate(p)
-			x.preds[r[1]] = &predText{short: short, json: string(appendJSONString(nil, short)), basis: b}
+			x.preds[r[1]] = &predText{short: short, json: string(AppendJSONString(nil, short)), basis: b}
 		}
 		if _, ok := x.graphs[r[3]]; !ok {
 			name := graphName(v.values[r[3]])
-			x.graphs[r[3]] = &graphText{name: name, json: string(appendJSONString(nil, name))}
+			x.graphs[r[3]] = &graphText{name: name, json: string(AppendJSONString(nil, name))}
 		}
 	}
 	return x
@@ -114,9 +114,9 @@ func jsonPlain(s string) bool {
 	return true
 }
 
-// appendJSONString appends s as encoding/json writes a string (with its
+// AppendJSONString appends s as encoding/json writes a string (with its
 // HTML escaping), so that answers stay the bytes they were.
-func appendJSONString(dst []byte, s string) []byte {
+func AppendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -168,9 +168,9 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendJSONFloat appends f as encoding/json writes a float64; false
+// AppendJSONFloat appends f as encoding/json writes a float64; false
 // for the infinities and NaN, which it refuses.
-func appendJSONFloat(dst []byte, f float64) ([]byte, bool) {
+func AppendJSONFloat(dst []byte, f float64) ([]byte, bool) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return dst, false
 	}
@@ -266,7 +266,7 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 	n := &x.nodes[x.slot[self]]
 	t, id := n.typeID()
 	dst = append(dst, `{"iri":`...)
-	dst = appendJSONString(dst, string(iri))
+	dst = AppendJSONString(dst, string(iri))
 	dst = append(dst, `,"node":`...)
 	dst = x.appendText(dst, n.ref, n.plain)
 	dst = append(dst, `,"type":`...)
@@ -292,7 +292,7 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		}
 		if p.lang != "" {
 			dst = append(dst, `,"lang":`...)
-			dst = appendJSONString(dst, p.lang)
+			dst = AppendJSONString(dst, p.lang)
 		}
 		dst = append(dst, `,"graph":`...)
 		dst = append(dst, p.graph.json...)
@@ -311,7 +311,7 @@ func (x *nodeIndex) appendText(dst []byte, s string, plain bool) []byte {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
-	return appendJSONString(dst, s)
+	return AppendJSONString(dst, s)
 }
 
 // appendValue appends a literal as encoding/json writes Property.Value.
@@ -329,7 +329,7 @@ func (x *nodeIndex) appendValue(dst []byte, val quad.Value, at int32) ([]byte, b
 	case quad.Bool:
 		return strconv.AppendBool(dst, bool(o)), true
 	case quad.Float:
-		return appendJSONFloat(dst, float64(o))
+		return AppendJSONFloat(dst, float64(o))
 	}
 	b, err := json.Marshal(val.Native())
 	if err != nil {
@@ -362,7 +362,7 @@ func (x *nodeIndex) appendEdges(dst []byte, es []nodeEdge) []byte {
 		dst = x.appendText(dst, o.label, o.plain)
 		if e.pred.basis != "" {
 			dst = append(dst, `,"basis":`...)
-			dst = appendJSONString(dst, string(e.pred.basis))
+			dst = AppendJSONString(dst, string(e.pred.basis))
 		}
 		dst = append(dst, `,"graph":`...)
 		dst = append(dst, e.graph.json...)

@@ -7,18 +7,18 @@ package view
 // AppendJSON appends r as encoding/json writes it.
 func (r *CityRow) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"city":`...)
-	dst = appendJSONString(dst, r.City)
+	dst = AppendJSONString(dst, r.City)
 	dst = append(dst, `,"name":`...)
-	dst = appendJSONString(dst, r.Name)
+	dst = AppendJSONString(dst, r.Name)
 	dst = append(dst, `,"basis":`...)
-	dst = appendJSONString(dst, string(r.Basis))
+	dst = AppendJSONString(dst, string(r.Basis))
 	dst = append(dst, `,"plans":`...)
-	dst = appendJSONStrings(dst, r.Plans)
+	dst = AppendJSONStrings(dst, r.Plans)
 	dst = append(dst, `,"measures":`...)
-	dst = appendJSONStrings(dst, r.Measures)
+	dst = AppendJSONStrings(dst, r.Measures)
 	if len(r.Matched) > 0 {
 		dst = append(dst, `,"matched":`...)
-		dst = appendJSONStrings(dst, r.Matched)
+		dst = AppendJSONStrings(dst, r.Matched)
 	}
 	return append(dst, '}')
 }
@@ -26,21 +26,21 @@ func (r *CityRow) AppendJSON(dst []byte) []byte {
 // AppendJSON appends n as encoding/json writes it.
 func (n *CoverageNote) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"city":`...)
-	dst = appendJSONString(dst, n.City)
+	dst = AppendJSONString(dst, n.City)
 	dst = append(dst, `,"status":`...)
-	dst = appendJSONString(dst, n.Status)
+	dst = AppendJSONString(dst, n.Status)
 	if len(n.Mentions) > 0 {
 		dst = append(dst, `,"mentions":`...)
-		dst = appendJSONStrings(dst, n.Mentions)
+		dst = AppendJSONStrings(dst, n.Mentions)
 	}
 	dst = append(dst, `,"note":`...)
-	dst = appendJSONString(dst, n.Note)
+	dst = AppendJSONString(dst, n.Note)
 	return append(dst, '}')
 }
 
-// appendJSONStrings appends ss as encoding/json writes a []string: null
+// AppendJSONStrings appends ss as encoding/json writes a []string: null
 // when nil.
-func appendJSONStrings(dst []byte, ss []string) []byte {
+func AppendJSONStrings(dst []byte, ss []string) []byte {
 	if ss == nil {
 		return append(dst, "null"...)
 	}
@@ -49,7 +49,7 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, s)
+		dst = AppendJSONString(dst, s)
 	}
 	return append(dst, ']')
 }
