@@ -128,11 +128,15 @@ func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction) error {
 	for _, old := range olds {
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
 	}
-	tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, newStamp()))
+	stamp := newStamp()
+	tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, stamp))
 	if err := s.apply(tx); err != nil {
+		// Counted all the same: the transaction may have landed before
+		// what followed it failed.
+		s.invalidate("")
 		return err
 	}
-	s.invalidate()
+	s.invalidate(stamp)
 	return nil
 }
 
@@ -233,6 +237,9 @@ func (s *Store) apply(tx *graph.Transaction) error {
 		// After the engine's locks are released: reopen waits for readers,
 		// and a reader may be waiting for those locks.
 		if rerr := s.reopen(); rerr != nil {
+			if err == nil {
+				return rerr
+			}
 			return fmt.Errorf("%w (and then: %w)", err, rerr)
 		}
 	}
@@ -399,11 +406,15 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		// current View, when it holds them, says how many leave the
 		// current graph: on bolt, reading them by label is a scan of
 		// every quad (seconds at L), here only to count them.
-		if m.label != schema.GraphIRI(id) {
+		// A View holds a document's quads under its graph IRI and
+		// records the label it read them under (builtFrom).
+		if g := schema.GraphIRI(id); m.label != g {
 			if v := s.views.current.Load(); v != nil {
-				if n := v.LabelQuads(m.label); n > 0 {
-					removed += n
-					return nil
+				if b := builtFromOf(v); b != nil && b.labels[g] == m.label {
+					if n := v.LabelQuads(g); n > 0 {
+						removed += n
+						return nil
+					}
 				}
 			}
 		}

@@ -32,6 +32,10 @@ type viewCache struct {
 	// writes counts this process's version bumps: a patch from a write
 	// in hand (Written) is sound only when it is the one write since.
 	writes atomic.Int64
+	// lastStamp is the version stamp of this process's last write; wrote
+	// guards it with writes (see invalidate).
+	wrote     sync.Mutex
+	lastStamp string
 	// patched counts the Views made by a patch (for tests and logs).
 	patched atomic.Int64
 }
@@ -49,9 +53,25 @@ const (
 	checkTimeout = 5 * time.Second
 )
 
-func (s *Store) invalidate() {
+// invalidate records a write of this process that stamped version
+// stamp ("" when its transaction failed, and may or may not have landed):
+// the count and the stamp change together, under wrote, so a patch from
+// the write in hand can tell that its write is the last one the store
+// holds (see changedFromWrite).
+func (s *Store) invalidate(stamp string) {
+	s.views.wrote.Lock()
 	s.views.writes.Add(1)
+	s.views.lastStamp = stamp
+	s.views.wrote.Unlock()
 	s.views.checked.Store(0)
+}
+
+// lastWrite is the count of this process's writes and the stamp of the
+// last one.
+func (s *Store) lastWrite() (int64, string) {
+	s.views.wrote.Lock()
+	defer s.views.wrote.Unlock()
+	return s.views.writes.Load(), s.views.lastStamp
 }
 
 // View returns a View of the graph: the current one, while a newer one is

@@ -70,7 +70,7 @@ func (s *Store) patchLocked(ctx context.Context, cur *view.View, ver string, w *
 	if from == nil || !from.complete {
 		return nil, nil
 	}
-	labels, docs, err := s.changedFromWrite(ctx, from, w, writes)
+	labels, docs, err := s.changedFromWrite(ctx, from, w, ver)
 	if err != nil {
 		return nil, err
 	}
@@ -99,10 +99,13 @@ func (s *Store) patchLocked(ctx context.Context, cur *view.View, ver string, w *
 // changedFromWrite is the stored labels and the changed documents' quads
 // taken from w, when w is the only write since from was read and the meta
 // graph names w's documents as w wrote them; nil labels when not.
-func (s *Store) changedFromWrite(ctx context.Context, from *builtFrom, w *Written, writes int64) (map[quad.IRI]quad.IRI, map[quad.IRI][]quad.Quad, error) {
+func (s *Store) changedFromWrite(ctx context.Context, from *builtFrom, w *Written, ver string) (map[quad.IRI]quad.IRI, map[quad.IRI][]quad.Quad, error) {
 	// Only where no other process can write: another's writes are not
-	// counted.
-	if w == nil || !(s.mem != nil || s.kv) || writes != from.writes+1 || len(w.Puts)+len(w.Deletes) == 0 || len(w.Puts)+len(w.Deletes) > maxPatchDocuments {
+	// counted. And only when the version read (ver) is the one w's write
+	// stamped: a second write of this process may have landed in the
+	// store and not yet be counted.
+	writes, last := s.lastWrite()
+	if w == nil || !(s.mem != nil || s.kv) || writes != from.writes+1 || last == "" || last != ver || len(w.Puts)+len(w.Deletes) == 0 || len(w.Puts)+len(w.Deletes) > maxPatchDocuments {
 		return nil, nil, nil
 	}
 	labels := maps.Clone(from.labels)
@@ -250,6 +253,10 @@ func (s *Store) warm(v *view.View) {
 		return
 	}
 	s.views.bg.Go(func() {
+		// A burst of writes makes a View each: warm only the current one.
+		if s.views.current.Load() != v {
+			return
+		}
 		v.WarmText()
 		// As after a build (see buildView): the garbage of making the
 		// index would otherwise stay resident until the heap grows into it.

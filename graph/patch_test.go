@@ -181,3 +181,64 @@ func jsonOf(t *testing.T, x any) string {
 	}
 	return string(b)
 }
+
+// TestPatchFromWriteSeesALaterWrite: a patch from the write in hand is
+// not made when a later write of the same process has landed in the
+// store but is not counted yet (the moment between its transaction and
+// its count): the View then has both writes, as a build would.
+func TestPatchFromWriteSeesALaterWrite(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends(t) {
+		if b.name == "postgres" {
+			continue // another process's writes are never taken from the hand
+		}
+		t.Run(b.name, func(t *testing.T) {
+			st := openStore(t, b.open(t))
+			dir := copyTree(t, dataDir)
+			apply(t, st, loadDir(t, dir))
+			v, err := st.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit := func(name, old, new string) *schema.Document {
+				src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return doc
+			}
+			first := edit("fuzhou-new-infrastructure-2020", "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure")
+			second := edit("shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: 上海修訂版\n")
+			if _, err := st.PutDocument(ctx, first, ""); err != nil {
+				t.Fatal(err)
+			}
+			writes, stamp := st.lastWrite()
+			if _, err := st.PutDocument(ctx, second, ""); err != nil {
+				t.Fatal(err)
+			}
+			// The second write's count, undone: as if it had not reached it.
+			st.views.wrote.Lock()
+			st.views.writes.Store(writes)
+			st.views.lastStamp = stamp
+			st.views.wrote.Unlock()
+			got, err := st.FreshAfter(ctx, Written{Puts: []*schema.Document{first}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.BuildView(ctx, got.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if viewJSON(t, got) != viewJSON(t, want) {
+				t.Error("the View patched after the first write misses the second")
+			}
+			if p := got.Plan("shanghai-new-infrastructure-2020"); p == nil || p.Titles["zh-Hant"] != "上海修訂版" {
+				t.Errorf("Shanghai's plan after both writes: %+v", p)
+			}
+		})
+	}
+}
