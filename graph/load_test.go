@@ -14,21 +14,13 @@ import (
 // latePlan sorts after every plan of the fixture and relates to a plan no
 // file defines: a streaming load finds that only once it has written
 // every other document.
-const latePlan = `id: zzz-late-plan
-city: fuzhou
-issuer: fuzhou-government
-title: {en: A late plan}
-source: interchain-pulse-2020-06
-related:
-  - {plan: no-such-plan, relation: companion}
-measures:
-  - id: zzz-late-measure
-    kind: action
-    title: Late
-    technologies:
-      - {id: blockchain, basis: explicit}
-    evidence: {section: fuzhou, summary: A measure of a late plan.}
-`
+var latePlan = func() string {
+	b, err := os.ReadFile("../testdata/late-plan.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // storeState is everything a failed load must leave as it was: the graph
 // readers see, every quad the backend holds (visible or not), the

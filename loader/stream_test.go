@@ -13,21 +13,15 @@ import (
 // latePlan is a plan whose file sorts after every other plan of the
 // fixture and that relates to a plan no file defines: an error a
 // streaming load can only find once every file is read.
-const latePlan = `id: zzz-late-plan
-city: fuzhou
-issuer: fuzhou-government
-title: {en: A late plan}
-source: interchain-pulse-2020-06
-related:
-  - {plan: no-such-plan, relation: companion}
-measures:
-  - id: zzz-late-measure
-    kind: action
-    title: Late
-    technologies:
-      - {id: blockchain, basis: explicit}
-    evidence: {section: fuzhou, summary: A measure of a late plan.}
-`
+var latePlan = mustRead("../testdata/late-plan.yaml")
+
+func mustRead(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // fixtureWith copies the frozen fixture and writes files (path → text) into it.
 func fixtureWith(t *testing.T, files map[string]string) string {

@@ -13,20 +13,13 @@ import (
 // lateBadPlan sorts after every other plan and relates to a plan no file
 // defines: a load finds that only once every file is read, after it has
 // written the documents before it.
-const lateBadPlan = `id: zzz-late-plan
-city: fuzhou
-issuer: fuzhou-government
-title: {en: A late plan}
-source: interchain-pulse-2020-06
-related:
-  - {plan: no-such-plan, relation: companion}
-measures:
-  - id: zzz-late-measure
-    kind: action
-    title: Late
-    technologies: [{id: blockchain, basis: explicit}]
-    evidence: {section: s, summary: A measure of a late plan.}
-`
+var lateBadPlan = func() string {
+	b, err := os.ReadFile("../../testdata/late-plan.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // TestLoadFailingLateChangesNothing: a load whose one error is found
 // after more than a batch of documents was written leaves the store
