@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"weak"
 
 	"github.com/cayleygraph/quad"
 
@@ -106,8 +107,35 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.index = newQueryIndex(nv)
 	nv.nodes = newNodeIndex(nv)
 	nv.memo.Store(patchKey{}, p.index)
+	nv.change = &Change{From: v.Version, Records: drop}
+	nv.base = weak.Make(v)
 	return nv
 }
+
+// Change is what a patch changed in the View it was made from: that
+// View's version, and per type the ids whose records were built again or
+// removed (a record of one of these ids in the new View is new, a
+// missing one is gone; every other record is the very one the old View
+// holds). Whoever derives an index from a View can so mend the previous
+// version's index instead of making it anew.
+type Change struct {
+	From    string
+	Records map[schema.Type]map[string]bool
+}
+
+// Change is what made v from the View it was patched from; false for a
+// View New built.
+func (v *View) Change() (Change, bool) {
+	if v.change == nil {
+		return Change{}, false
+	}
+	return *v.change, true
+}
+
+// Base is the View v was patched from, while something else still holds
+// it (v does not keep it alive: a chain of patches would keep every
+// version); nil for a View New built, or once the old View is gone.
+func (v *View) Base() *View { return v.base.Value() }
 
 // vocabularyQuad reports whether q defines or describes a node of the
 // vocabulary; a plan's link from its city (HasPlan) does not.

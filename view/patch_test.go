@@ -104,6 +104,12 @@ func TestPatchIsNew(t *testing.T) {
 		if d := differences(patched, built); d != "" {
 			t.Fatalf("%s: the patched View differs from a new one: %s", step.name, d)
 		}
+		if d := changeIsTold(v, patched); d != "" {
+			t.Fatalf("%s: %s", step.name, d)
+		}
+		if patched.Base() != v {
+			t.Fatalf("%s: the patched View's base is not the View it was patched from", step.name)
+		}
 		if d := differences(v, New(all(docsBefore(docs, original, step.changes), order), v.Version)); i == 0 && d != "" {
 			t.Fatalf("%s: the View patched from changed: %s", step.name, d)
 		}
@@ -310,4 +316,32 @@ func firstDiff(a, b string) string {
 		i++
 	}
 	return a[max(0, i-80):]
+}
+
+// changeIsTold checks that next's Change names every record it does not
+// share with prev: a record of an id it does not name is prev's own.
+func changeIsTold(prev, next *View) string {
+	c, ok := next.Change()
+	if !ok || c.From != prev.Version {
+		return fmt.Sprintf("the change is %+v, %v; want one from version %s", c, ok, prev.Version)
+	}
+	if len(c.Records[schema.Measure]) == 0 {
+		return "the change names no measure"
+	}
+	for _, m := range next.Measures {
+		if !c.Records[schema.Measure][m.ID] && prev.Measure(m.ID) != m {
+			return fmt.Sprintf("measure %s differs from the old View's but the change does not name it", m.ID)
+		}
+	}
+	for _, m := range prev.Measures {
+		if !c.Records[schema.Measure][m.ID] && next.Measure(m.ID) != m {
+			return fmt.Sprintf("measure %s is gone or differs but the change does not name it", m.ID)
+		}
+	}
+	for _, p := range next.Plans {
+		if !c.Records[schema.Plan][p.ID] && prev.Plan(p.ID) != p {
+			return fmt.Sprintf("plan %s differs from the old View's but the change does not name it", p.ID)
+		}
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/cayleygraph/quad"
 
@@ -60,6 +61,9 @@ type View struct {
 	// patched is set on a View made by Patch, whose values may list one
 	// value twice, or one no quad holds any more (see Patch).
 	patched bool
+	// change and base are what Patch made v from (see Change and Base).
+	change *Change
+	base   weak.Pointer[View]
 
 	// concepts and places are the technology hierarchy (Broader) and the
 	// jurisdiction hierarchy (Within): a question about one includes
