@@ -18,6 +18,10 @@ type benchCatalog struct{ v *view.View }
 
 func (c benchCatalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, "plan/bench-copy") }
 
+func (c benchCatalog) Has(t schema.Type, id string) bool {
+	return c.v.HasOutside(t, id, "plan/bench-copy")
+}
+
 // BenchmarkFirstQueryAfterWrite measures what Gizmo's first question
 // after a write costs: "cities applying blockchain to finance" over the
 // new View, including the indexes the query store makes on first use. It

@@ -455,6 +455,8 @@ type viewCatalog struct {
 
 func (c viewCatalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, c.graph) }
 
+func (c viewCatalog) Has(t schema.Type, id string) bool { return c.v.HasOutside(t, id, c.graph) }
+
 func TestOpenFailsFast(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "pg.db")

@@ -103,3 +103,5 @@ type catalog struct {
 }
 
 func (c catalog) IDs(t schema.Type) []string { return c.v.IDsOutside(t, c.graph) }
+
+func (c catalog) Has(t schema.Type, id string) bool { return c.v.HasOutside(t, id, c.graph) }

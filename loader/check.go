@@ -35,6 +35,10 @@ type checker struct {
 	// no source.
 	draft bool
 	ids   map[schema.Type]map[string]definition
+	// cat, when not nil, holds the ids of a graph a document is checked
+	// against (ParsePlan): asked per id, not copied into ids, since a
+	// national graph holds millions.
+	cat Catalog
 	// names maps a type and a lower-cased name or alias to the id owning it,
 	// so that two entities of one type never share a name a reader could type.
 	names map[schema.Type]map[string]string
@@ -199,7 +203,7 @@ func (c *checker) def(f *file, t schema.Type, id *string, field string) bool {
 		c.errorf(f, id, field, "bad %s id %q: use lower-case letters, digits and single hyphens", t, *id)
 		return false
 	}
-	if prev, dup := c.ids[t][*id]; dup {
+	if prev, dup := c.defined(t, *id); dup {
 		c.errorf(f, id, field, "duplicate %s id %q (%s)", t, *id, prev)
 		return false
 	}
@@ -207,12 +211,24 @@ func (c *checker) def(f *file, t schema.Type, id *string, field string) bool {
 	return true
 }
 
+// defined is where id of type t was defined, and whether it was: in a
+// file checked, or in the catalog (shown as "already in the graph").
+func (c *checker) defined(t schema.Type, id string) (definition, bool) {
+	if d, ok := c.ids[t][id]; ok {
+		return d, true
+	}
+	if c.cat != nil && c.cat.Has(t, id) {
+		return definition{}, true
+	}
+	return definition{}, false
+}
+
 // ref checks that id names a defined entity of type t.
 func (c *checker) ref(f *file, t schema.Type, id *string, field string) {
 	if *id == "" {
 		return // a missing required key is already reported
 	}
-	if _, ok := c.ids[t][*id]; ok {
+	if _, ok := c.defined(t, *id); ok {
 		return
 	}
 	if waits, ok := c.later[t]; ok {
@@ -229,6 +245,9 @@ func (c *checker) unknown(shown string, at pos, t schema.Type, id, field string)
 	for k := range c.ids[t] {
 		known = append(known, k)
 	}
+	if c.cat != nil {
+		known = append(known, c.cat.IDs(t)...)
+	}
 	// A name or alias in any language, in any case, is what a researcher
 	// would type: suggest the id it names.
 	suggest := schema.Suggest(id, known, 1)
@@ -242,7 +261,7 @@ func (c *checker) unknown(shown string, at pos, t schema.Type, id, field string)
 func (c *checker) settle() {
 	for t, refs := range c.later {
 		for _, r := range refs {
-			if _, ok := c.ids[t][r.id]; !ok {
+			if _, ok := c.defined(t, r.id); !ok {
 				c.unknown(r.shown, r.at, t, r.id, r.field)
 			}
 		}

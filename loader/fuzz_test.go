@@ -12,6 +12,8 @@ type noIDs struct{}
 
 func (noIDs) IDs(schema.Type) []string { return nil }
 
+func (noIDs) Has(schema.Type, string) bool { return false }
+
 // FuzzParsePlan: any bytes are either a document or a list of errors with
 // their places; never a panic.
 func FuzzParsePlan(f *testing.F) {

@@ -56,6 +56,21 @@ func (d *Dataset) IDs(t schema.Type) []string {
 	return out
 }
 
+// Has reports whether the dataset defines id as a t. It reads every
+// quad, as IDs does: a Dataset is the catalog of tests and tools, not of
+// a serving graph (which is a View).
+func (d *Dataset) Has(t schema.Type, id string) bool {
+	iri := t.IRI(id)
+	for _, g := range d.Graphs {
+		for _, q := range g.Quads {
+			if q.Subject == iri && q.Predicate == schema.TypeOf && q.Object == t.ClassIRI() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Quads is the number of quads over all graphs.
 func (d *Dataset) Quads() int { return d.QuadCount }
 

@@ -6,10 +6,14 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-// Catalog lists the ids a graph already holds, so that one document can
+// Catalog is the ids a graph already holds, so that one document can
 // be checked on its own: its references must name something in the
 // catalog (or in the document), its ids must not.
 type Catalog interface {
+	// Has reports whether the graph holds id as a t.
+	Has(t schema.Type, id string) bool
+	// IDs lists the graph's ids of type t: asked only to suggest the id
+	// an unknown reference most likely means.
 	IDs(t schema.Type) []string
 }
 
@@ -25,11 +29,7 @@ func ParsePlan(name string, src []byte, want string, cat Catalog) (*schema.Docum
 		return nil, errs
 	}
 	c := newChecker(&errs)
-	for _, t := range schema.Types {
-		for _, id := range cat.IDs(t) {
-			c.ids[t][id] = definition{}
-		}
-	}
+	c.cat = cat
 	if f.plan.ID != want && f.plan.ID != "" {
 		// One error for one cause: checked as the other plan, the document
 		// would also clash with it and with each of its measures.

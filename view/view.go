@@ -593,6 +593,15 @@ func (v *View) Term(t schema.Type, id string) *Entity {
 	return e
 }
 
+// HasOutside reports whether a named graph other than graph holds id as
+// a t: what a document sent alone is checked against, one id at a time.
+func (v *View) HasOutside(t schema.Type, id, graph string) bool {
+	if _, ok := v.entities[t][id]; !ok {
+		return false
+	}
+	return v.graphOf[t.IRI(id)] != graph
+}
+
 // IDsOutside lists the ids of type t held by any named graph but graph:
 // what a replacement of graph may refer to and must not define again.
 func (v *View) IDsOutside(t schema.Type, graph string) []string {
