@@ -87,12 +87,29 @@ func Loaded(tb testing.TB, b Backend, size string) (*graph.Store, int) {
 // for opening a second store over the same database.
 func LoadedConfig(tb testing.TB, b Backend, size string) (*graph.Store, graph.Config, int) {
 	tb.Helper()
+	ctx := context.Background()
+	cfg := b.Open(tb)
+	if cacheOn(tb) {
+		var n int
+		switch cfg.Backend {
+		case "bolt":
+			n = cachedBolt(tb, size, cfg.Path)
+		case "postgres":
+			cfg.Path, n = cachedPostgres(tb, os.Getenv("POLICYGRAPH_TEST_POSTGRES"), size)
+		}
+		if n > 0 {
+			st, err := graph.Open(ctx, cfg)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { st.Close() })
+			return st, cfg, n
+		}
+	}
 	ds, err := loader.Load(Corpus(tb, size))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx := context.Background()
-	cfg := b.Open(tb)
 	st, err := graph.Open(ctx, cfg)
 	if err != nil {
 		tb.Fatal(err)
