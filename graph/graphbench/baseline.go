@@ -36,7 +36,7 @@ func CayleyWrite(cfg graph.Config, docs []*schema.Document) (time.Duration, int,
 			return 0, 0, err
 		}
 	}
-	qs, err := cayley.NewQuadStore(name, cfg.Path, nil)
+	qs, err := cayley.NewQuadStore(name, cfg.Path, graph.CayleyOptions(name))
 	if err != nil {
 		return 0, 0, err
 	}
