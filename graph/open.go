@@ -41,7 +41,7 @@ var aliases = map[string]string{"memory": "memstore", "mem": "memstore", "postgr
 
 // Backends lists the backend names Open accepts.
 func Backends() []string {
-	names := graph.QuadStores()
+	names := slices.DeleteFunc(graph.QuadStores(), func(n string) bool { return n == batchedPostgres })
 	for a := range aliases {
 		names = append(names, a)
 	}
@@ -100,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if a, ok := aliases[name]; ok {
 		name = a
 	}
-	if !graph.IsRegistered(name) {
+	if !graph.IsRegistered(name) || name == batchedPostgres {
 		return nil, fmt.Errorf("open store: unknown backend %q: use one of %v", cfg.Backend, Backends())
 	}
 	path := cfg.Path
@@ -114,12 +114,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	if graph.IsPersistent(name) {
-		err := graph.InitQuadStore(name, path, nil)
+		err := graph.InitQuadStore(cayleyName(name), path, nil)
 		if err != nil && !errors.Is(err, graph.ErrDatabaseExists) {
 			return nil, fmt.Errorf("open %s store at %s: initialise: %w", name, redact(path), err)
 		}
 	}
-	qs, err := graph.NewQuadStore(name, path, CayleyOptions(name))
+	qs, err := graph.NewQuadStore(cayleyName(name), path, CayleyOptions(name))
 	if err != nil {
 		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 	}
@@ -138,6 +138,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		st.sql.indexLabels(ctx)
 	}
 	return st, nil
+}
+
+// cayleyName is the Cayley registration the store opens backend with:
+// Cayley's own but for PostgreSQL, whose writes are batched (pgwrite.go).
+func cayleyName(backend string) string {
+	if backend == "postgres" {
+		return batchedPostgres
+	}
+	return backend
 }
 
 // CayleyOptions are the options Cayley's store of backend (a registered
@@ -206,7 +215,7 @@ func (s *Store) reopen() error {
 	if err := s.qs.Close(); err != nil {
 		return fmt.Errorf("close %s store after a failed write: %w", s.backend, err)
 	}
-	qs, err := graph.NewQuadStore(s.backend, s.path, CayleyOptions(s.backend))
+	qs, err := graph.NewQuadStore(cayleyName(s.backend), s.path, CayleyOptions(s.backend))
 	if err != nil {
 		return fmt.Errorf("open %s store at %s again after a failed write: %w", s.backend, redact(s.path), err)
 	}
