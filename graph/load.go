@@ -248,7 +248,14 @@ func (l *Load) commit(datasetHash string) error {
 		// A new store: no write before pending marks to sweep for.
 		tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
 	}
-	if err := s.bumpVersion(ctx, tx); err != nil {
+	ch := make(changeSet, len(l.staged)+len(gone))
+	for _, st := range l.staged {
+		ch[schema.GraphIRI(st.doc.ID)] = st.label
+	}
+	for _, g := range gone {
+		ch[g] = ""
+	}
+	if err := s.bumpVersion(ctx, tx, ch); err != nil {
 		return fmt.Errorf("load: make the documents visible: %w", err)
 	}
 	return nil

@@ -59,6 +59,7 @@ type Store struct {
 	backend string
 	path    string
 	views   viewCache
+	changes changeLog
 	asOf    asOfViews
 	// writes serialises this process's writers: last write wins. Over
 	// PostgreSQL, writers of all processes are serialised as well (see

@@ -113,7 +113,7 @@ func (s *Store) Repair(ctx context.Context) (rep RepairReport, err error) {
 		if !swept {
 			tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
 		}
-		if err := s.bumpVersion(ctx, tx); err != nil {
+		if err := s.bumpVersion(ctx, tx, nil); err != nil {
 			return rep, err
 		}
 	}
