@@ -416,15 +416,9 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		// every quad (seconds at L), here only to count them.
 		// A View holds a document's quads under its graph IRI and
 		// records the label it read them under (builtFrom).
-		if g := schema.GraphIRI(id); m.label != g {
-			if v := s.views.current.Load(); v != nil {
-				if b := builtFromOf(v); b != nil && b.labels[g] == m.label {
-					if n := v.LabelQuads(g); n > 0 {
-						removed += n
-						return nil
-					}
-				}
-			}
+		if n, ok := s.viewQuadCount(schema.GraphIRI(id), m.label); ok {
+			removed += n
+			return nil
 		}
 		have, err := s.graphQuads(ctx, m.label)
 		if err != nil {
