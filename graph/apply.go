@@ -117,8 +117,10 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 	return l.Commit(datasetHash)
 }
 
-// bumpVersion adds a new version stamp to tx and applies it.
-func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction) error {
+// bumpVersion adds a new version stamp to tx, with the record of what
+// the write changed (ch, nil when it does not tell: see changes.go), and
+// applies it.
+func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction, ch changeSet) error {
 	olds, err := s.versions(ctx)
 	if err != nil {
 		return err
@@ -128,8 +130,14 @@ func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction) error {
 	for _, old := range olds {
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
 	}
-	stamp := newStamp()
+	stamp, prev := newStamp(), ""
+	if len(olds) > 0 {
+		prev = slices.Max(olds) // the version readers saw (see version)
+	}
 	tx.AddQuad(metaQuad(schema.DatasetNode, schema.Version, stamp))
+	if err := s.recordChange(ctx, tx, stamp, prev, ch); err != nil {
+		return err
+	}
 	if err := s.apply(tx); err != nil {
 		// Counted all the same: the transaction may have landed before
 		// what followed it failed.
@@ -408,15 +416,9 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		// every quad (seconds at L), here only to count them.
 		// A View holds a document's quads under its graph IRI and
 		// records the label it read them under (builtFrom).
-		if g := schema.GraphIRI(id); m.label != g {
-			if v := s.views.current.Load(); v != nil {
-				if b := builtFromOf(v); b != nil && b.labels[g] == m.label {
-					if n := v.LabelQuads(g); n > 0 {
-						removed += n
-						return nil
-					}
-				}
-			}
+		if n, ok := s.viewQuadCount(schema.GraphIRI(id), m.label); ok {
+			removed += n
+			return nil
 		}
 		have, err := s.graphQuads(ctx, m.label)
 		if err != nil {
@@ -467,7 +469,14 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	if more != nil {
 		more(tx)
 	}
-	if err := s.bumpVersion(ctx, tx); err != nil {
+	ch := make(changeSet, len(puts)+len(deletes))
+	for i, d := range puts {
+		ch[schema.GraphIRI(d.ID)] = labels[i]
+	}
+	for _, id := range deletes {
+		ch[schema.GraphIRI(id)] = ""
+	}
+	if err := s.bumpVersion(ctx, tx, ch); err != nil {
 		s.discardAll(ctx, labels)
 		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}

@@ -137,7 +137,7 @@ func (s *Store) Compact(ctx context.Context, r Retention, now time.Time, dryRun 
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.CompactedUntil, prev.UTC().Format(time.RFC3339Nano)))
 	}
 	tx.AddQuad(metaQuad(schema.DatasetNode, schema.CompactedUntil, rep.Until.UTC().Format(time.RFC3339Nano)))
-	if err := s.bumpVersion(ctx, tx); err != nil {
+	if err := s.bumpVersion(ctx, tx, nil); err != nil {
 		return rep, fmt.Errorf("compact: %w", err)
 	}
 	s.asOf.clear()

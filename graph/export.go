@@ -173,7 +173,7 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (_ int, err error
 		}
 		return n, fmt.Errorf("import: after %d quads: %w", n, err)
 	}
-	if err := s.bumpVersion(ctx, graph.NewTransaction()); err != nil {
+	if err := s.bumpVersion(ctx, graph.NewTransaction(), nil); err != nil {
 		return n, fmt.Errorf("import: %w", err)
 	}
 	return n, nil

@@ -51,8 +51,8 @@ func editedPlan(t testing.TB, dir string, v *view.View, id string, n int) *schem
 	return doc
 }
 
-// rawQuads counts every quad the backend lists whose parts resolve,
-// visible or not.
+// rawQuads counts every quad the backend lists whose parts resolve but
+// the change log's, visible or not.
 func rawQuads(t *testing.T, st *Store) int {
 	t.Helper()
 	st.rlock()
@@ -61,7 +61,16 @@ func rawQuads(t *testing.T, st *Store) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(qs)
+	// Not the change log: every version stamp comes with a record of its
+	// own, in the same transaction, so a write that failed left none, and
+	// one that went through (a Repair's) adds one.
+	n := 0
+	for _, q := range qs {
+		if q.Label != schema.ChangeGraph {
+			n++
+		}
+	}
+	return n
 }
 
 var errInjected = errors.New("injected failure")

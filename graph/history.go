@@ -220,7 +220,9 @@ func (s *Store) VersionQuads(ctx context.Context, id string, v Version) ([]quad.
 
 // isBookkeeping reports whether label l holds the store's records rather
 // than a document: the meta graph and the history.
-func isBookkeeping(l quad.Value) bool { return l == schema.MetaGraph || l == schema.HistoryGraph }
+func isBookkeeping(l quad.Value) bool {
+	return l == schema.MetaGraph || l == schema.HistoryGraph || l == schema.ChangeGraph
+}
 
 // VersionSource is version v of document id as it was written.
 func (s *Store) VersionSource(ctx context.Context, v Version) ([]byte, error) {

@@ -201,19 +201,42 @@ func (l *Load) commit(datasetHash string) error {
 			return err
 		}
 	}
+	dropped := make(map[quad.IRI]docMeta, len(gone))
+	for _, st := range l.staged {
+		g := schema.GraphIRI(st.doc.ID)
+		if m, stored := l.meta[g]; stored {
+			dropped[g] = m
+		}
+	}
+	for _, g := range gone {
+		dropped[g] = l.meta[g]
+	}
+	counts, unstamped, err := s.droppedQuads(ctx, dropped)
+	if err != nil {
+		return err
+	}
 	tx := graph.NewTransactionN(16 * (len(l.staged) + len(gone)))
+	// drop takes stored document g out of the current graph. Its quads
+	// stay under their label as the version the history records; only a
+	// document stored before labels were stamped loses them, since its
+	// label would otherwise read as current.
+	drop := func(g quad.IRI) int {
+		for _, q := range unstamped[g] {
+			tx.RemoveQuad(q)
+		}
+		for _, q := range oldMetaQuads(g, dropped[g]) {
+			tx.RemoveQuad(q)
+		}
+		return counts[g]
+	}
 	at := time.Now().UTC()
 	for _, st := range l.staged {
 		d := &st.doc
 		g := schema.GraphIRI(d.ID)
 		m, stored := l.meta[g]
 		if stored {
-			n, err := l.drop(tx, g, m)
-			if err != nil {
-				return err
-			}
 			l.rep.Replaced = append(l.rep.Replaced, d.ID)
-			l.rep.QuadsRemoved += n
+			l.rep.QuadsRemoved += drop(g)
 		} else {
 			l.rep.Added = append(l.rep.Added, d.ID)
 			if t := l.tombs[g]; t != "" {
@@ -230,10 +253,7 @@ func (l *Load) commit(datasetHash string) error {
 	}
 	for _, g := range gone {
 		id := mustGraphID(g)
-		n, err := l.drop(tx, g, l.meta[g])
-		if err != nil {
-			return err
-		}
+		n := drop(g)
 		for _, q := range nextVersions(ctx, id, history[id], l.meta[g], nil, schema.StampedGraphIRI(id, newStamp()), at) {
 			tx.AddQuad(q)
 		}
@@ -248,30 +268,17 @@ func (l *Load) commit(datasetHash string) error {
 		// A new store: no write before pending marks to sweep for.
 		tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
 	}
-	if err := s.bumpVersion(ctx, tx); err != nil {
+	ch := make(changeSet, len(l.staged)+len(gone))
+	for _, st := range l.staged {
+		ch[schema.GraphIRI(st.doc.ID)] = st.label
+	}
+	for _, g := range gone {
+		ch[g] = ""
+	}
+	if err := s.bumpVersion(ctx, tx, ch); err != nil {
 		return fmt.Errorf("load: make the documents visible: %w", err)
 	}
 	return nil
-}
-
-// drop adds to tx what takes stored document g out of the current graph,
-// and says how many quads it had. Its quads stay under their label as the
-// version the history records; only a document stored before labels were
-// stamped loses them, since its label would otherwise read as current.
-func (l *Load) drop(tx *graph.Transaction, g quad.IRI, m docMeta) (int, error) {
-	have, err := l.s.graphQuads(l.ctx, m.label)
-	if err != nil {
-		return 0, err
-	}
-	if m.label == g {
-		for _, q := range have {
-			tx.RemoveQuad(q)
-		}
-	}
-	for _, q := range oldMetaQuads(g, m) {
-		tx.RemoveQuad(q)
-	}
-	return len(have), nil
 }
 
 // Abort ends the load without making anything visible, and removes what
@@ -297,8 +304,22 @@ func (l *Load) Abort() {
 		}
 		labels, tx = labels[:0], graph.NewTransactionN(l.size)
 	}
+	// Found all at once (one scan on bolt), then read a batch at a time.
+	all := make([]quad.IRI, len(l.staged))
+	for i, st := range l.staged {
+		all[i] = st.label
+	}
+	refs, err := l.s.labelRefs(ctx, all)
+	if err != nil {
+		l.s.orphans = append(l.s.orphans, all...)
+		l.staged = nil
+		l.close()
+		return
+	}
 	for _, st := range l.staged {
-		if err := l.s.leftovers(ctx, st.label, tx); err != nil {
+		err := l.s.leftoversOf(ctx, st.label, refs[st.label], tx)
+		delete(refs, st.label)
+		if err != nil {
 			l.s.orphans = append(l.s.orphans, st.label)
 			continue
 		}

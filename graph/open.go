@@ -29,6 +29,10 @@ const (
 	DefaultPath    = "policygraph.db"
 )
 
+// ErrNoAddress is Open of a backend that has no default address (a DSN,
+// a path) given none.
+var ErrNoAddress = errors.New("the backend needs an address: a DSN or a path")
+
 // Config names a store the way Cayley does: a backend and its address
 // (a file or directory for bolt and leveldb, a DSN for postgres).
 type Config struct {
@@ -59,6 +63,7 @@ type Store struct {
 	backend string
 	path    string
 	views   viewCache
+	changes changeLog
 	asOf    asOfViews
 	// writes serialises this process's writers: last write wins. Over
 	// PostgreSQL, writers of all processes are serialised as well (see
@@ -106,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	path := cfg.Path
 	if path == "" && graph.IsPersistent(name) {
 		if name != DefaultBackend {
-			return nil, fmt.Errorf("open %s store: --dbpath is required for this backend", name)
+			return nil, fmt.Errorf("open %s store: %w", name, ErrNoAddress)
 		}
 		path = DefaultPath
 	}

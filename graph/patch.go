@@ -18,7 +18,9 @@ import (
 // document's quads under a new stamped label and names it in the meta
 // graph (schema.StoredAs), so a label that differs from the one the
 // current View was built from is a changed document, and a missing one a
-// deleted document.
+// deleted document. Each write also lists the documents it changed in the
+// change log (changes.go), which a reader reads first: a lookup per write
+// since its View, where comparing the labels reads every document's.
 
 // maxPatchDocuments bounds the documents a patch reads: a write of more
 // (a load) rebuilds the View.
@@ -75,10 +77,7 @@ func (s *Store) patchLocked(ctx context.Context, cur *view.View, ver string, w *
 		return nil, err
 	}
 	if labels == nil {
-		if labels, err = s.storedLabels(ctx); err != nil {
-			return nil, err
-		}
-		if docs, err = s.changedDocuments(ctx, from.labels, labels); err != nil || docs == nil {
+		if labels, docs, err = s.changedSinceView(ctx, cur.Version, ver, from); err != nil || docs == nil {
 			return nil, err
 		}
 	}
@@ -143,6 +142,28 @@ func (s *Store) changedFromWrite(ctx context.Context, from *builtFrom, w *Writte
 	return labels, docs, nil
 }
 
+// changedSinceView is the stored labels and the changed documents'
+// quads at version ver for a View of version was read under from: from
+// the change log, or from every document's label when the log cannot
+// tell; nil documents when the View must be built anew.
+func (s *Store) changedSinceView(ctx context.Context, was, ver string, from *builtFrom) (map[quad.IRI]quad.IRI, map[quad.IRI][]quad.Quad, error) {
+	ch, answer, err := s.changesSince(ctx, was, ver)
+	switch {
+	case err != nil || answer == logUntold:
+		return nil, nil, err
+	case answer == logTold:
+		s.changes.fromLog.Add(1)
+		return s.readChanges(ctx, from.labels, ch)
+	}
+	s.changes.fromLabels.Add(1)
+	labels, err := s.storedLabels(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, err := s.changedDocuments(ctx, from.labels, labels)
+	return labels, docs, err
+}
+
 // storedLabels reads the label of every stored document from the meta
 // graph: its StoredAs quads only, found by predicate, not its source texts.
 func (s *Store) storedLabels(ctx context.Context) (map[quad.IRI]quad.IRI, error) {
@@ -178,19 +199,11 @@ func (s *Store) changedDocuments(ctx context.Context, was, now map[quad.IRI]quad
 		if len(docs) >= maxPatchDocuments {
 			return nil, nil
 		}
-		qs, err := s.graphQuads(ctx, l)
+		qs, err := s.documentQuads(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		out := qs[:0]
-		for _, q := range qs {
-			if isPin(q) || q.Predicate == schema.SourceText {
-				continue
-			}
-			q.Label = g
-			out = append(out, q)
-		}
-		docs[g] = out
+		docs[g] = qs
 	}
 	if len(docs) > maxPatchDocuments {
 		return nil, nil

@@ -78,16 +78,24 @@ func (s *Store) Repair(ctx context.Context) (rep RepairReport, err error) {
 		}
 		rep.Swept = true
 	}
+	// Found all at once: a load cut short leaves a label a document, and
+	// on bolt each read by label is a scan of every quad.
+	refs, err := s.labelRefs(ctx, pending)
+	if err != nil {
+		return rep, err
+	}
 	for _, l := range pending {
-		have, err := s.graphQuads(ctx, l)
-		if err != nil {
-			return rep, err
+		tx := graph.NewTransaction()
+		err := s.leftoversOf(ctx, l, refs[l], tx)
+		if err == nil {
+			err = s.apply(tx)
 		}
-		if err := s.removeGraph(ctx, l); err != nil {
+		if err != nil {
 			return rep, fmt.Errorf("remove the leftovers of %s: %w", l, err)
 		}
 		rep.Writes = append(rep.Writes, string(l))
-		rep.Quads += len(have)
+		rep.Quads += len(refs[l])
+		delete(refs, l)
 	}
 	pins, err := s.subjectQuads(ctx, schema.PinGraph)
 	if err != nil {
@@ -113,7 +121,7 @@ func (s *Store) Repair(ctx context.Context) (rep RepairReport, err error) {
 		if !swept {
 			tx.AddQuad(metaQuad(schema.DatasetNode, schema.Swept, "1"))
 		}
-		if err := s.bumpVersion(ctx, tx); err != nil {
+		if err := s.bumpVersion(ctx, tx, nil); err != nil {
 			return rep, err
 		}
 	}

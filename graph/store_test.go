@@ -468,7 +468,7 @@ func TestOpenFailsFast(t *testing.T) {
 	}{
 		{Config{Backend: "bolt", Path: dir}, "another process has it open"},
 		{Config{Backend: "postgres", Path: "postgres://u:secret@127.0.0.1:1/db?sslmode=disable"}, "connection refused"},
-		{Config{Backend: "postgres"}, "--dbpath is required"},
+		{Config{Backend: "postgres"}, "needs an address"},
 		{Config{Backend: "nosuch"}, `unknown backend "nosuch"`},
 	}
 	for _, tt := range tests {

@@ -102,6 +102,15 @@ func (s *Store) removeGraph(ctx context.Context, label quad.IRI) error {
 // leftovers adds to tx the removal of what a write that never committed
 // left under label: its quads, its text, its pending mark.
 func (s *Store) leftovers(ctx context.Context, label quad.IRI, tx *graph.Transaction) error {
+	refs, err := s.labelRefs(ctx, []quad.IRI{label})
+	if err != nil {
+		return err
+	}
+	return s.leftoversOf(ctx, label, refs[label], tx)
+}
+
+// leftoversOf is leftovers given the quads under label (see labelRefs).
+func (s *Store) leftoversOf(ctx context.Context, label quad.IRI, refs []graph.Ref, tx *graph.Transaction) error {
 	// A switch whose failure was ambiguous (the connection lost during
 	// COMMIT, an fsync failing after the page was written) may have gone
 	// through: a label the meta graph names is a document, not leftovers.
@@ -115,9 +124,9 @@ func (s *Store) leftovers(ctx context.Context, label quad.IRI, tx *graph.Transac
 			return nil
 		}
 	}
-	have, err := s.graphQuads(ctx, label)
+	have, err := s.quadsOfRefs(ctx, refs)
 	if err != nil {
-		return err
+		return fmt.Errorf("read graph %s: %w", label, err)
 	}
 	// A load writes a document's text into the history before it
 	// commits (see Load.Put); a record without a VersionOf is such text.

@@ -120,13 +120,18 @@ func decodeOne(f *file, errs *Errors) {
 		f.ments = &MentionsFile{}
 		out = f.ments
 	default:
-		*errs = append(*errs, &Error{File: f.shown, Line: 1, Col: 1,
-			Msg: fmt.Sprintf("data file outside %s/, %s/ and %s/: move it into the folder for its kind", VocabularyDir, PlansDir, MentionsDir)})
+		*errs = append(*errs, outsideFolders(f))
 		return
 	}
 	if !f.dec.decodeFile(f.src, out) {
 		f.vocab, f.plan, f.ments = nil, nil, nil
 	}
+}
+
+// outsideFolders is the error of a data file in none of the folders.
+func outsideFolders(f *file) *Error {
+	return &Error{File: f.shown, Line: 1, Col: 1,
+		Msg: fmt.Sprintf("data file outside %s/, %s/ and %s/: move it into the folder for its kind", VocabularyDir, PlansDir, MentionsDir)}
 }
 
 // readDir lists the YAML files under dir in a stable order, without

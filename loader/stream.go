@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,19 +30,45 @@ import (
 //
 // The Dataset returned has no Graphs: they went to put.
 func Stream(dir string, put func(*schema.Document) error) (*Dataset, error) {
+	p, err := Prepare(dir)
+	if err != nil {
+		return nil, err
+	}
+	return p.Stream(put)
+}
+
+// Prepared is a data directory whose listing and vocabulary are read and
+// checked (Prepare), and whose other files are yet to be streamed.
+type Prepared struct {
+	files []*file
+	rest  []*file // the files after the vocabulary
+	s     *stream
+	done  bool
+}
+
+// Prepare does the part of Stream that needs no store: it lists the data
+// directory's files, refuses those outside its three folders, and reads
+// and checks the vocabulary, which every other file is checked against.
+// Err then says whether anything is wrong so far: a caller can refuse the
+// directory before it opens, creates or locks a store. The error of
+// Prepare itself is a directory that cannot be read.
+func Prepare(dir string) (*Prepared, error) {
 	files, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
+	s := &stream{ds: &Dataset{Files: len(files)}}
 	var vocab, rest []*file
 	for _, f := range files {
-		if strings.HasPrefix(f.path, VocabularyDir+"/") {
+		switch strings.SplitN(f.path, "/", 2)[0] {
+		case VocabularyDir:
 			vocab = append(vocab, f)
-		} else {
+		case PlansDir, MentionsDir:
 			rest = append(rest, f)
+		default:
+			s.errs = append(s.errs, outsideFolders(f))
 		}
 	}
-	s := &stream{ds: &Dataset{Files: len(files)}, put: put}
 	s.c = newChecker(&s.errs)
 	// Plans and measures are all the types a plan or a mentions file
 	// refers to that another of them defines.
@@ -61,12 +88,37 @@ func Stream(dir string, put func(*schema.Document) error) (*Dataset, error) {
 	}
 	s.c.checkHierarchy()
 	s.c.checkParents()
-	for _, f := range vocab {
-		if err := s.hand(f); err != nil {
-			return nil, err
+	return &Prepared{files: files, rest: rest, s: s}, nil
+}
+
+// Err is the problems Prepare found (Errors), or nil. Stream lists them
+// again with the rest.
+func (p *Prepared) Err() error {
+	if len(p.s.errs) == 0 {
+		return nil
+	}
+	errs := slices.Clone(p.s.errs)
+	errs.sort()
+	return errs
+}
+
+// Stream hands the vocabulary's documents and then every other file's to
+// put, as Stream does. It runs once.
+func (p *Prepared) Stream(put func(*schema.Document) error) (*Dataset, error) {
+	if p.done {
+		return nil, fmt.Errorf("stream the data directory: streamed already")
+	}
+	p.done = true
+	s := p.s
+	s.put = put
+	for _, f := range p.files {
+		if strings.HasPrefix(f.path, VocabularyDir+"/") {
+			if err := s.hand(f); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if err := pipeline(rest, func(f *file) error {
+	if err := pipeline(p.rest, func(f *file) error {
 		s.errs = append(s.errs, f.errs...)
 		s.c.define(f)
 		switch {
@@ -85,7 +137,7 @@ func Stream(dir string, put func(*schema.Document) error) (*Dataset, error) {
 		s.errs.sort()
 		return nil, s.errs
 	}
-	s.ds.Hash = datasetHash(files)
+	s.ds.Hash = datasetHash(p.files)
 	return s.ds, nil
 }
 

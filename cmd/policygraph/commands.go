@@ -118,7 +118,11 @@ func (e environment) load(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	st, err := graph.Open(ctx, *cfg)
+	p, err := e.prepare(*data)
+	if err != nil {
+		return err
+	}
+	st, err := e.open(ctx, *cfg)
 	if err != nil {
 		return err
 	}
@@ -127,7 +131,33 @@ func (e environment) load(ctx context.Context, args []string) error {
 	if err := e.repair(ctx, st); err != nil {
 		return err
 	}
-	return e.stream(ctx, st, *data, start)
+	return e.stream(ctx, st, *data, p, start)
+}
+
+// prepare checks what of data directory dir needs no store (its files,
+// its vocabulary) before a store is opened or locked, so that bad data
+// neither creates a store nor holds up other writers while it is read.
+// When that finds a problem, every file is read, to list every problem.
+func (e environment) prepare(dir string) (*loader.Prepared, error) {
+	p, err := loader.Prepare(dir)
+	if err != nil {
+		return nil, e.invalid(dir, err)
+	}
+	if p.Err() != nil {
+		_, err := p.Stream(func(*schema.Document) error { return nil })
+		return nil, e.invalid(dir, err)
+	}
+	return p, nil
+}
+
+// open opens the store cfg names, and says which flag a missing address
+// needs.
+func (e environment) open(ctx context.Context, cfg graph.Config) (*graph.Store, error) {
+	st, err := graph.Open(ctx, cfg)
+	if errors.Is(err, graph.ErrNoAddress) {
+		return nil, &usageError{fmt.Sprintf("--db %s needs --dbpath (or POLICYGRAPH_DBPATH): %v", cfg.Backend, err)}
+	}
+	return st, err
 }
 
 // repair removes what writes that never committed left in st, and says so.
@@ -182,7 +212,7 @@ func (e environment) batchGC(st *graph.Store) (restore func()) {
 // every file has checked, then all at once. Bad data changes nothing
 // readers see; a store created for this load stays empty. It prints a
 // one-line summary, or every error.
-func (e environment) stream(ctx context.Context, st *graph.Store, dir string, start time.Time) error {
+func (e environment) stream(ctx context.Context, st *graph.Store, dir string, p *loader.Prepared, start time.Time) error {
 	prog := startProgress(e.stdout)
 	l, err := st.BeginLoad(ctx, prog.report)
 	if err != nil {
@@ -190,7 +220,7 @@ func (e environment) stream(ctx context.Context, st *graph.Store, dir string, st
 		return err
 	}
 	defer l.Abort()
-	ds, err := loader.Stream(dir, l.Put)
+	ds, err := p.Stream(l.Put)
 	if err != nil {
 		prog.finish()
 		return e.invalid(dir, err)
@@ -241,7 +271,7 @@ func (e environment) export(ctx context.Context, args []string) error {
 		fs.Usage()
 		return &usageError{"export: --format yaml needs --out DIR, and --out only goes with --format yaml"}
 	}
-	st, err := graph.Open(ctx, *cfg)
+	st, err := e.open(ctx, *cfg)
 	if err != nil {
 		return err
 	}

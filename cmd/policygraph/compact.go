@@ -26,7 +26,7 @@ func (e environment) compact(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, "policygraph: the retention keeps every version (no --keep); nothing removed")
 		return nil
 	}
-	st, err := graph.Open(ctx, *cfg)
+	st, err := e.open(ctx, *cfg)
 	if err != nil {
 		return err
 	}

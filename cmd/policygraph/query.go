@@ -54,7 +54,7 @@ func (e environment) newClient(ctx context.Context, srv string, cfg graph.Config
 		}
 		return &apiClient{base: strings.TrimRight(srv, "/"), client: &http.Client{Timeout: 60 * time.Second}, close: func() {}}, nil
 	}
-	st, err := graph.Open(ctx, cfg)
+	st, err := e.open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

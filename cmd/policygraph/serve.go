@@ -54,7 +54,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if *writeTimeout <= 0 {
 		return &usageError{fmt.Sprintf("serve: --write-timeout must be positive, got %s", *writeTimeout)}
 	}
-	st, err := graph.Open(ctx, *cfg)
+	st, err := e.open(ctx, *cfg)
 	if err != nil {
 		return err
 	}
@@ -138,6 +138,10 @@ func (e environment) refresh(ctx context.Context, st *graph.Store, dir string) e
 		return nil
 	}
 	start := time.Now()
+	p, err := e.prepare(dir)
+	if err != nil {
+		return err
+	}
 	defer e.batchGC(st)()
-	return e.stream(ctx, st, dir, start)
+	return e.stream(ctx, st, dir, p, start)
 }
