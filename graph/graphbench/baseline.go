@@ -25,8 +25,9 @@ const CayleyBatch = 10000
 // CayleyWrite is the loading baseline: the documents' quads written
 // straight through Cayley's batched quad writer into a new store of cfg,
 // with no parsing, checking or bookkeeping. It returns the time the
-// writing took.
-func CayleyWrite(cfg graph.Config, docs []*schema.Document) (time.Duration, int, error) {
+// writing took and the quads written: all of them, or the first batches
+// holding at least limit when limit > 0.
+func CayleyWrite(cfg graph.Config, docs []*schema.Document, limit int) (time.Duration, int, error) {
 	name := cfg.Backend
 	if name == "mem" || name == "memory" {
 		name = "memstore"
@@ -61,6 +62,9 @@ func CayleyWrite(cfg graph.Config, docs []*schema.Document) (time.Duration, int,
 			if len(batch) == CayleyBatch {
 				if err := flush(); err != nil {
 					return 0, 0, err
+				}
+				if limit > 0 && n >= limit {
+					return time.Since(start), n, bw.Close()
 				}
 			}
 		}
