@@ -31,7 +31,7 @@ type Edge struct {
 }
 
 // Quads is the number of quads the View holds: what readers see.
-func (v *View) Quads() int { return len(v.quads) }
+func (v *View) Quads() int { return v.quads.len() }
 
 // Node is one node with everything attached to it.
 type Node struct {
@@ -93,7 +93,7 @@ func (v *View) Label(t schema.Type, id string) string {
 // the store: on PostgreSQL each of the two direction lookups is a round
 // trip, and even on bolt Cayley's own lookup costs more than the answer.
 func (v *View) Node(iri quad.IRI) *Node {
-	outs, ins := v.out[iri], v.in[iri]
+	outs, ins := v.Out(iri), v.In(iri)
 	if len(outs) == 0 && len(ins) == 0 {
 		return nil
 	}

@@ -61,9 +61,10 @@ type predText struct {
 }
 
 func newNodeIndex(v *View) *nodeIndex {
-	x := &nodeIndex{slot: make([]int32, len(v.values)), preds: map[int32]*predText{}, graphs: map[int32]*graphText{},
-		plain: make([]uint64, (len(v.values)+63)/64)}
-	for i, val := range v.values {
+	x := &nodeIndex{slot: make([]int32, v.Values()), preds: map[int32]*predText{}, graphs: map[int32]*graphText{},
+		plain: make([]uint64, (v.Values()+63)/64)}
+	for i := range v.Values() {
+		val := v.Value(int32(i))
 		x.slot[i] = -1
 		if jsonPlain(schema.Text(val)) {
 			x.plain[i/64] |= 1 << (i % 64)
@@ -81,15 +82,16 @@ func newNodeIndex(v *View) *nodeIndex {
 		x.slot[i] = int32(len(x.nodes))
 		x.nodes = append(x.nodes, n)
 	}
-	for _, r := range v.quads {
+	for i := range v.Quads() {
+		r := v.QuadValues(int32(i))
 		if _, ok := x.preds[r[1]]; !ok {
-			p := v.values[r[1]]
+			p := v.Value(r[1])
 			short := shortPredicate(p)
 			b, _ := schema.BasisOfPredicate(p)
 			x.preds[r[1]] = &predText{short: short, json: string(AppendJSONString(nil, short)), basis: b}
 		}
 		if _, ok := x.graphs[r[3]]; !ok {
-			name := graphName(v.values[r[3]])
+			name := graphName(v.Value(r[3]))
 			x.graphs[r[3]] = &graphText{name: name, json: string(AppendJSONString(nil, name))}
 		}
 	}
@@ -212,13 +214,13 @@ type nodeEdge struct {
 // when a value is one encoding/json would refuse (then Node and
 // encoding/json say what is wrong).
 func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
-	outs, ins := v.out[iri], v.in[iri]
+	outs, ins := v.Out(iri), v.In(iri)
 	var self int32
 	switch {
 	case len(outs) > 0:
-		self = v.quads[outs[0]][0]
+		self = v.QuadValues(outs[0])[0]
 	case len(ins) > 0:
-		self = v.quads[ins[0]][2]
+		self = v.QuadValues(ins[0])[2]
 	default:
 		return dst, false
 	}
@@ -226,17 +228,17 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 	var props []nodeProp
 	var out, in []nodeEdge
 	for _, i := range ins {
-		r := v.quads[i]
+		r := v.QuadValues(i)
 		in = append(in, nodeEdge{pred: x.preds[r[1]], other: &x.nodes[x.slot[r[0]]], graph: x.graphs[r[3]]})
 	}
 	for _, i := range outs {
-		r := v.quads[i]
+		r := v.QuadValues(i)
 		if s := x.slot[r[2]]; s >= 0 {
 			out = append(out, nodeEdge{pred: x.preds[r[1]], other: &x.nodes[s], graph: x.graphs[r[3]]})
 			continue
 		}
 		p := nodeProp{pred: x.preds[r[1]], val: r[2], graph: x.graphs[r[3]]}
-		switch o := v.values[r[2]].(type) {
+		switch o := v.Value(r[2]).(type) {
 		case quad.String:
 			p.text = string(o)
 		case quad.LangString:
@@ -287,7 +289,7 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		dst = append(dst, `{"predicate":`...)
 		dst = append(dst, p.pred.json...)
 		dst = append(dst, `,"value":`...)
-		if dst, ok = x.appendValue(dst, v.values[p.val], p.val); !ok {
+		if dst, ok = x.appendValue(dst, v.Value(p.val), p.val); !ok {
 			return dst, false
 		}
 		if p.lang != "" {

@@ -16,8 +16,8 @@ import (
 func nodeIRIs(v *View) []quad.IRI {
 	seen := map[quad.IRI]bool{}
 	var out []quad.IRI
-	for _, m := range []map[quad.Value][]int32{v.out, v.in} {
-		for val := range m {
+	for _, m := range []*sharded[quad.Value, []int32]{v.out, v.in} {
+		for val := range m.all() {
 			if iri, ok := val.(quad.IRI); ok && !seen[iri] {
 				seen[iri] = true
 				out = append(out, iri)

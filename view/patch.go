@@ -44,24 +44,27 @@ type patchKey struct{}
 // patchIndex lists the View's quads by document graph, so a patch finds
 // the quads of the documents it replaces without a scan.
 type patchIndex struct {
-	byLabel map[quad.Value][]int32
+	byLabel *sharded[quad.Value, []int32]
 }
 
 func (v *View) patchIndex() *patchIndex {
 	return v.Memo(patchKey{}, func() any {
-		ix := &patchIndex{byLabel: map[quad.Value][]int32{}}
-		for i, r := range v.quads {
-			l := v.values[r[3]]
-			ix.byLabel[l] = append(ix.byLabel[l], int32(i))
+		byLabel := map[quad.Value][]int32{}
+		for i := range v.quads.len() {
+			l := v.Value(v.quads.at(int32(i))[3])
+			byLabel[l] = append(byLabel[l], int32(i))
 		}
-		return ix
+		return &patchIndex{byLabel: newSharded(byLabel, hashValue)}
 	}).(*patchIndex)
 }
 
 // LabelQuads is how many of v's quads are stored under label (a
 // document's stamped graph): what a writer replacing that document
 // removes from the current graph, known without reading the store.
-func (v *View) LabelQuads(label quad.Value) int { return len(v.patchIndex().byLabel[label]) }
+func (v *View) LabelQuads(label quad.Value) int {
+	ps, _ := v.patchIndex().byLabel.get(label)
+	return len(ps)
+}
 
 // PrepareForPatch builds what the first patch of v needs (a list of its
 // quads by document), so that patch does not pay for it.
@@ -80,7 +83,8 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	ix := v.patchIndex()
 	var removed []int32
 	for _, g := range graphs {
-		removed = append(removed, ix.byLabel[g]...)
+		ps, _ := ix.byLabel.get(g)
+		removed = append(removed, ps...)
 	}
 	for _, at := range removed {
 		if vocabularyQuad(v.Quad(at)) {
@@ -170,15 +174,19 @@ type patcher struct {
 // quads take the places of the removed ones; when fewer are added than
 // removed, the last quads move into the places left, so the positions
 // stay dense and every other quad keeps its place (and its entries in
-// the indexes).
+// the indexes). The quads, the values and the indexes by subject, node
+// object and label are v's, shared, but for the pages and shards these
+// places and keys are in.
 func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 	v := p.v
+	ix := v.patchIndex()
 	slices.Sort(removed)
-	n0 := len(v.quads)
+	n0 := v.quads.len()
 	n1 := n0 - len(removed) + len(added)
-	quads := make([][4]int32, n1)
-	copy(quads, v.quads[:min(n0, n1)])
-	values := slices.Clip(v.values)
+	quads, values := v.quads.clone(), v.values.clone()
+	for quads.len() < n1 {
+		quads.append([4]int32{})
+	}
 
 	// Values already known are found through the adjacency of the nodes;
 	// the others are appended (a literal or predicate met again may so
@@ -188,19 +196,19 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		if n, ok := fresh[val]; ok {
 			return n
 		}
-		if ps := v.out[val]; len(ps) > 0 {
-			return v.quads[ps[0]][0]
+		if ps := v.Out(val); len(ps) > 0 {
+			return v.quads.at(ps[0])[0]
 		}
-		if ps := v.in[val]; len(ps) > 0 {
-			return v.quads[ps[0]][2]
+		if ps := v.In(val); len(ps) > 0 {
+			return v.quads.at(ps[0])[2]
 		}
 		if d == 3 {
-			if ps := p.v.patchIndex().byLabel[val]; len(ps) > 0 {
-				return v.quads[ps[0]][3]
+			if ps, _ := ix.byLabel.get(val); len(ps) > 0 {
+				return v.quads.at(ps[0])[3]
 			}
 		}
-		n := int32(len(values))
-		values = append(values, val)
+		n := int32(values.len())
+		values.append(val)
 		fresh[val] = n
 		return n
 	}
@@ -226,7 +234,7 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 	for _, q := range added {
 		at := slots[next]
 		next++
-		quads[at] = [4]int32{intern(q.Subject, 0), intern(q.Predicate, 1), intern(q.Object, 2), intern(q.Label, 3)}
+		quads.set(at, [4]int32{intern(q.Subject, 0), intern(q.Predicate, 1), intern(q.Object, 2), intern(q.Label, 3)})
 		moves = append(moves, placed{-1, at})
 	}
 	for i := n1; i < n0; i++ {
@@ -235,83 +243,111 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		}
 		at := slots[next]
 		next++
-		quads[at] = v.quads[i]
+		quads.set(at, v.quads.at(int32(i)))
 		moves = append(moves, placed{int32(i), at})
 	}
+	quads.truncate(n1)
+	quads.freeze()
+	values.freeze()
 	p.nv.quads, p.nv.values = quads, values
 
-	// Which keys of out, in and the label index change, and how.
+	// Which keys of out, in and the label index change, and how: the
+	// positions each loses and gains.
+	out, in, byLabel := edits{}, edits{}, edits{}
 	p.subjects, p.touched = map[quad.Value]bool{}, map[quad.Value]bool{}
-	gone := make(map[int32]bool, len(removed)+len(moves))
-	labels := map[quad.Value]bool{}
-	note := func(r [4]int32, vals []quad.Value) {
-		s, o := vals[r[0]], vals[r[2]]
+	note := func(r [4]int32, vals *paged[quad.Value], at int32, gone bool) {
+		s, o, l := vals.at(r[0]), vals.at(r[2]), vals.at(r[3])
 		p.subjects[s], p.touched[s] = true, true
+		out.note(s, at, gone)
 		if isNode(o) {
 			p.touched[o] = true
+			in.note(o, at, gone)
 		}
-		labels[vals[r[3]]] = true
+		byLabel.note(l, at, gone)
 	}
 	for _, r := range removed {
-		gone[r] = true
-		note(v.quads[r], v.values)
+		note(v.quads.at(r), &v.values, r, true)
 	}
 	for _, m := range moves {
 		if m.from >= 0 {
-			gone[m.from] = true
+			note(v.quads.at(m.from), &v.values, m.from, true)
 		}
-		note(quads[m.to], values)
+		note(quads.at(m.to), &values, m.to, false)
 	}
 	p.oldOut = map[quad.Value][]quad.Quad{}
 	for s := range p.subjects {
-		for _, at := range v.out[s] {
+		for _, at := range v.Out(s) {
 			p.oldOut[s] = append(p.oldOut[s], v.Quad(at))
 		}
 	}
-	keep := func(ps []int32) []int32 {
-		out := make([]int32, 0, len(ps))
-		for _, at := range ps {
-			if !gone[at] {
-				out = append(out, at)
-			}
-		}
-		return out
-	}
-	out, in := maps.Clone(v.out), maps.Clone(v.in)
-	byLabel := maps.Clone(p.v.patchIndex().byLabel)
-	for k := range p.touched {
-		out[k], in[k] = keep(v.out[k]), keep(v.in[k])
-	}
-	for l := range labels {
-		byLabel[l] = keep(byLabel[l])
-	}
-	for _, m := range moves {
-		r := quads[m.to]
-		s, o, l := values[r[0]], values[r[2]], values[r[3]]
-		out[s] = append(out[s], m.to)
-		if isNode(o) {
-			in[o] = append(in[o], m.to)
-		}
-		byLabel[l] = append(byLabel[l], m.to)
-	}
-	for k := range p.touched {
-		tidy(out, k)
-		tidy(in, k)
-	}
-	for l := range labels {
-		tidy(byLabel, l)
-	}
-	p.nv.out, p.nv.in = out, in
-	p.index = &patchIndex{byLabel: byLabel}
+	p.nv.out, p.nv.in = out.apply(v.out), in.apply(v.in)
+	p.index = &patchIndex{byLabel: byLabel.apply(ix.byLabel)}
 }
 
-// tidy sorts the list at k, as New makes them, or drops an empty one.
-func tidy(m map[quad.Value][]int32, k quad.Value) {
-	if len(m[k]) == 0 {
-		delete(m, k)
-		return
+// edits are, per key of an index of quad positions, the positions it
+// loses and those it gains.
+type edits map[quad.Value]*struct{ gone, add []int32 }
+
+func (e edits) note(k quad.Value, at int32, gone bool) {
+	x := e[k]
+	if x == nil {
+		x = &struct{ gone, add []int32 }{}
+		e[k] = x
 	}
-	slices.Sort(m[k])
+	if gone {
+		x.gone = append(x.gone, at)
+	} else {
+		x.add = append(x.add, at)
+	}
+}
+
+// apply is ix with the edits made, sharing every shard of ix no edit is in.
+func (e edits) apply(ix *sharded[quad.Value, []int32]) *sharded[quad.Value, []int32] {
+	out := ix.clone()
+	for k, x := range e {
+		old, _ := ix.get(k)
+		if l := edited(old, x.gone, x.add); len(l) > 0 {
+			out.set(k, l)
+		} else {
+			out.del(k)
+		}
+	}
+	out.freeze()
+	return out
+}
+
+// edited is list (ascending, as New makes the lists) without the
+// positions in gone and with those in add, in a new array. It finds its
+// places by binary search and moves the runs between them whole: a list
+// of every measure's type quad is copied, not visited one by one.
+func edited(list, gone, add []int32) []int32 {
+	slices.Sort(gone)
+	slices.Sort(add)
+	out := make([]int32, 0, len(list)-len(gone)+len(add))
+	prev := 0
+	for _, g := range gone {
+		if i, ok := slices.BinarySearch(list[prev:], g); ok {
+			out = append(out, list[prev:prev+i]...)
+			prev += i + 1
+		}
+	}
+	out = append(out, list[prev:]...)
+	return insertSorted(out, add, func(a, b int32) int { return int(a - b) })
+}
+
+// insertSorted merges add (sorted by cmp, none equal to an element of
+// list) into list (sorted too), in place, list having room for add: from
+// the last one added back, each moves the run of list after it up.
+func insertSorted[E any](list, add []E, cmp func(a, b E) int) []E {
+	hi := len(list)
+	list = append(list, add...)
+	for j := len(add) - 1; j >= 0; j-- {
+		lo, _ := slices.BinarySearchFunc(list[:hi], add[j], cmp)
+		copy(list[lo+j+1:hi+j+1], list[lo:hi])
+		list[lo+j] = add[j]
+		hi = lo
+	}
+	return list
 }
 
 // affected lists the nodes whose records the patch must build again, and
@@ -334,7 +370,7 @@ func (p *patcher) affected() map[quad.Value]bool {
 		add(s)
 		// A measure is built from its provenance nodes.
 		for _, w := range []*View{p.v, nv} {
-			for _, at := range w.in[s] {
+			for _, at := range w.In(s) {
 				if q := w.Quad(at); q.Predicate == schema.HasProvenance {
 					add(q.Subject)
 				}
@@ -352,7 +388,7 @@ func (p *patcher) affected() map[quad.Value]bool {
 				add(q.Object)
 			}
 		}
-		for _, at := range nv.out[n] {
+		for _, at := range nv.Out(n) {
 			if q := nv.Quad(at); childLinks[q.Predicate] {
 				add(q.Object)
 			}
@@ -363,7 +399,7 @@ func (p *patcher) affected() map[quad.Value]bool {
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		for _, at := range nv.in[n] {
+		for _, at := range nv.In(n) {
 			q := nv.Quad(at)
 			if childLinks[q.Predicate] && !context[q.Subject] {
 				context[q.Subject] = true
@@ -371,7 +407,7 @@ func (p *patcher) affected() map[quad.Value]bool {
 			}
 		}
 		if rebuild[n] {
-			for _, at := range nv.out[n] {
+			for _, at := range nv.Out(n) {
 				if q := nv.Quad(at); q.Predicate == schema.HasProvenance {
 					context[q.Object] = true
 				}
@@ -392,19 +428,20 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 	v, nv := p.v, p.nv
 	var qs []quad.Quad
 	for n := range p.context {
-		for _, at := range nv.out[n] {
+		for _, at := range nv.Out(n) {
 			qs = append(qs, nv.Quad(at))
 		}
 	}
 	mini = New(qs, nv.Version)
 
-	nv.graphOf = maps.Clone(v.graphOf)
+	nv.graphOf = v.graphOf.clone()
 	for s := range p.subjects {
-		delete(nv.graphOf, s)
-		if g, ok := mini.graphOf[s]; ok {
-			nv.graphOf[s] = g
+		nv.graphOf.del(s)
+		if g, ok := mini.graphOf.get(s); ok {
+			nv.graphOf.set(s, g)
 		}
 	}
+	nv.graphOf.freeze()
 
 	// Per type, the ids built again: the old records go, mini's come.
 	drop = map[schema.Type]map[string]bool{}
@@ -420,28 +457,33 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 	}
 	nv.entities = maps.Clone(v.entities)
 	for t, ids := range drop {
-		m := maps.Clone(v.entities[t])
+		m := v.entities[t]
+		if m == nil {
+			m = newSharded(map[string]any{}, hashString)
+		}
+		m = m.clone()
 		for id := range ids {
-			delete(m, id)
-			if rec, ok := mini.entities[t][id]; ok {
-				m[id] = rec
+			m.del(id)
+			if rec, ok := mini.entities[t].get(id); ok {
+				m.set(id, rec)
 			}
 		}
+		m.freeze()
 		nv.entities[t] = m
 	}
 	fresh := func(t schema.Type) map[string]bool { return drop[t] }
-	nv.Cities = swapped(v.Cities, mini.Cities, fresh(schema.City), schema.City, func(c *City) string { return c.ID })
-	nv.Provinces = swapped(v.Provinces, mini.Provinces, fresh(schema.Province), schema.Province, entityID)
-	nv.Technologies = swapped(v.Technologies, mini.Technologies, fresh(schema.Technology), schema.Technology, entityID)
-	nv.Domains = swapped(v.Domains, mini.Domains, fresh(schema.Domain), schema.Domain, entityID)
-	nv.Organizations = swapped(v.Organizations, mini.Organizations, fresh(schema.Organization), schema.Organization, entityID)
-	nv.Sources = swapped(v.Sources, mini.Sources, fresh(schema.Source), schema.Source, func(s *Source) string { return s.ID })
-	nv.Scopes = swapped(v.Scopes, mini.Scopes, fresh(schema.Scope), schema.Scope, func(s *Scope) string { return s.ID })
-	nv.Plans = swapped(v.Plans, mini.Plans, fresh(schema.Plan), schema.Plan, func(p *Plan) string { return p.ID })
-	nv.Measures = swapped(v.Measures, mini.Measures, fresh(schema.Measure), schema.Measure, func(m *Measure) string { return m.ID })
-	nv.Instruments = swapped(v.Instruments, mini.Instruments, fresh(schema.SupportInstrument), schema.SupportInstrument, func(i *Instrument) string { return i.ID })
-	nv.Mentions = swapped(v.Mentions, mini.Mentions, fresh(schema.MentionCount), schema.MentionCount, func(m *Mention) string { return m.ID })
-	nv.Targets = swapped(v.Targets, mini.Targets, fresh(schema.Target), schema.Target, func(t *Target) string { return t.ID })
+	nv.Cities = swapped(v.Cities, mini.Cities, fresh(schema.City), func(c *City) string { return c.ID })
+	nv.Provinces = swapped(v.Provinces, mini.Provinces, fresh(schema.Province), entityID)
+	nv.Technologies = swapped(v.Technologies, mini.Technologies, fresh(schema.Technology), entityID)
+	nv.Domains = swapped(v.Domains, mini.Domains, fresh(schema.Domain), entityID)
+	nv.Organizations = swapped(v.Organizations, mini.Organizations, fresh(schema.Organization), entityID)
+	nv.Sources = swapped(v.Sources, mini.Sources, fresh(schema.Source), func(s *Source) string { return s.ID })
+	nv.Scopes = swapped(v.Scopes, mini.Scopes, fresh(schema.Scope), func(s *Scope) string { return s.ID })
+	nv.Plans = swapped(v.Plans, mini.Plans, fresh(schema.Plan), func(p *Plan) string { return p.ID })
+	nv.Measures = swapped(v.Measures, mini.Measures, fresh(schema.Measure), measureID)
+	nv.Instruments = swapped(v.Instruments, mini.Instruments, fresh(schema.SupportInstrument), func(i *Instrument) string { return i.ID })
+	nv.Mentions = swapped(v.Mentions, mini.Mentions, fresh(schema.MentionCount), func(m *Mention) string { return m.ID })
+	nv.Targets = swapped(v.Targets, mini.Targets, fresh(schema.Target), func(t *Target) string { return t.ID })
 
 	// The measure indexes: every list a dropped or rebuilt measure is in.
 	var oldMs, newMs []*Measure
@@ -468,9 +510,11 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 
 func entityID(e *Entity) string { return e.ID }
 
+func measureID(m *Measure) string { return m.ID }
+
 // swapped is list without the records whose id is in drop, with the
 // records of built whose id is, in New's order (by IRI text).
-func swapped[T any](list, built []*T, drop map[string]bool, t schema.Type, id func(*T) string) []*T {
+func swapped[T any](list, built []*T, drop map[string]bool, id func(*T) string) []*T {
 	if len(drop) == 0 {
 		return list
 	}
@@ -480,37 +524,60 @@ func swapped[T any](list, built []*T, drop map[string]bool, t schema.Type, id fu
 			add = append(add, r)
 		}
 	}
-	return merged(list, add, drop, t, id)
+	return merged(list, add, drop, id)
 }
 
-// merged is list (in IRI order) without the records whose id is in drop,
-// merged with add (in IRI order too).
-func merged[T any](list, add []*T, drop map[string]bool, t schema.Type, id func(*T) string) []*T {
-	key := func(r *T) string { return t.IRI(id(r)).String() }
-	kept := make([]*T, 0, len(list)+len(add))
-	for _, r := range list {
-		if !drop[id(r)] {
-			kept = append(kept, r)
+// merged is list (in IRI order, the records of one type) without the
+// records whose id is in drop, merged with add (in IRI order too, every
+// id in drop). The records dropped and the places of those added are
+// found by binary search, and the runs between them are copied whole:
+// the cost is a copy of the list's pointers, not a lookup per record.
+func merged[T any](list, add []*T, drop map[string]bool, id func(*T) string) []*T {
+	byID := func(x *T, k string) int { return compareIDs(id(x), k) }
+	var at []int
+	for k := range drop {
+		i, _ := slices.BinarySearchFunc(list, k, byID)
+		// A measure linked twice to one key is listed twice there.
+		for ; i < len(list) && id(list[i]) == k; i++ {
+			at = append(at, i)
 		}
 	}
-	if len(add) == 0 {
-		return kept
-	}
-	// Each added record's place among the kept ones, by binary search:
-	// a few keys made per record added, not one per record kept.
-	at := make([]int, len(add))
-	for i, r := range add {
-		k := key(r)
-		at[i], _ = slices.BinarySearchFunc(kept, k, func(x *T, k string) int { return strings.Compare(key(x), k) })
-	}
-	out := make([]*T, 0, len(kept)+len(add))
+	slices.Sort(at)
+	out := make([]*T, 0, len(list)-len(at)+len(add))
 	prev := 0
-	for i, r := range add {
-		out = append(out, kept[prev:at[i]]...)
-		out = append(out, r)
-		prev = at[i]
+	for _, i := range at {
+		out = append(out, list[prev:i]...)
+		prev = i + 1
 	}
-	return append(out, kept[prev:]...)
+	out = append(out, list[prev:]...)
+	if len(out)+len(add) == 0 {
+		return nil // as New lists no record
+	}
+	return insertSorted(out, add, func(a, b *T) int { return compareIDs(id(a), id(b)) })
+}
+
+// compareIDs orders two ids of one type as the text of their IRIs
+// (prefix, id, ">") sorts them, which is the order of New's lists,
+// without making those texts.
+func compareIDs(a, b string) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		if b[n] < '>' {
+			return 1
+		}
+		return -1
+	default:
+		if a[n] < '>' {
+			return -1
+		}
+		return 1
+	}
 }
 
 // swappedIndex is a measure index (key → measures, in View order) with
@@ -536,9 +603,9 @@ func swappedIndex(ix map[string][]*Measure, old, built []*Measure, gone map[stri
 		}
 	}
 	out := maps.Clone(ix)
-	id := func(m *Measure) string { return m.ID }
+	id := measureID
 	for k, add := range touched {
-		l := merged(ix[k], add, gone, schema.Measure, id)
+		l := merged(ix[k], add, gone, id)
 		if len(l) == 0 {
 			delete(out, k)
 			continue

@@ -3,6 +3,7 @@ package view
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -187,9 +188,9 @@ func differences(a, b *View) string {
 		}
 		return out
 	}
-	adjacency := func(v *View, m map[quad.Value][]int32) map[string][]string {
+	adjacency := func(v *View, m *sharded[quad.Value, []int32]) map[string][]string {
 		out := map[string][]string{}
-		for k, ps := range m {
+		for k, ps := range m.all() {
 			var qs []string
 			for _, p := range ps {
 				qs = append(qs, v.Quad(p).NQuad())
@@ -207,13 +208,13 @@ func differences(a, b *View) string {
 		{"entities", func(v *View) any {
 			out := map[string]any{}
 			for t, m := range v.entities {
-				out[string(t)] = m
+				out[string(t)] = maps.Collect(m.all())
 			}
 			return out
 		}},
 		{"quads", func(v *View) any {
 			var qs []string
-			for i := range v.quads {
+			for i := range v.quads.len() {
 				qs = append(qs, v.Quad(int32(i)).NQuad())
 			}
 			slices.Sort(qs)
@@ -223,7 +224,7 @@ func differences(a, b *View) string {
 		{"in", func(v *View) any { return adjacency(v, v.in) }},
 		{"graphOf", func(v *View) any {
 			out := map[string]string{}
-			for k, g := range v.graphOf {
+			for k, g := range v.graphOf.all() {
 				out[k.String()] = g
 			}
 			return out

@@ -167,7 +167,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 				}
 			}
 		}
-		if len(m) == 0 && len(nv.entities[t]) == 0 {
+		if len(m) == 0 && nv.entities[t].len() == 0 {
 			delete(ix.byType, t) // as newNameIndex, which meets no record of t
 			continue
 		}

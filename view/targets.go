@@ -72,13 +72,13 @@ func (p props) instrumentTypes() []string {
 // linkTargets gives each target its plan: the plan that holds it.
 func (v *View) linkTargets() {
 	for _, s := range v.Plans {
-		for _, q := range v.out[schema.Plan.IRI(s.ID)] {
-			r := v.quads[q]
-			if v.values[r[1]] != schema.HasTarget {
+		for _, q := range v.Out(schema.Plan.IRI(s.ID)) {
+			r := v.QuadValues(q)
+			if v.Value(r[1]) != schema.HasTarget {
 				continue
 			}
-			if _, id, ok := schema.ParseIRI(v.values[r[2]]); ok {
-				if t, ok := v.entities[schema.Target][id].(*Target); ok {
+			if _, id, ok := schema.ParseIRI(v.Value(r[2])); ok {
+				if t, ok := v.Get(schema.Target, id).(*Target); ok {
 					t.Plan = s.ID
 				}
 			}

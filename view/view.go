@@ -38,17 +38,19 @@ type View struct {
 	Scopes        []*Scope
 	Targets       []*Target
 
-	entities map[schema.Type]map[string]any
+	entities map[schema.Type]*sharded[string, any]
 	names    *nameIndex
 	// graphOf is the named graph each entity's type quad lives in.
-	graphOf map[quad.Value]string
+	graphOf *sharded[quad.Value, string]
 	// quads are the current quads, each as the positions of its four
 	// values in values (a quarter of the memory of quad.Quads); out and
 	// in index them by subject and by node object, so a node's
-	// neighbourhood is two map lookups.
-	quads   [][4]int32
-	values  []quad.Value
-	out, in map[quad.Value][]int32
+	// neighbourhood is two map lookups. All four are shared with the
+	// View a patch makes, but for the pages and shards it changes
+	// (cow.go).
+	quads   paged[[4]int32]
+	values  paged[quad.Value]
+	out, in *sharded[quad.Value, []int32]
 
 	byTechnology map[string][]*Measure
 	byDomain     map[string][]*Measure
@@ -334,7 +336,7 @@ func New(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
 	graphOf := map[quad.Value]string{}
 	out, in := map[quad.Value][]int32{}, map[quad.Value][]int32{}
-	refs := make([][4]int32, len(qs))
+	refs := newPaged[[4]int32](len(qs))
 	var values []quad.Value
 	valueAt := map[quad.Value]int32{}
 	// Neighbouring quads mostly repeat a value in the same place (the
@@ -344,8 +346,9 @@ func New(qs []quad.Quad, version string) *View {
 	var lastAt [4]int32
 	for i, q := range qs {
 		for d, val := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+			ref := &refs.table[i>>pageBits][i&pageMask]
 			if last[d] != nil && last[d] == val {
-				refs[i][d] = lastAt[d]
+				ref[d] = lastAt[d]
 				continue
 			}
 			n, ok := valueAt[val]
@@ -354,7 +357,7 @@ func New(qs []quad.Quad, version string) *View {
 				valueAt[val] = n
 				values = append(values, val)
 			}
-			refs[i][d], last[d], lastAt[d] = n, val, n
+			ref[d], last[d], lastAt[d] = n, val, n
 		}
 		out[q.Subject] = append(out[q.Subject], int32(i))
 		if isNode(q.Object) {
@@ -379,9 +382,11 @@ func New(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
-	v := &View{Version: version, entities: map[schema.Type]map[string]any{}, graphOf: graphOf, quads: refs, values: values, out: out, in: in}
+	v := &View{Version: version, graphOf: newSharded(graphOf, hashValue), quads: refs, values: pagedOf(values),
+		out: newSharded(out, hashValue), in: newSharded(in, hashValue)}
+	entities := map[schema.Type]map[string]any{}
 	for _, t := range schema.Types {
-		v.entities[t] = map[string]any{}
+		entities[t] = map[string]any{}
 	}
 	subjects := make([]quad.Value, 0, len(nodes))
 	for s := range nodes {
@@ -500,11 +505,11 @@ func New(qs []quad.Quad, version string) *View {
 		default:
 			continue
 		}
-		v.entities[t][id] = rec
+		entities[t][id] = rec
 	}
 	for _, c := range v.Cities {
 		for _, pl := range c.Plans {
-			if p, ok := v.entities[schema.Plan][pl].(*Plan); ok {
+			if p, ok := entities[schema.Plan][pl].(*Plan); ok {
 				p.City = c.ID
 			}
 		}
@@ -522,10 +527,14 @@ func New(qs []quad.Quad, version string) *View {
 		}
 		v.byCity[m.City] = append(v.byCity[m.City], m)
 		for _, s := range m.Support {
-			if in, ok := v.entities[schema.SupportInstrument][s].(*Instrument); ok {
+			if in, ok := entities[schema.SupportInstrument][s].(*Instrument); ok {
 				in.Measure, in.Plan = m.ID, m.Plan
 			}
 		}
+	}
+	v.entities = map[schema.Type]*sharded[string, any]{}
+	for t, m := range entities {
+		v.entities[t] = newSharded(m, hashString)
 	}
 	v.linkTargets()
 	v.concepts, v.places = hierarchy{}, hierarchy{}
@@ -544,8 +553,8 @@ func New(qs []quad.Quad, version string) *View {
 
 // Quad is the i-th current quad.
 func (v *View) Quad(i int32) quad.Quad {
-	r := v.quads[i]
-	return quad.Quad{Subject: v.values[r[0]], Predicate: v.values[r[1]], Object: v.values[r[2]], Label: v.values[r[3]]}
+	r := v.quads.at(i)
+	return quad.Quad{Subject: v.values.at(r[0]), Predicate: v.values.at(r[1]), Object: v.values.at(r[2]), Label: v.values.at(r[3])}
 }
 
 // sortByText sorts values by their N-Quads text. Each text is made once:
@@ -567,29 +576,32 @@ func sortByText(vs []quad.Value) {
 }
 
 // Get returns the record of the entity of type t with id, or nil.
-func (v *View) Get(t schema.Type, id string) any { return v.entities[t][id] }
+func (v *View) Get(t schema.Type, id string) any {
+	rec, _ := v.entities[t].get(id)
+	return rec
+}
 
 // City returns the city with id, or nil.
 func (v *View) City(id string) *City {
-	c, _ := v.entities[schema.City][id].(*City)
+	c, _ := v.Get(schema.City, id).(*City)
 	return c
 }
 
 // Plan returns the plan with id, or nil.
 func (v *View) Plan(id string) *Plan {
-	p, _ := v.entities[schema.Plan][id].(*Plan)
+	p, _ := v.Get(schema.Plan, id).(*Plan)
 	return p
 }
 
 // Measure returns the measure with id, or nil.
 func (v *View) Measure(id string) *Measure {
-	m, _ := v.entities[schema.Measure][id].(*Measure)
+	m, _ := v.Get(schema.Measure, id).(*Measure)
 	return m
 }
 
 // Term returns the technology, domain, province or organization with id, or nil.
 func (v *View) Term(t schema.Type, id string) *Entity {
-	e, _ := v.entities[t][id].(*Entity)
+	e, _ := v.Get(t, id).(*Entity)
 	return e
 }
 
@@ -606,8 +618,8 @@ func (v *View) HasOutside(t schema.Type, id, graph string) bool {
 // what a replacement of graph may refer to and must not define again.
 func (v *View) IDsOutside(t schema.Type, graph string) []string {
 	var out []string
-	for id := range v.entities[t] {
-		if v.graphOf[t.IRI(id)] != graph {
+	for id := range v.entities[t].all() {
+		if g, _ := v.graphOf.get(t.IRI(id)); g != graph {
 			out = append(out, id)
 		}
 	}
