@@ -608,10 +608,11 @@ func (v *View) Term(t schema.Type, id string) *Entity {
 // HasOutside reports whether a named graph other than graph holds id as
 // a t: what a document sent alone is checked against, one id at a time.
 func (v *View) HasOutside(t schema.Type, id, graph string) bool {
-	if _, ok := v.entities[t][id]; !ok {
+	if v.Get(t, id) == nil {
 		return false
 	}
-	return v.graphOf[t.IRI(id)] != graph
+	g, _ := v.graphOf.get(t.IRI(id))
+	return g != graph
 }
 
 // IDsOutside lists the ids of type t held by any named graph but graph:
