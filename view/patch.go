@@ -108,6 +108,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.nodes = newNodeIndex(nv)
 	nv.memo.Store(patchKey{}, p.index)
 	nv.change = &Change{From: v.Version, Records: drop}
+	nv.change.Gone, nv.change.Placed = quadMoves(removed, v.Quads(), len(added))
 	nv.base = weak.Make(v)
 	return nv
 }
@@ -121,6 +122,11 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 type Change struct {
 	From    string
 	Records map[schema.Type]map[string]bool
+	// Gone are the positions in the old View whose quad left them
+	// (removed, or moved into a hole), Placed those in the new View that
+	// hold a quad added or moved there; every other position holds the
+	// same quad in both, so an index by position mends just these.
+	Gone, Placed []int32
 }
 
 // Change is what made v from the View it was patched from; false for a
