@@ -102,13 +102,11 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv := p.nv
 	nv.names = patchNames(v, nv, mini, drop)
 	nv.time = patchTime(v, nv, mini, drop)
-	// Built again, not mended: they are lists over every measure and
-	// node, made in one pass each.
-	nv.index = newQueryIndex(nv)
-	nv.nodes = newNodeIndex(nv)
-	nv.memo.Store(patchKey{}, p.index)
 	nv.change = &Change{From: v.Version, Records: drop}
 	nv.change.Gone, nv.change.Placed = quadMoves(removed, v.Quads(), len(added))
+	nv.index = newQueryIndex(nv)
+	nv.nodes = mendNodes(v, nv, nv.change)
+	nv.memo.Store(patchKey{}, p.index)
 	nv.base = weak.Make(v)
 	return nv
 }
