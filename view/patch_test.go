@@ -228,7 +228,37 @@ func differences(a, b *View) string {
 		{"byCity", func(v *View) any { return index(v.byCity) }},
 		{"hierarchies", func(v *View) any { return []any{v.concepts, v.places} }},
 		{"names", func(v *View) any {
-			return fmt.Sprintf("%v %v %d %v", v.names.byType, v.names.entries, v.names.longest, v.names.grams)
+			ix := v.names
+			byType := map[string]map[string]string{}
+			for t, m := range ix.byType {
+				if m.Len() > 0 {
+					byType[string(t)] = sharedMap(m)
+				}
+			}
+			// Entries by place; serials are a patch's own numbering, so
+			// the lists by pair are compared as the places they name.
+			var entries, searches []string
+			for i, e := range ix.entries {
+				if ix.pos.at(int(e.serial)) != int32(i) {
+					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.pos.at(int(e.serial)))
+				}
+				entries = append(entries, fmt.Sprint(e.typ, " ", e.id, " ", e.text, " ", e.key, " ", e.label))
+				if i%5 == 0 {
+					id, sugg := v.Resolve(e.typ, e.text+"s")
+					searches = append(searches, fmt.Sprint(v.Search(e.key[:len(e.key)/2+1], nil), id, sugg))
+				}
+			}
+			grams := map[string][]int32{}
+			ix.grams.All(func(g string, l Sorted[int32]) bool {
+				var at []int32
+				for _, s := range l.Slice() {
+					at = append(at, ix.pos.at(int(s)))
+				}
+				slices.Sort(at)
+				grams[g] = at
+				return true
+			})
+			return []any{byType, entries, ix.longest, grams, searches}
 		}},
 		{"time", func(v *View) any {
 			links := map[string][]string{}
@@ -339,4 +369,14 @@ func changeIsTold(prev, next *View) string {
 		}
 	}
 	return ""
+}
+
+// sharedMap is m as a plain map.
+func sharedMap[V any](m SharedMap[string, V]) map[string]V {
+	out := map[string]V{}
+	m.All(func(k string, v V) bool {
+		out[k] = v
+		return true
+	})
+	return out
 }
