@@ -263,7 +263,7 @@ func differences(a, b *View) string {
 		{"time", func(v *View) any {
 			links := map[string][]string{}
 			for k, ls := range v.time.links {
-				for _, l := range ls {
+				for _, l := range ls.Slice() {
 					links[k] = append(links[k], fmt.Sprint(l.m.ID, l.p.ID, l.tech, l.date, l.year, l.basis, v.time.cities[l.city].id))
 				}
 			}
