@@ -104,7 +104,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.time = patchTime(v, nv, mini, drop)
 	nv.change = &Change{From: v.Version, Records: drop}
 	nv.change.Gone, nv.change.Placed = quadMoves(removed, v.Quads(), len(added))
-	nv.index = newQueryIndex(nv)
+	nv.index = patchQueryIndex(v, nv, drop)
 	nv.nodes = mendNodes(v, nv, nv.change)
 	nv.memo.Store(patchKey{}, p.index)
 	nv.base = weak.Make(v)

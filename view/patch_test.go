@@ -275,8 +275,33 @@ func differences(a, b *View) string {
 			}
 			return []any{v.time.date, v.time.basis, v.time.firstYear, v.time.lastYear, links, mentions, fmt.Sprint(v.time.cities), v.time.number}
 		}},
-		// The query and node indexes are built again by a patch; what
-		// they answer must be what a new View's answer.
+		{"query index", func(v *View) any {
+			x := v.index
+			lists := func(l Sorted[*Measure]) []string { return ids(l.Slice()) }
+			byTD, byCity := map[string][]string{}, map[string][]string{}
+			for k, l := range x.byTechDomain {
+				byTD[k.technology+"|"+k.domain] = lists(l)
+			}
+			for k, l := range x.byCity {
+				byCity[k] = lists(l)
+			}
+			mentions := map[string][]string{}
+			for t, ms := range x.mentions {
+				for _, m := range ms {
+					mentions[t] = append(mentions[t], m.ID)
+				}
+			}
+			counted := map[string]map[string][]string{}
+			for t, byCity := range x.counted {
+				counted[t] = map[string][]string{}
+				for c, ids := range byCity {
+					counted[t][c] = slices.Sorted(slices.Values(ids))
+				}
+			}
+			return []any{lists(x.measures), byTD, byCity, mentions, counted, x.plans}
+		}},
+		// What the query and node indexes answer must be what a new
+		// View's answer.
 		{"questions", func(v *View) any {
 			var out []string
 			for _, t := range v.Technologies {

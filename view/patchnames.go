@@ -155,11 +155,13 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 	// when it comes first; a holder removed is looked for among the
 	// entries holding the name.
 	place := map[[2]string]int32{} // the first added entry per type and key
+	has := map[[3]string]bool{}    // the keys of each record added
 	for _, e := range added {
 		k := [2]string{string(e.typ), e.key}
 		if _, ok := place[k]; !ok {
 			place[k] = ix.pos.at(int(e.serial))
 		}
+		has[[3]string{string(e.typ), e.id, e.key}] = true
 	}
 	again := map[schema.Type]map[string]bool{}
 	for _, es := range [][]nameEntry{removed, added} {
@@ -175,9 +177,14 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 		for k := range keys {
 			holder, ok := m.Get(k)
 			first := int32(-1)
-			if ok && !drop[t][holder] {
+			switch {
+			case ok && !drop[t][holder]:
 				first = ix.firstOf(t, k, holder)
-			} else {
+			case ok && has[[3]string{string(t), holder, k}]:
+				// Built again with the name: it keeps its place in the
+				// order of records, before every other old holder of
+				// it, so the first added entry with it wins.
+			default:
 				for _, p := range ix.candidates(k) {
 					if e := &ix.entries[p]; e.typ == t && e.key == k {
 						first = p
