@@ -1,11 +1,8 @@
 package view
 
 import (
-	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/policygraph/policygraph/schema"
 )
 
 // queryIndex holds the indexes that make a question about measures cost
@@ -26,7 +23,7 @@ type queryIndex struct {
 	byTechDomain map[techDomain]Sorted[*Measure]
 	byCity       map[string]Sorted[*Measure]
 	// mentions lists the counts of each technology, in View order.
-	mentions map[string][]*Mention
+	mentions map[string]Sorted[*Mention]
 	// counted are, per technology, the jurisdictions that its counts
 	// above zero cover (by the jurisdiction or one of its documents),
 	// each with those counts' ids: what Coverage reads.
@@ -75,7 +72,7 @@ func newQueryIndex(v *View) *queryIndex {
 		measures:     SortedOf(ms),
 		byTechDomain: make(map[techDomain]Sorted[*Measure], len(byTD)),
 		byCity:       make(map[string]Sorted[*Measure], len(byCity)),
-		mentions:     map[string][]*Mention{},
+		mentions:     map[string]Sorted[*Mention]{},
 		plans:        map[string]int{},
 	}
 	for k, l := range byTD {
@@ -84,11 +81,13 @@ func newQueryIndex(v *View) *queryIndex {
 	for k, l := range byCity {
 		x.byCity[k] = SortedOf(l)
 	}
+	mentions := map[string][]*Mention{}
 	for _, mc := range v.Mentions {
-		x.mentions[mc.Technology] = append(x.mentions[mc.Technology], mc)
+		mentions[mc.Technology] = append(mentions[mc.Technology], mc)
 	}
 	x.counted = map[string]map[string][]string{}
-	for t, ms := range x.mentions {
+	for t, ms := range mentions {
+		x.mentions[t] = SortedOf(ms)
 		if c := countedOf(v, ms); c != nil {
 			x.counted[t] = c
 		}
@@ -114,26 +113,32 @@ func (x *queryIndex) anyPlanIn(places map[string]bool) bool {
 func countedOf(v *View, ms []*Mention) map[string][]string {
 	var byCity map[string][]string
 	for _, m := range ms {
-		if m.Count == 0 {
-			continue // a count of none is the graph saying the documents do not name it
-		}
-		covered := map[string]bool{}
-		for _, c := range m.Cities {
-			covered[c] = true
-		}
-		for _, d := range m.Documents {
-			if p := v.Plan(d); p != nil && p.City != "" {
-				covered[p.City] = true
+		for c := range coveredBy(v, m) {
+			if byCity == nil {
+				byCity = map[string][]string{}
 			}
-		}
-		if byCity == nil {
-			byCity = map[string][]string{}
-		}
-		for c := range covered {
 			byCity[c] = append(byCity[c], m.ID)
 		}
 	}
 	return byCity
+}
+
+// coveredBy are the jurisdictions count m covers: none for a count of
+// none, which is the graph saying the documents do not name it.
+func coveredBy(v *View, m *Mention) map[string]bool {
+	if m.Count == 0 {
+		return nil
+	}
+	covered := map[string]bool{}
+	for _, c := range m.Cities {
+		covered[c] = true
+	}
+	for _, d := range m.Documents {
+		if p := v.Plan(d); p != nil && p.City != "" {
+			covered[p.City] = true
+		}
+	}
+	return covered
 }
 
 // candidates are the measures that may pass q, each once and in id
@@ -216,17 +221,13 @@ func merge[T comparable](a, b []T, order func(a, b T) int) []T {
 }
 
 // mentionOrder is View order: by IRI.
-func mentionOrder(a, b *Mention) int {
-	return cmp.Compare(mentionIRI(a), mentionIRI(b))
-}
-
-func mentionIRI(m *Mention) string { return schema.MentionCount.IRI(m.ID).String() }
+func mentionOrder(a, b *Mention) int { return idOrder(a.ID, b.ID) }
 
 // mentionsOf lists the mention counts of the concepts techs, in View order.
 func (v *View) mentionsOf(techs map[string]bool) []*Mention {
 	lists := make([]Sorted[*Mention], 0, len(techs))
 	for t := range techs {
-		lists = append(lists, SortedOf(v.index.mentions[t]))
+		lists = append(lists, v.index.mentions[t])
 	}
 	return union(lists, mentionOrder)
 }

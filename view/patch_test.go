@@ -269,7 +269,7 @@ func differences(a, b *View) string {
 			}
 			mentions := map[string][]string{}
 			for k, ms := range v.time.mentionsAt {
-				for _, m := range ms {
+				for _, m := range ms.Slice() {
 					mentions[k] = append(mentions[k], fmt.Sprint(m.p.ID, m.year, m.count, v.time.cities[m.city].id))
 				}
 			}
@@ -287,7 +287,7 @@ func differences(a, b *View) string {
 			}
 			mentions := map[string][]string{}
 			for t, ms := range x.mentions {
-				for _, m := range ms {
+				for _, m := range ms.Slice() {
 					mentions[t] = append(mentions[t], m.ID)
 				}
 			}

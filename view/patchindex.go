@@ -66,30 +66,45 @@ func patchQueryIndex(v, nv *View, drop map[schema.Type]map[string]bool) *queryIn
 			}
 		}
 	}
-	if len(techs) > 0 {
+	if len(again) > 0 {
 		x.mentions, x.counted = maps.Clone(old.mentions), maps.Clone(old.counted)
+		remove, add := map[string][]*Mention{}, map[string][]*Mention{}
+		for id := range again {
+			if m, ok := v.Get(schema.MentionCount, id).(*Mention); ok {
+				remove[m.Technology] = append(remove[m.Technology], m)
+			}
+			if m, ok := nv.Get(schema.MentionCount, id).(*Mention); ok {
+				add[m.Technology] = append(add[m.Technology], m)
+			}
+		}
 		for t := range techs {
-			var list []*Mention
-			for _, m := range old.mentions[t] {
-				if !again[m.ID] {
-					list = append(list, m)
-				}
-			}
-			for id := range again {
-				if m, ok := nv.Get(schema.MentionCount, id).(*Mention); ok && m.Technology == t {
-					list = append(list, m)
-				}
-			}
-			slices.SortFunc(list, mentionOrder)
-			if len(list) == 0 {
+			if l := old.mentions[t].Mend(mentionOrder, slices.Clone(remove[t]), slices.Clone(add[t])); l.Len() == 0 {
 				delete(x.mentions, t)
 			} else {
-				x.mentions[t] = list
+				x.mentions[t] = l
 			}
-			if c := countedOf(nv, list); c != nil {
-				x.counted[t] = c
-			} else {
+			byCity := maps.Clone(old.counted[t])
+			for _, m := range remove[t] {
+				for c := range coveredBy(v, m) {
+					if l := slices.DeleteFunc(slices.Clone(byCity[c]), func(id string) bool { return id == m.ID }); len(l) > 0 {
+						byCity[c] = l
+					} else {
+						delete(byCity, c)
+					}
+				}
+			}
+			for _, m := range add[t] {
+				for c := range coveredBy(nv, m) {
+					if byCity == nil {
+						byCity = map[string][]string{}
+					}
+					byCity[c] = append(slices.Clip(byCity[c]), m.ID)
+				}
+			}
+			if len(byCity) == 0 {
 				delete(x.counted, t)
+			} else {
+				x.counted[t] = byCity
 			}
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -25,9 +24,8 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 	type record struct {
 		t  schema.Type
 		id string
-		// iri orders records of one type; lo and hi are the record's
-		// entries in old.entries, add its entries in mini.
-		iri    string
+		// lo and hi are the record's entries in old.entries, add its
+		// entries in mini.
 		lo, hi int
 		add    []nameEntry
 	}
@@ -38,7 +36,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 			continue
 		}
 		for id := range ids {
-			r := &record{t: t, id: id, iri: t.IRI(id).String()}
+			r := &record{t: t, id: id}
 			changed = append(changed, r)
 			byKey[[2]string{string(t), id}] = r
 		}
@@ -48,17 +46,11 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 			r.add = append(r.add, e)
 		}
 	}
-	order := func(t schema.Type, iri string, e *nameEntry) int {
-		if c := cmp.Compare(namedOrder[t], namedOrder[e.typ]); c != 0 {
-			return c
-		}
-		return strings.Compare(iri, e.typ.IRI(e.id).String())
-	}
 	slices.SortFunc(changed, func(a, b *record) int {
-		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), strings.Compare(a.iri, b.iri))
+		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), idOrder(a.id, b.id))
 	})
 	for _, r := range changed {
-		r.lo = sort.Search(len(old.entries), func(i int) bool { return order(r.t, r.iri, &old.entries[i]) <= 0 })
+		r.lo = sort.Search(len(old.entries), func(i int) bool { return namedBefore(r.t, r.id, &old.entries[i]) <= 0 })
 		r.hi = r.lo
 		for r.hi < len(old.entries) && old.entries[r.hi].typ == r.t && old.entries[r.hi].id == r.id {
 			r.hi++
@@ -209,15 +201,17 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 // firstOf is the place of the first entry of the record (t, id) whose
 // key is k; the record's entries are neighbours, found by search.
 func (ix *nameIndex) firstOf(t schema.Type, k, id string) int32 {
-	iri := t.IRI(id).String()
-	i := sort.Search(len(ix.entries), func(i int) bool {
-		e := &ix.entries[i]
-		return cmp.Or(cmp.Compare(namedOrder[t], namedOrder[e.typ]), strings.Compare(iri, e.typ.IRI(e.id).String())) <= 0
-	})
+	i := sort.Search(len(ix.entries), func(i int) bool { return namedBefore(t, id, &ix.entries[i]) <= 0 })
 	for ; i < len(ix.entries) && ix.entries[i].typ == t && ix.entries[i].id == id; i++ {
 		if ix.entries[i].key == k {
 			return int32(i)
 		}
 	}
 	return -1
+}
+
+// namedBefore compares record (t, id) with entry e's in the order of
+// entries.
+func namedBefore(t schema.Type, id string, e *nameEntry) int {
+	return cmp.Or(cmp.Compare(namedOrder[t], namedOrder[e.typ]), idOrder(id, e.id))
 }

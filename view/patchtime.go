@@ -137,26 +137,30 @@ func (ix *timeIndex) mentionAt(v *View, m *Mention) (mentionAt, bool) {
 // patchMentionsAt mends the placed counts: those built again, and those
 // placed at a plan built again (found by the plan's in-links), are taken
 // out of their technologies' lists and put in again, in View order.
-func patchMentionsAt(v, nv *View, ix *timeIndex, drop map[schema.Type]map[string]bool, renumber bool) map[string][]mentionAt {
+func patchMentionsAt(v, nv *View, ix *timeIndex, drop map[schema.Type]map[string]bool, renumber bool) map[string]Sorted[mentionAt] {
 	old := v.time.mentionsAt
 	if renumber {
-		out := map[string][]mentionAt{}
+		lists := map[string][]mentionAt{}
 		for _, m := range nv.Mentions {
 			if at, ok := ix.mentionAt(nv, m); ok {
-				out[m.Technology] = append(out[m.Technology], at)
+				lists[m.Technology] = append(lists[m.Technology], at)
 			}
+		}
+		out := make(map[string]Sorted[mentionAt], len(lists))
+		for t, l := range lists {
+			out[t] = SortedOf(l)
 		}
 		return out
 	}
-	again := maps.Clone(drop[schema.MentionCount])
+	again := map[string]bool{}
+	for id := range drop[schema.MentionCount] {
+		again[id] = true
+	}
 	for id := range drop[schema.Plan] {
 		for _, w := range []*View{v, nv} {
 			for _, at := range w.In(schema.Plan.IRI(id)) {
 				if q := w.Quad(at); q.Predicate == schema.ScopeDocument {
 					if t, mid, ok := schema.ParseIRI(q.Subject); ok && t == schema.MentionCount {
-						if again == nil {
-							again = map[string]bool{}
-						}
 						again[mid] = true
 					}
 				}
@@ -166,36 +170,34 @@ func patchMentionsAt(v, nv *View, ix *timeIndex, drop map[schema.Type]map[string
 	if len(again) == 0 {
 		return old
 	}
-	techs := map[string]bool{}
+	remove, add := map[string][]mentionAt{}, map[string][]mentionAt{}
 	for id := range again {
-		for _, w := range []*View{v, nv} {
-			if m, ok := w.Get(schema.MentionCount, id).(*Mention); ok {
-				techs[m.Technology] = true
+		if m, ok := v.Get(schema.MentionCount, id).(*Mention); ok {
+			if _, placed := v.time.mentionAt(v, m); placed {
+				remove[m.Technology] = append(remove[m.Technology], mentionAt{id: id})
+			}
+		}
+		if m, ok := nv.Get(schema.MentionCount, id).(*Mention); ok {
+			if at, placed := ix.mentionAt(nv, m); placed {
+				add[m.Technology] = append(add[m.Technology], at)
 			}
 		}
 	}
+	touched := map[string]bool{}
+	for t := range remove {
+		touched[t] = true
+	}
+	for t := range add {
+		touched[t] = true
+	}
 	out := maps.Clone(old)
-	iri := func(id string) string { return schema.MentionCount.IRI(id).String() }
-	for t := range techs {
-		var list []mentionAt
-		for _, at := range old[t] {
-			if !again[at.id] {
-				list = append(list, at)
-			}
-		}
-		for id := range again {
-			if m, ok := nv.Get(schema.MentionCount, id).(*Mention); ok && m.Technology == t {
-				if at, ok := ix.mentionAt(nv, m); ok {
-					list = append(list, at)
-				}
-			}
-		}
-		slices.SortFunc(list, func(a, b mentionAt) int { return strings.Compare(iri(a.id), iri(b.id)) })
-		if len(list) == 0 {
+	for t := range touched {
+		l := old[t].Mend(func(a, b mentionAt) int { return idOrder(a.id, b.id) }, remove[t], add[t])
+		if l.Len() == 0 {
 			delete(out, t)
-			continue
+		} else {
+			out[t] = l
 		}
-		out[t] = list
 	}
 	return out
 }

@@ -29,7 +29,7 @@ type timeIndex struct {
 	links map[string]Sorted[link]
 	// mentionsAt are, per technology concept, the mention counts scoped to
 	// a dated plan, placed at the first plan they count.
-	mentionsAt map[string][]mentionAt
+	mentionsAt map[string]Sorted[mentionAt]
 }
 
 // cityAt is a jurisdiction as the diffusion answers name it.
@@ -76,7 +76,7 @@ func newTimeIndex(v *View) *timeIndex {
 	}
 	ix.numberJurisdictions(v)
 	links := map[string][]link{}
-	ix.mentionsAt = map[string][]mentionAt{}
+	mentionsAt := map[string][]mentionAt{}
 	for _, m := range v.Measures {
 		p := v.Plan(m.Plan)
 		if p == nil || ix.date[p.ID] == "" {
@@ -95,8 +95,12 @@ func newTimeIndex(v *View) *timeIndex {
 	for _, m := range v.Mentions {
 		// A count scoped to several documents is placed once, at the first.
 		if at, ok := ix.mentionAt(v, m); ok {
-			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], at)
+			mentionsAt[m.Technology] = append(mentionsAt[m.Technology], at)
 		}
+	}
+	ix.mentionsAt = make(map[string]Sorted[mentionAt], len(mentionsAt))
+	for t, l := range mentionsAt {
+		ix.mentionsAt[t] = SortedOf(l)
 	}
 	return ix
 }
