@@ -5,12 +5,19 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 )
 
-// runMax is the length a run of a Sorted list is cut to: a mend copies
-// the runs its edits fall in, so a few hundred elements each, and the
-// list of runs, which is a few thousand at a million elements.
-const runMax = 512
+// runBytes is about the size of a run of a Sorted list: a mend copies
+// the runs its edits fall in and the list of runs, so runs of some 8 KiB
+// keep both small (a few thousand runs at a million positions).
+const runBytes = 8192
+
+// runLen is how many elements of T a run is cut to.
+func runLen[T any]() int {
+	var x T
+	return min(max(runBytes/max(int(unsafe.Sizeof(x)), 1), 64), 2048)
+}
 
 // Sorted is an ascending list kept in runs, so that the version a patch
 // makes of it copies only the runs it edits and shares the others with
@@ -26,6 +33,7 @@ type Sorted[T any] struct {
 // must not change after.
 func SortedOf[T any](list []T) Sorted[T] {
 	var s Sorted[T]
+	runMax := runLen[T]()
 	for i := 0; i < len(list); i += runMax {
 		j := min(i+runMax, len(list))
 		s.runs = append(s.runs, list[i:j:j])
@@ -125,6 +133,7 @@ func (s Sorted[T]) Mend(cmp func(a, b T) int, remove, add []T) Sorted[T] {
 		e := at(s.runAtOrAfter(x, cmp, true))
 		e.add = append(e.add, x)
 	}
+	runMax := runLen[T]()
 	out := Sorted[T]{runs: make([][]T, 0, len(s.runs)+len(edits))}
 	for i, run := range s.runs {
 		e := edits[i]
@@ -132,8 +141,9 @@ func (s Sorted[T]) Mend(cmp func(a, b T) int, remove, add []T) Sorted[T] {
 			out.runs = append(out.runs, run)
 			continue
 		}
-		kept := make([]T, 0, len(run)+len(e.add))
-		rm := e.remove
+		// One pass: the run without what is removed, with what is added.
+		merged := make([]T, 0, len(run)+len(e.add))
+		rm, add := e.remove, e.add
 		for _, x := range run {
 			for len(rm) > 0 && cmp(rm[0], x) < 0 {
 				rm = rm[1:] // not in s
@@ -142,11 +152,6 @@ func (s Sorted[T]) Mend(cmp func(a, b T) int, remove, add []T) Sorted[T] {
 				rm = rm[1:]
 				continue
 			}
-			kept = append(kept, x)
-		}
-		merged := make([]T, 0, len(kept)+len(e.add))
-		add := e.add
-		for _, x := range kept {
 			for len(add) > 0 && cmp(add[0], x) < 0 {
 				merged, add = append(merged, add[0]), add[1:]
 			}

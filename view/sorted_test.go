@@ -14,7 +14,7 @@ import (
 func TestSortedMend(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var plain []int32
-	for i := range 3000 {
+	for i := range 20000 {
 		plain = append(plain, int32(2*i))
 	}
 	s := SortedOf(slices.Clone(plain))
@@ -35,7 +35,7 @@ func TestSortedMend(t *testing.T) {
 			}
 		}
 		for range r.IntN(40) {
-			if x := int32(r.IntN(8000)); !slices.Contains(plain, x) && !slices.Contains(add, x) {
+			if x := int32(r.IntN(60000)); !slices.Contains(plain, x) && !slices.Contains(add, x) {
 				add = append(add, x)
 			}
 		}
