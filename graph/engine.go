@@ -1,17 +1,16 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
-	"github.com/policygraph/policygraph/schema"
 	"github.com/policygraph/policygraph/view"
 )
 
@@ -28,11 +27,12 @@ var errReadOnly = errors.New("queries cannot change the graph")
 //
 // It copies nothing: a value is its own reference, a quad its position in
 // the View. The View indexes quads by subject and by node object; the
-// indexes by predicate, by graph label and by literal object are arrays
-// over the View's value positions (one counting pass each, no map per
-// quad). The one by predicate, which nearly every question uses, is made
-// with the View (see prepare); the others on the first question that
-// needs them.
+// indexes by predicate, by graph label and by literal object are made
+// here (one counting pass over the quads each, no map per quad). The one
+// by predicate, which nearly every question uses, is made with the View
+// (see prepare); the others on the first question that needs them. The
+// View of a patch mends its base's instead (engineindex.go): a PUT then
+// pays for the quads it changed, not for the graph.
 type viewStore struct {
 	v *view.View
 
@@ -40,88 +40,6 @@ type viewStore struct {
 
 	nodesOnce sync.Once
 	live      []int32 // see nodes
-}
-
-// place is the index of the quads by the value at one place of a quad.
-type place struct {
-	once sync.Once
-	postings
-	// at are the positions of the values found there.
-	at map[quad.Value]int32
-}
-
-// of lists the quads with val at this place, making the index the first
-// time: the quads whose position-th value keep accepts.
-func (p *place) of(v *view.View, position int, keep func(int32) bool, val quad.Value) []int32 {
-	p.once.Do(func() { p.postings, p.at = newPostings(v, position, keep) })
-	i, ok := p.at[val]
-	if !ok {
-		return nil
-	}
-	return p.postings.of(i)
-}
-
-// postings group the View's quads by the value at one place: the quads
-// whose value there has position i are at[start[i]:start[i+1]], in
-// ascending order.
-type postings struct{ start, at []int32 }
-
-func (p postings) of(i int32) []int32 {
-	if i < 0 || int(i)+1 >= len(p.start) {
-		return nil
-	}
-	return p.at[p.start[i]:p.start[i+1]]
-}
-
-// newPostings groups v's quads by the value at place (0 subject … 3
-// label), keeping those keep accepts, and returns where each value found
-// there is listed. A value a patched View lists twice is listed once,
-// under its first position.
-func newPostings(v *view.View, place int, keep func(val int32) bool) (postings, map[quad.Value]int32) {
-	count := make([]int32, v.Values())
-	for i := range v.Quads() {
-		if val := v.QuadValues(int32(i))[place]; keep(val) {
-			count[val]++
-		}
-	}
-	at := map[quad.Value]int32{}
-	var again map[int32]int32 // a second position → the first
-	for i, n := range count {
-		if n == 0 {
-			continue
-		}
-		val := v.Value(int32(i))
-		if first, ok := at[val]; ok {
-			if again == nil {
-				again = map[int32]int32{}
-			}
-			again[int32(i)] = first
-			count[first] += n
-			count[i] = 0
-			continue
-		}
-		at[val] = int32(i)
-	}
-	key := func(val int32) int32 {
-		if first, ok := again[val]; ok {
-			return first
-		}
-		return val
-	}
-	p := postings{start: make([]int32, v.Values()+1)}
-	for i, n := range count {
-		p.start[i+1] = p.start[i] + n
-	}
-	p.at = make([]int32, p.start[len(p.start)-1])
-	next := slices.Clone(p.start[:len(p.start)-1])
-	for i := range v.Quads() {
-		if val := v.QuadValues(int32(i))[place]; keep(val) {
-			k := key(val)
-			p.at[next[k]] = int32(i)
-			next[k]++
-		}
-	}
-	return p, at
 }
 
 // valueRef is a value as Cayley's reference to it.
@@ -154,34 +72,44 @@ func engineOf(v *view.View) *viewStore {
 	return v.Memo(viewStoreKey{}, func() any { return &viewStore{v: v} }).(*viewStore)
 }
 
-func everyValue(int32) bool { return true }
-
 // prepare makes the index by predicate, which nearly every question
-// uses, before the View answers its first.
-func (s *viewStore) prepare() { s.quads(quad.Predicate, schema.TypeOf) }
+// uses, before the View answers its first, and mends those of the
+// patched View's base that the base had made, while the base lives.
+func (s *viewStore) prepare() {
+	s.index(&s.byPred)
+	base := s.baseEngine()
+	if base == nil {
+		return
+	}
+	for _, p := range []struct{ mine, theirs *place }{{&s.byLabel, &base.byLabel}, {&s.byText, &base.byText}} {
+		if p.theirs.made.Load() != nil {
+			s.index(p.mine)
+		}
+	}
+}
 
 // quads lists the positions of the quads with v in direction d.
-func (s *viewStore) quads(d quad.Direction, v quad.Value) []int32 {
+func (s *viewStore) quads(d quad.Direction, v quad.Value) view.Sorted[int32] {
 	switch d {
 	case quad.Subject:
-		return s.v.Out(v)
+		return view.SortedOf(s.v.Out(v))
 	case quad.Object:
 		if view.IsNode(v) {
-			return s.v.In(v)
+			return view.SortedOf(s.v.In(v))
 		}
-		return s.byText.of(s.v, 2, func(val int32) bool { return !view.IsNode(s.v.Value(val)) }, v)
+		return s.of(&s.byText, v)
 	case quad.Predicate:
 		if !view.IsNode(v) {
-			return nil
+			return view.Sorted[int32]{}
 		}
-		return s.byPred.of(s.v, 1, everyValue, v)
+		return s.of(&s.byPred, v)
 	case quad.Label:
 		if !view.IsNode(v) {
-			return nil
+			return view.Sorted[int32]{}
 		}
-		return s.byLabel.of(s.v, 3, everyValue, v)
+		return s.of(&s.byLabel, v)
 	}
-	return nil
+	return view.Sorted[int32]{}
 }
 
 func (s *viewStore) ValueOf(v quad.Value) (graph.Ref, error) {
@@ -190,7 +118,7 @@ func (s *viewStore) ValueOf(v quad.Value) (graph.Ref, error) {
 	}
 	v = canonical(v)
 	for _, d := range quad.Directions {
-		if len(s.quads(d, v)) > 0 {
+		if s.quads(d, v).Len() > 0 {
 			return valueRef{v}, nil
 		}
 	}
@@ -217,7 +145,7 @@ func (s *viewStore) QuadIterator(d quad.Direction, r graph.Ref) iterator.Shape {
 	if !ok {
 		return iterator.NewNull()
 	}
-	return &positions{list: s.quads(d, vr.v)}
+	return &positions{list: s.quads(d, vr.v), isList: true}
 }
 
 func (s *viewStore) QuadIteratorSize(_ context.Context, d quad.Direction, r graph.Ref) (refs.Size, error) {
@@ -225,7 +153,7 @@ func (s *viewStore) QuadIteratorSize(_ context.Context, d quad.Direction, r grap
 	if !ok {
 		return refs.Size{Exact: true}, nil
 	}
-	return refs.Size{Value: int64(len(s.quads(d, vr.v))), Exact: true}, nil
+	return refs.Size{Value: int64(s.quads(d, vr.v).Len()), Exact: true}, nil
 }
 
 func (s *viewStore) QuadDirection(r graph.Ref, d quad.Direction) (graph.Ref, error) {
@@ -294,44 +222,26 @@ func (s *viewStore) ApplyDeltas([]graph.Delta, graph.IgnoreOpts) error { return 
 func (s *viewStore) NewQuadWriter() (quad.WriteCloser, error)          { return nil, errReadOnly }
 func (s *viewStore) Close() error                                      { return nil }
 
-// positions is an iterator over quads of the View: those at list, or the
-// first all of them.
+// positions is an iterator over quads of the View: those of list, or
+// the first all of them.
 type positions struct {
-	list []int32
-	all  int
+	list   view.Sorted[int32]
+	isList bool
+	all    int
 }
 
 func (p *positions) size() int {
-	if p.list != nil {
-		return len(p.list)
+	if p.isList {
+		return p.list.Len()
 	}
 	return p.all
-}
-
-func (p *positions) at(i int) quadRef {
-	if p.list != nil {
-		return quadRef(p.list[i])
-	}
-	return quadRef(i)
 }
 
 func (p *positions) String() string { return fmt.Sprintf("ViewQuads(%d)", p.size()) }
 
 func (p *positions) Iterate() iterator.Scanner { return &positionsNext{p: p, i: -1} }
 
-func (p *positions) Lookup() iterator.Index {
-	c := &positionsContains{p: p}
-	// The View's lists are in ascending order, which a binary search
-	// reads as they are; a set is made only for one that is not.
-	c.sorted = slices.IsSorted(p.list)
-	if !c.sorted && len(p.list) > 16 {
-		c.set = make(map[int32]bool, len(p.list))
-		for _, i := range p.list {
-			c.set[i] = true
-		}
-	}
-	return c
-}
+func (p *positions) Lookup() iterator.Index { return &positionsContains{p: p} }
 
 func (p *positions) Stats(context.Context) (iterator.Costs, error) {
 	return iterator.Costs{ContainsCost: 1, NextCost: 1, Size: refs.Size{Value: int64(p.size()), Exact: true}}, nil
@@ -346,10 +256,14 @@ func (p *positions) Optimize(context.Context) (iterator.Shape, bool) {
 
 func (p *positions) SubIterators() []iterator.Shape { return nil }
 
+// positionsNext walks a list run by run: i counts the quads passed, run
+// and off are where the current one is.
 type positionsNext struct {
-	p   *positions
-	i   int
-	err error
+	p        *positions
+	i        int
+	run, off int
+	cur      quadRef
+	err      error
 }
 
 func (it *positionsNext) Next(ctx context.Context) bool {
@@ -363,6 +277,18 @@ func (it *positionsNext) Next(ctx context.Context) bool {
 		return false
 	}
 	it.i++
+	if !it.p.isList {
+		it.cur = quadRef(it.i)
+		return true
+	}
+	runs := it.p.list.Runs()
+	if it.i > 0 {
+		it.off++
+	}
+	for it.off >= len(runs[it.run]) {
+		it.run, it.off = it.run+1, 0
+	}
+	it.cur = quadRef(runs[it.run][it.off])
 	return true
 }
 
@@ -370,7 +296,7 @@ func (it *positionsNext) Result() graph.Ref {
 	if it.i < 0 || it.i >= it.p.size() {
 		return nil
 	}
-	return it.p.at(it.i)
+	return it.cur
 }
 
 func (it *positionsNext) NextPath(context.Context) bool   { return false }
@@ -381,8 +307,6 @@ func (it *positionsNext) String() string                  { return it.p.String()
 
 type positionsContains struct {
 	p      *positions
-	sorted bool
-	set    map[int32]bool
 	result graph.Ref
 }
 
@@ -391,19 +315,10 @@ func (it *positionsContains) Contains(_ context.Context, r graph.Ref) bool {
 	found := false
 	switch {
 	case !ok:
-	case it.p.list == nil:
+	case !it.p.isList:
 		found = int(i) >= 0 && int(i) < it.p.all
-	case it.sorted:
-		_, found = slices.BinarySearch(it.p.list, int32(i))
-	case it.set != nil:
-		found = it.set[int32(i)]
 	default:
-		for _, x := range it.p.list {
-			if x == int32(i) {
-				found = true
-				break
-			}
-		}
+		found = it.p.list.Contains(int32(i), cmp.Compare[int32])
 	}
 	it.result = nil
 	if found {

@@ -1,8 +1,8 @@
 package view
 
 import (
-	"cmp"
 	"slices"
+	"strings"
 )
 
 // queryIndex holds the indexes that make a question about measures cost
@@ -10,67 +10,90 @@ import (
 // apply blockchain to finance" reads the measures that link blockchain
 // and apply to finance, not every measure of blockchain.
 //
-// A list holds positions in measures, which is in id order, ascending:
-// a list is already in the order of an answer, and the union of the
-// lists of several concepts (a concept and those under it) is a merge of
-// integers.
+// A list holds measures in id order: a list is already in the order of
+// an answer, and the union of the lists of several concepts (a concept
+// and those under it) is a merge. Lists are Sorted, so a patch copies
+// only the runs its measures fall in (patchindex.go).
 type queryIndex struct {
-	measures []*Measure
+	measures Sorted[*Measure]
 	// byTechDomain lists the measures linking a technology (by any
 	// basis) and applying to a domain; a key with an empty domain lists
 	// every measure of the technology, one with an empty technology
 	// every measure of the domain.
-	byTechDomain map[techDomain][]int32
-	byCity       map[string][]int32
-	// mentions lists the positions in View.Mentions of the counts of
-	// each technology, ascending.
-	mentions map[string][]int32
+	byTechDomain map[techDomain]Sorted[*Measure]
+	byCity       map[string]Sorted[*Measure]
+	// mentions lists the counts of each technology, in View order.
+	mentions map[string]Sorted[*Mention]
 	// counted are, per technology, the jurisdictions that its counts
 	// above zero cover (by the jurisdiction or one of its documents),
 	// each with those counts' ids: what Coverage reads.
 	counted map[string]map[string][]string
-	// planned are the jurisdictions that plans of the View belong to.
-	planned map[string]bool
+	// plans counts the plans of the View per jurisdiction.
+	plans map[string]int
 }
 
 type techDomain struct{ technology, domain string }
 
-func newQueryIndex(v *View) *queryIndex {
-	x := &queryIndex{
-		measures:     slices.Clone(v.Measures),
-		byTechDomain: map[techDomain][]int32{},
-		byCity:       map[string][]int32{},
-		mentions:     map[string][]int32{},
+// byID is the order of the index's lists. View.Measures is in IRI
+// order, which is not id order when one id is another's prefix ("m1>"
+// sorts after "m1-2>").
+func byID(a, b *Measure) int { return strings.Compare(a.ID, b.ID) }
+
+// keysOf calls f with each key of x's lists that m is in.
+func keysOf(m *Measure, f func(k techDomain)) {
+	seen := map[techDomain]bool{}
+	add := func(k techDomain) {
+		// A measure may link one technology by two bases.
+		if !seen[k] {
+			seen[k] = true
+			f(k)
+		}
 	}
-	// View.Measures is in IRI order, which is not id order when one id
-	// is another's prefix ("m1>" sorts after "m1-2>").
-	slices.SortFunc(x.measures, func(a, b *Measure) int { return cmp.Compare(a.ID, b.ID) })
-	for i, m := range x.measures {
-		at := int32(i)
-		add := func(k techDomain) {
-			// A measure may link one technology by two bases.
-			if l := x.byTechDomain[k]; len(l) == 0 || l[len(l)-1] != at {
-				x.byTechDomain[k] = append(l, at)
-			}
-		}
-		for _, t := range m.Technologies {
-			add(techDomain{t.Technology, ""})
-			for _, d := range m.Domains {
-				add(techDomain{t.Technology, d})
-			}
-		}
+	for _, t := range m.Technologies {
+		add(techDomain{t.Technology, ""})
 		for _, d := range m.Domains {
-			add(techDomain{"", d})
+			add(techDomain{t.Technology, d})
 		}
-		x.byCity[m.City] = append(x.byCity[m.City], at)
 	}
-	for i, mc := range v.Mentions {
-		x.mentions[mc.Technology] = append(x.mentions[mc.Technology], int32(i))
+	for _, d := range m.Domains {
+		add(techDomain{"", d})
 	}
-	x.counted = countedBy(v)
-	x.planned = map[string]bool{}
+}
+
+func newQueryIndex(v *View) *queryIndex {
+	ms := slices.Clone(v.Measures)
+	slices.SortFunc(ms, byID)
+	byTD, byCity := map[techDomain][]*Measure{}, map[string][]*Measure{}
+	for _, m := range ms {
+		keysOf(m, func(k techDomain) { byTD[k] = append(byTD[k], m) })
+		byCity[m.City] = append(byCity[m.City], m)
+	}
+	x := &queryIndex{
+		measures:     SortedOf(ms),
+		byTechDomain: make(map[techDomain]Sorted[*Measure], len(byTD)),
+		byCity:       make(map[string]Sorted[*Measure], len(byCity)),
+		mentions:     map[string]Sorted[*Mention]{},
+		plans:        map[string]int{},
+	}
+	for k, l := range byTD {
+		x.byTechDomain[k] = SortedOf(l)
+	}
+	for k, l := range byCity {
+		x.byCity[k] = SortedOf(l)
+	}
+	mentions := map[string][]*Mention{}
+	for _, mc := range v.Mentions {
+		mentions[mc.Technology] = append(mentions[mc.Technology], mc)
+	}
+	x.counted = map[string]map[string][]string{}
+	for t, ms := range mentions {
+		x.mentions[t] = SortedOf(ms)
+		if c := countedOf(v, ms); c != nil {
+			x.counted[t] = c
+		}
+	}
 	for _, p := range v.Plans {
-		x.planned[p.City] = true
+		x.plans[p.City]++
 	}
 	return x
 }
@@ -78,50 +101,56 @@ func newQueryIndex(v *View) *queryIndex {
 // anyPlanIn reports whether a plan of the View belongs to one of places.
 func (x *queryIndex) anyPlanIn(places map[string]bool) bool {
 	for c := range places {
-		if x.planned[c] {
+		if x.plans[c] > 0 {
 			return true
 		}
 	}
 	return false
 }
 
-func countedBy(v *View) map[string]map[string][]string {
-	out := map[string]map[string][]string{}
-	for _, m := range v.Mentions {
-		if m.Count == 0 {
-			continue // a count of none is the graph saying the documents do not name it
-		}
-		covered := map[string]bool{}
-		for _, c := range m.Cities {
-			covered[c] = true
-		}
-		for _, d := range m.Documents {
-			if p := v.Plan(d); p != nil && p.City != "" {
-				covered[p.City] = true
+// countedOf are the jurisdictions the counts ms of one technology cover,
+// each with those counts' ids; nil for none.
+func countedOf(v *View, ms []*Mention) map[string][]string {
+	var byCity map[string][]string
+	for _, m := range ms {
+		for c := range coveredBy(v, m) {
+			if byCity == nil {
+				byCity = map[string][]string{}
 			}
-		}
-		byCity := out[m.Technology]
-		if byCity == nil {
-			byCity = map[string][]string{}
-			out[m.Technology] = byCity
-		}
-		for c := range covered {
 			byCity[c] = append(byCity[c], m.ID)
 		}
 	}
-	return out
+	return byCity
+}
+
+// coveredBy are the jurisdictions count m covers: none for a count of
+// none, which is the graph saying the documents do not name it.
+func coveredBy(v *View, m *Mention) map[string]bool {
+	if m.Count == 0 {
+		return nil
+	}
+	covered := map[string]bool{}
+	for _, c := range m.Cities {
+		covered[c] = true
+	}
+	for _, d := range m.Documents {
+		if p := v.Plan(d); p != nil && p.City != "" {
+			covered[p.City] = true
+		}
+	}
+	return covered
 }
 
 // candidates are the measures that may pass q, each once and in id
 // order: the union of the lists of the smallest index that applies. The
 // filters themselves are applied after.
 func (x *queryIndex) candidates(q measureQuery) []*Measure {
-	var best [][]int32
-	bestLen := len(x.measures) + 1
-	consider := func(lists [][]int32) {
+	var best []Sorted[*Measure]
+	bestLen := x.measures.Len() + 1
+	consider := func(lists []Sorted[*Measure]) {
 		n := 0
 		for _, l := range lists {
-			n += len(l)
+			n += l.Len()
 		}
 		if n < bestLen {
 			best, bestLen = lists, n
@@ -129,59 +158,76 @@ func (x *queryIndex) candidates(q measureQuery) []*Measure {
 	}
 	switch {
 	case q.techs != nil:
-		lists := make([][]int32, 0, len(q.techs))
+		lists := make([]Sorted[*Measure], 0, len(q.techs))
 		for t := range q.techs {
 			lists = append(lists, x.byTechDomain[techDomain{t, q.Domain}])
 		}
 		consider(lists)
 	case q.Domain != "":
-		consider([][]int32{x.byTechDomain[techDomain{"", q.Domain}]})
+		consider([]Sorted[*Measure]{x.byTechDomain[techDomain{"", q.Domain}]})
 	}
 	if q.places != nil {
-		lists := make([][]int32, 0, len(q.places))
+		lists := make([]Sorted[*Measure], 0, len(q.places))
 		for c := range q.places {
 			lists = append(lists, x.byCity[c])
 		}
 		consider(lists)
 	}
 	if best == nil {
-		return x.measures
+		return x.measures.Slice()
 	}
-	at := union(best)
-	out := make([]*Measure, len(at))
-	for i, p := range at {
-		out[i] = x.measures[p]
-	}
-	return out
+	return union(best, byID)
 }
 
-// union merges ascending lists into one, without repeats.
-func union(lists [][]int32) []int32 {
-	lists = slices.DeleteFunc(lists, func(l []int32) bool { return len(l) == 0 })
-	switch len(lists) {
-	case 0:
-		return nil
-	case 1:
-		return lists[0]
-	}
-	var out []int32
+// union merges ascending lists into one, without repeats: in pairs, so
+// each element is compared about log(lists) times.
+func union[T comparable](lists []Sorted[T], order func(a, b T) int) []T {
+	var flat [][]T
 	for _, l := range lists {
-		out = append(out, l...)
+		if l.Len() > 0 {
+			flat = append(flat, l.Slice())
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	if len(flat) == 0 {
+		return nil
+	}
+	for len(flat) > 1 {
+		var next [][]T
+		for i := 0; i+1 < len(flat); i += 2 {
+			next = append(next, merge(flat[i], flat[i+1], order))
+		}
+		if len(flat)%2 == 1 {
+			next = append(next, flat[len(flat)-1])
+		}
+		flat = next
+	}
+	return flat[0]
 }
+
+func merge[T comparable](a, b []T, order func(a, b T) int) []T {
+	out := make([]T, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := order(a[0], b[0]); {
+		case c < 0:
+			out, a = append(out, a[0]), a[1:]
+		case c > 0:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
+// mentionOrder is View order: by IRI.
+func mentionOrder(a, b *Mention) int { return idOrder(a.ID, b.ID) }
 
 // mentionsOf lists the mention counts of the concepts techs, in View order.
 func (v *View) mentionsOf(techs map[string]bool) []*Mention {
-	lists := make([][]int32, 0, len(techs))
+	lists := make([]Sorted[*Mention], 0, len(techs))
 	for t := range techs {
 		lists = append(lists, v.index.mentions[t])
 	}
-	at := union(lists)
-	out := make([]*Mention, len(at))
-	for i, p := range at {
-		out[i] = v.Mentions[p]
-	}
-	return out
+	return union(lists, mentionOrder)
 }

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
@@ -269,7 +270,11 @@ func TestUnionMergesWithoutRepeats(t *testing.T) {
 		{[][]int32{{1, 4, 9}, {}}, []int32{1, 4, 9}},
 		{[][]int32{{1, 4, 9}, {2, 4, 10}, {0, 9}}, []int32{0, 1, 2, 4, 9, 10}},
 	} {
-		if got := union(c.lists); !slices.Equal(got, c.want) {
+		var lists []Sorted[int32]
+		for _, l := range c.lists {
+			lists = append(lists, SortedOf(l))
+		}
+		if got := union(lists, cmp.Compare[int32]); !slices.Equal(got, c.want) {
 			t.Errorf("union(%v) = %v, want %v", c.lists, got, c.want)
 		}
 	}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -24,42 +25,95 @@ type nameEntry struct {
 	text  string // as written
 	key   string // normalized
 	label string // the entity's display name
+	// serial is the entry's number in grams, which a patch does not
+	// change when it moves the entry (see nameIndex.pos).
+	serial int32
 }
 
 // nameIndex resolves names, aliases and ids in any language to entities.
 type nameIndex struct {
-	byType  map[schema.Type]map[string]string // normalized name → id
+	byType  map[schema.Type]SharedMap[string, string] // normalized name → id
 	entries []nameEntry
 	// longest is the length in bytes of the longest name, as written or
-	// normalized.
+	// normalized; lengths counts the entries per such length, so a patch
+	// that removes the longest finds the next.
 	longest int
-	// grams lists, for each pair of neighbouring characters, the entries
-	// whose key holds it, ascending: a search reads the entries holding
-	// every pair of the text asked instead of every entry (at size L a
-	// scan of every name took 30 ms a search).
-	grams map[string][]int32
+	lengths map[int]int
+	// grams lists, for each pair of neighbouring characters, the serials
+	// of the entries whose key holds it, ascending: a search reads the
+	// entries holding every pair of the text asked instead of every entry
+	// (at size L a scan of every name took 30 ms a search). pos is each
+	// serial's place in entries (-1 once gone): a patch that moves
+	// entries rewrites where they are, not the lists they are in.
+	grams SharedMap[string, Sorted[int32]]
+	pos   column[int32]
 }
 
 func newNameIndex(v *View) *nameIndex {
-	ix := &nameIndex{byType: map[schema.Type]map[string]string{}}
+	byType := map[schema.Type]map[string]string{}
+	ix := &nameIndex{lengths: map[int]int{}}
 	add := func(t schema.Type, id, label string, texts ...string) {
-		m := ix.byType[t]
+		m := byType[t]
 		if m == nil {
 			m = map[string]string{}
-			ix.byType[t] = m
+			byType[t] = m
 		}
 		for _, s := range texts {
 			k := normalize(s)
 			if k == "" {
 				continue
 			}
-			ix.longest = max(ix.longest, len(s), len(k))
 			if _, taken := m[k]; !taken {
 				m[k] = id
 			}
-			ix.entries = append(ix.entries, nameEntry{typ: t, id: id, text: s, key: k, label: label})
+			ix.entries = append(ix.entries, nameEntry{typ: t, id: id, text: s, key: k, label: label, serial: int32(len(ix.entries))})
 		}
 	}
+	v.forNamed(func(t schema.Type, id, label string, texts []string) { add(t, id, label, texts...) })
+	ix.byType = map[schema.Type]SharedMap[string, string]{}
+	for t, m := range byType {
+		e := NewSharedMap[string, string](len(m))
+		for k, id := range m {
+			e.Set(k, id)
+		}
+		ix.byType[t] = e.Map()
+	}
+	grams := map[string][]int32{}
+	pos := make([]int32, len(ix.entries))
+	for i, e := range ix.entries {
+		pos[i] = int32(i)
+		ix.lengths[max(len(e.text), len(e.key))]++
+		forPairs(e.key, func(g string) {
+			p := grams[g]
+			if len(p) == 0 || p[len(p)-1] != int32(i) {
+				grams[g] = append(p, int32(i))
+			}
+		})
+	}
+	ix.longest = longestOf(ix.lengths)
+	e := NewSharedMap[string, Sorted[int32]](len(grams))
+	for g, l := range grams {
+		e.Set(g, SortedOf(l))
+	}
+	ix.grams, ix.pos = e.Map(), columnOf(pos)
+	return ix
+}
+
+func longestOf(lengths map[int]int) int {
+	n := 0
+	for l, c := range lengths {
+		if c > 0 {
+			n = max(n, l)
+		}
+	}
+	return n
+}
+
+// forNamed calls f for each named record of v in the order of the name
+// index's entries: by type (cities, technologies, domains, provinces,
+// organizations, sources, scopes, plans, measures), then by IRI, with
+// the texts it is called by.
+func (v *View) forNamed(f func(t schema.Type, id, label string, texts []string)) {
 	entity := func(e *Entity) {
 		texts := []string{e.ID}
 		for _, l := range schema.Languages {
@@ -70,7 +124,7 @@ func newNameIndex(v *View) *nameIndex {
 		for _, l := range schema.Languages {
 			texts = append(texts, e.Aliases[l]...)
 		}
-		add(e.Type, e.ID, e.Name("en"), texts...)
+		f(e.Type, e.ID, e.Name("en"), texts)
 	}
 	for _, c := range v.Cities {
 		entity(&c.Entity)
@@ -93,21 +147,17 @@ func newNameIndex(v *View) *nameIndex {
 				texts = append(texts, t)
 			}
 		}
-		add(schema.Plan, p.ID, planLabel(p), texts...)
+		f(schema.Plan, p.ID, planLabel(p), texts)
 	}
 	for _, m := range v.Measures {
-		add(schema.Measure, m.ID, m.Title, m.ID, m.Title)
+		f(schema.Measure, m.ID, m.Title, []string{m.ID, m.Title})
 	}
-	ix.grams = map[string][]int32{}
-	for i, e := range ix.entries {
-		forPairs(e.key, func(g string) {
-			p := ix.grams[g]
-			if len(p) == 0 || p[len(p)-1] != int32(i) {
-				ix.grams[g] = append(p, int32(i))
-			}
-		})
-	}
-	return ix
+}
+
+// namedOrder is the place of type t in forNamed's order.
+var namedOrder = map[schema.Type]int{
+	schema.City: 0, schema.Technology: 1, schema.Domain: 2, schema.Province: 3, schema.Organization: 4,
+	schema.Source: 5, schema.Scope: 6, schema.Plan: 7, schema.Measure: 8,
 }
 
 // forPairs calls f with every two neighbouring characters of k.
@@ -122,14 +172,16 @@ func forPairs(k string, f func(string)) {
 	}
 }
 
-// candidates lists the entries whose key may hold k: those holding every
-// pair of its characters (all entries when k has fewer than two).
+// candidates lists the entries whose key may hold k, ascending: those
+// holding every pair of its characters (all entries when k has fewer
+// than two).
 func (ix *nameIndex) candidates(k string) []int32 {
-	var lists [][]int32
+	var lists []Sorted[int32]
 	short := true
 	forPairs(k, func(g string) {
 		short = false
-		lists = append(lists, ix.grams[g])
+		l, _ := ix.grams.Get(g)
+		lists = append(lists, l)
 	})
 	if short {
 		all := make([]int32, len(ix.entries))
@@ -138,13 +190,47 @@ func (ix *nameIndex) candidates(k string) []int32 {
 		}
 		return all
 	}
-	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
-	out := lists[0]
+	sort.Slice(lists, func(i, j int) bool { return lists[i].Len() < lists[j].Len() })
+	out := slices.Clone(lists[0].Slice())
 	for _, l := range lists[1:] {
 		if len(out) == 0 {
 			break
 		}
-		out = intersect(out, l)
+		out = intersectSorted(out, l)
+	}
+	for i, s := range out {
+		out[i] = ix.pos.at(int(s))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// intersectSorted keeps of a, ascending, what l holds: by search in l
+// when a is much the shorter, else by one walk of both.
+func intersectSorted(a []int32, l Sorted[int32]) []int32 {
+	out := a[:0]
+	if len(a)*16 < l.Len() {
+		for _, x := range a {
+			if l.Contains(x, cmp.Compare[int32]) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	i := 0
+	for _, run := range l.Runs() {
+		for _, y := range run {
+			for i < len(a) && a[i] < y {
+				i++
+			}
+			if i == len(a) {
+				return out
+			}
+			if a[i] == y {
+				out = append(out, y)
+				i++
+			}
+		}
 	}
 	return out
 }
@@ -166,7 +252,7 @@ func (v *View) LongestName() int { return v.names.longest }
 // returns close matches instead.
 func (v *View) Resolve(t schema.Type, name string) (id string, suggestions []string) {
 	k := normalize(name)
-	if id, ok := v.names.byType[t][k]; ok {
+	if id, ok := v.names.byType[t].Get(k); ok {
 		return id, nil
 	}
 	// English plurals: "data centers", "smart cities".
@@ -174,7 +260,7 @@ func (v *View) Resolve(t schema.Type, name string) (id string, suggestions []str
 		if sing == k || sing == "y" {
 			continue
 		}
-		if id, ok := v.names.byType[t][sing]; ok {
+		if id, ok := v.names.byType[t].Get(sing); ok {
 			return id, nil
 		}
 	}

@@ -22,14 +22,32 @@ import (
 type nodeIndex struct {
 	// slot is, per value, its position in nodes when it is a node, -1
 	// otherwise.
-	slot  []int32
-	nodes []nodeText
+	slot  column[int32]
+	nodes column[nodeText]
 	// preds and graphs are per predicate and per quad label; few.
-	preds  map[int32]*predText
-	graphs map[int32]*graphText
+	preds  SharedMap[int32, *predText]
+	graphs SharedMap[int32, *graphText]
 	// plain has a bit per value set when its text needs no escaping in
 	// JSON, so it is copied as it is.
-	plain []uint64
+	plain column[uint64]
+}
+
+// node is the value at position i as an edge names it, nil for a literal.
+func (x *nodeIndex) node(i int32) *nodeText {
+	if s := x.slot.at(int(i)); s >= 0 {
+		return x.nodes.ref(int(s))
+	}
+	return nil
+}
+
+func (x *nodeIndex) pred(i int32) *predText {
+	p, _ := x.preds.Get(i)
+	return p
+}
+
+func (x *nodeIndex) graph(i int32) *graphText {
+	g, _ := x.graphs.Get(i)
+	return g
 }
 
 // nodeText is a node as an edge names it.
@@ -61,41 +79,53 @@ type predText struct {
 }
 
 func newNodeIndex(v *View) *nodeIndex {
-	x := &nodeIndex{slot: make([]int32, v.Values()), preds: map[int32]*predText{}, graphs: map[int32]*graphText{},
-		plain: make([]uint64, (v.Values()+63)/64)}
-	for i := range v.Values() {
+	slot, plain := make([]int32, v.Values()), make([]uint64, (v.Values()+63)/64)
+	var nodes []nodeText
+	for i := range slot {
 		val := v.Value(int32(i))
-		x.slot[i] = -1
+		slot[i] = -1
 		if jsonPlain(schema.Text(val)) {
-			x.plain[i/64] |= 1 << (i % 64)
+			plain[i/64] |= 1 << (i % 64)
 		}
-		if !isNode(val) {
-			continue
+		if isNode(val) {
+			slot[i] = int32(len(nodes))
+			nodes = append(nodes, v.nodeText(val))
 		}
-		n := nodeText{ref: schema.Text(val), label: schema.Text(val)}
-		if t, id, ok := schema.ParseIRI(val); ok {
-			n.ref = n.ref[len(n.ref)-len(t)-1-len(id):]
-			n.typ = int32(len(t))
-			n.label = v.Label(t, id)
-		}
-		n.plain = jsonPlain(n.ref) && jsonPlain(n.label)
-		x.slot[i] = int32(len(x.nodes))
-		x.nodes = append(x.nodes, n)
 	}
+	x := &nodeIndex{slot: columnOf(slot), nodes: columnOf(nodes), plain: columnOf(plain)}
+	preds, graphs := NewSharedMap[int32, *predText](0), NewSharedMap[int32, *graphText](0)
 	for i := range v.Quads() {
-		r := v.QuadValues(int32(i))
-		if _, ok := x.preds[r[1]]; !ok {
-			p := v.Value(r[1])
-			short := shortPredicate(p)
-			b, _ := schema.BasisOfPredicate(p)
-			x.preds[r[1]] = &predText{short: short, json: string(AppendJSONString(nil, short)), basis: b}
-		}
-		if _, ok := x.graphs[r[3]]; !ok {
-			name := graphName(v.Value(r[3]))
-			x.graphs[r[3]] = &graphText{name: name, json: string(AppendJSONString(nil, name))}
-		}
+		addQuadTexts(v, v.QuadValues(int32(i)), preds, graphs)
 	}
+	x.preds, x.graphs = preds.Map(), graphs.Map()
 	return x
+}
+
+// nodeText is node val as an edge names it, labelled from v's record.
+func (v *View) nodeText(val quad.Value) nodeText {
+	n := nodeText{ref: schema.Text(val), label: schema.Text(val)}
+	if t, id, ok := schema.ParseIRI(val); ok {
+		n.ref = n.ref[len(n.ref)-len(t)-1-len(id):]
+		n.typ = int32(len(t))
+		n.label = v.Label(t, id)
+	}
+	n.plain = jsonPlain(n.ref) && jsonPlain(n.label)
+	return n
+}
+
+// addQuadTexts adds the texts of quad r's predicate and label, when
+// they are not yet there.
+func addQuadTexts(v *View, r [4]int32, preds *MapEdit[int32, *predText], graphs *MapEdit[int32, *graphText]) {
+	if _, ok := preds.Get(r[1]); !ok {
+		p := v.Value(r[1])
+		short := shortPredicate(p)
+		b, _ := schema.BasisOfPredicate(p)
+		preds.Set(r[1], &predText{short: short, json: string(AppendJSONString(nil, short)), basis: b})
+	}
+	if _, ok := graphs.Get(r[3]); !ok {
+		name := graphName(v.Value(r[3]))
+		graphs.Set(r[3], &graphText{name: name, json: string(AppendJSONString(nil, name))})
+	}
 }
 
 // jsonPlain reports whether encoding/json writes s as it is, in quotes.
@@ -229,15 +259,15 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 	var out, in []nodeEdge
 	for _, i := range ins {
 		r := v.QuadValues(i)
-		in = append(in, nodeEdge{pred: x.preds[r[1]], other: &x.nodes[x.slot[r[0]]], graph: x.graphs[r[3]]})
+		in = append(in, nodeEdge{pred: x.pred(r[1]), other: x.node(r[0]), graph: x.graph(r[3])})
 	}
 	for _, i := range outs {
 		r := v.QuadValues(i)
-		if s := x.slot[r[2]]; s >= 0 {
-			out = append(out, nodeEdge{pred: x.preds[r[1]], other: &x.nodes[s], graph: x.graphs[r[3]]})
+		if o := x.node(r[2]); o != nil {
+			out = append(out, nodeEdge{pred: x.pred(r[1]), other: o, graph: x.graph(r[3])})
 			continue
 		}
-		p := nodeProp{pred: x.preds[r[1]], val: r[2], graph: x.graphs[r[3]]}
+		p := nodeProp{pred: x.pred(r[1]), val: r[2], graph: x.graph(r[3])}
 		switch o := v.Value(r[2]).(type) {
 		case quad.String:
 			p.text = string(o)
@@ -265,7 +295,7 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		})
 	}
 
-	n := &x.nodes[x.slot[self]]
+	n := x.node(self)
 	t, id := n.typeID()
 	dst = append(dst, `{"iri":`...)
 	dst = AppendJSONString(dst, string(iri))
@@ -318,7 +348,7 @@ func (x *nodeIndex) appendText(dst []byte, s string, plain bool) []byte {
 
 // appendValue appends a literal as encoding/json writes Property.Value.
 func (x *nodeIndex) appendValue(dst []byte, val quad.Value, at int32) ([]byte, bool) {
-	plain := x.plain[at/64]&(1<<(at%64)) != 0
+	plain := x.plain.at(int(at/64))&(1<<(at%64)) != 0
 	switch o := val.(type) {
 	case quad.String:
 		return x.appendText(dst, string(o), plain), true

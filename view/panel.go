@@ -209,9 +209,11 @@ func (v *View) panelCounts(f TimelineFilter, block []int32, units, years int) ([
 		}
 	}
 	for _, t := range v.concepts.below(f.Technology) {
-		for _, m := range v.time.mentionsAt[t] {
-			if c := cell(m.city, m.year); c != nil {
-				c.mentions += m.count
+		for _, run := range v.time.mentionsAt[t].Runs() {
+			for _, m := range run {
+				if c := cell(m.city, m.year); c != nil {
+					c.mentions += m.count
+				}
 			}
 		}
 	}

@@ -106,12 +106,11 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv := p.nv
 	nv.names = patchNames(v, nv, mini, drop)
 	nv.time = patchTime(v, nv, mini, drop)
-	// Built again, not mended: they are lists over every measure and
-	// node, made in one pass each.
-	nv.index = newQueryIndex(nv)
-	nv.nodes = newNodeIndex(nv)
-	nv.memo.Store(patchKey{}, p.index)
 	nv.change = &Change{From: v.Version, Records: drop}
+	nv.change.Gone, nv.change.Placed = quadMoves(removed, v.Quads(), len(added))
+	nv.index = patchQueryIndex(v, nv, drop)
+	nv.nodes = mendNodes(v, nv, nv.change)
+	nv.memo.Store(patchKey{}, p.index)
 	nv.base = weak.Make(v)
 	return nv
 }
@@ -125,6 +124,11 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 type Change struct {
 	From    string
 	Records map[schema.Type]map[string]bool
+	// Gone are the positions in the old View whose quad left them
+	// (removed, or moved into a hole), Placed those in the new View that
+	// hold a quad added or moved there; every other position holds the
+	// same quad in both, so an index by position mends just these.
+	Gone, Placed []int32
 }
 
 // Change is what made v from the View it was patched from; false for a

@@ -81,7 +81,9 @@ func TestPatchIsNew(t *testing.T) {
 		{"a new document", map[quad.IRI][]quad.Quad{schema.GraphIRI("plan/copy"): copied(original[fuzhou], "plan/copy")}},
 	}
 	v := New(all(docs, order), "0")
+	first, firstDocs, firstOrder := v, maps.Clone(docs), slices.Clone(order)
 	for i, step := range steps {
+		before, beforeOrder := maps.Clone(docs), slices.Clone(order)
 		var graphs []quad.IRI
 		var added []quad.Quad
 		for g, qs := range step.changes {
@@ -111,10 +113,15 @@ func TestPatchIsNew(t *testing.T) {
 		if patched.Base() != v {
 			t.Fatalf("%s: the patched View's base is not the View it was patched from", step.name)
 		}
-		if d := differences(v, New(all(docsBefore(docs, original, step.changes), order), v.Version)); i == 0 && d != "" {
+		// Every index of the View patched from, mended ones included,
+		// still answers for the quads it was made of.
+		if d := differences(v, New(all(before, beforeOrder), v.Version)); d != "" {
 			t.Fatalf("%s: the View patched from changed: %s", step.name, d)
 		}
 		v = patched
+	}
+	if d := differences(first, New(all(firstDocs, firstOrder), first.Version)); d != "" {
+		t.Fatalf("the first View changed after the patches on top of it: %s", d)
 	}
 	vocabulary := plan("vocabulary/technologies")
 	renamed := slices.Clone(original[vocabulary])
@@ -128,19 +135,6 @@ func TestPatchIsNew(t *testing.T) {
 	if v.Patch([]quad.IRI{vocabulary}, renamed, "x") != nil {
 		t.Errorf("a change to the vocabulary was patched")
 	}
-}
-
-// docsBefore is docs as they were before changes (for the first step,
-// where every changed document was the original).
-func docsBefore(docs, original map[quad.IRI][]quad.Quad, changes map[quad.IRI][]quad.Quad) map[quad.IRI][]quad.Quad {
-	out := map[quad.IRI][]quad.Quad{}
-	for g, qs := range docs {
-		out[g] = qs
-	}
-	for g := range changes {
-		out[g] = original[g]
-	}
-	return out
 }
 
 func all(docs map[quad.IRI][]quad.Quad, order []quad.IRI) []quad.Quad {
@@ -234,25 +228,80 @@ func differences(a, b *View) string {
 		{"byCity", func(v *View) any { return index(v.byCity) }},
 		{"hierarchies", func(v *View) any { return []any{v.concepts, v.places} }},
 		{"names", func(v *View) any {
-			return fmt.Sprintf("%v %v %d %v", v.names.byType, v.names.entries, v.names.longest, v.names.grams)
+			ix := v.names
+			byType := map[string]map[string]string{}
+			for t, m := range ix.byType {
+				if m.Len() > 0 {
+					byType[string(t)] = sharedMap(m)
+				}
+			}
+			// Entries by place; serials are a patch's own numbering, so
+			// the lists by pair are compared as the places they name.
+			var entries, searches []string
+			for i, e := range ix.entries {
+				if ix.pos.at(int(e.serial)) != int32(i) {
+					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.pos.at(int(e.serial)))
+				}
+				entries = append(entries, fmt.Sprint(e.typ, " ", e.id, " ", e.text, " ", e.key, " ", e.label))
+				if i%5 == 0 {
+					id, sugg := v.Resolve(e.typ, e.text+"s")
+					searches = append(searches, fmt.Sprint(v.Search(e.key[:len(e.key)/2+1], nil), id, sugg))
+				}
+			}
+			grams := map[string][]int32{}
+			ix.grams.All(func(g string, l Sorted[int32]) bool {
+				var at []int32
+				for _, s := range l.Slice() {
+					at = append(at, ix.pos.at(int(s)))
+				}
+				slices.Sort(at)
+				grams[g] = at
+				return true
+			})
+			return []any{byType, entries, ix.longest, grams, searches}
 		}},
 		{"time", func(v *View) any {
 			links := map[string][]string{}
 			for k, ls := range v.time.links {
-				for _, l := range ls {
+				for _, l := range ls.Slice() {
 					links[k] = append(links[k], fmt.Sprint(l.m.ID, l.p.ID, l.tech, l.date, l.year, l.basis, v.time.cities[l.city].id))
 				}
 			}
 			mentions := map[string][]string{}
 			for k, ms := range v.time.mentionsAt {
-				for _, m := range ms {
+				for _, m := range ms.Slice() {
 					mentions[k] = append(mentions[k], fmt.Sprint(m.p.ID, m.year, m.count, v.time.cities[m.city].id))
 				}
 			}
 			return []any{v.time.date, v.time.basis, v.time.firstYear, v.time.lastYear, links, mentions, fmt.Sprint(v.time.cities), v.time.number}
 		}},
-		// The query and node indexes are built again by a patch; what
-		// they answer must be what a new View's answer.
+		{"query index", func(v *View) any {
+			x := v.index
+			lists := func(l Sorted[*Measure]) []string { return ids(l.Slice()) }
+			byTD, byCity := map[string][]string{}, map[string][]string{}
+			for k, l := range x.byTechDomain {
+				byTD[k.technology+"|"+k.domain] = lists(l)
+			}
+			for k, l := range x.byCity {
+				byCity[k] = lists(l)
+			}
+			mentions := map[string][]string{}
+			for t, ms := range x.mentions {
+				for _, m := range ms.Slice() {
+					mentions[t] = append(mentions[t], m.ID)
+				}
+			}
+			counted := map[string]map[string][]string{}
+			for t, byCity := range x.counted {
+				counted[t] = map[string][]string{}
+				for c, ids := range byCity {
+					counted[t][c] = slices.Sorted(slices.Values(ids))
+				}
+			}
+			return []any{lists(x.measures), byTD, byCity, mentions, counted, x.plans}
+		}},
+		// What the query and node indexes answer must be what a new
+		// View's answer.
 		{"questions", func(v *View) any {
 			var out []string
 			for _, t := range v.Technologies {
@@ -345,4 +394,14 @@ func changeIsTold(prev, next *View) string {
 		}
 	}
 	return ""
+}
+
+// sharedMap is m as a plain map.
+func sharedMap[V any](m SharedMap[string, V]) map[string]V {
+	out := map[string]V{}
+	m.All(func(k string, v V) bool {
+		out[k] = v
+		return true
+	})
+	return out
 }

@@ -23,12 +23,13 @@ type timeIndex struct {
 	cities []cityAt
 	number map[string]int32
 	// links are, per technology concept, the links of measures of dated
-	// plans to it, in order of date, plan and measure: a timeline is one
-	// pass over them, with no lookup per measure.
-	links map[string][]link
+	// plans to it, in order of date, plan, measure and basis (see
+	// compareLinks): a timeline is one pass over them, with no lookup per
+	// measure, and a patch copies only the runs its measures are in.
+	links map[string]Sorted[link]
 	// mentionsAt are, per technology concept, the mention counts scoped to
 	// a dated plan, placed at the first plan they count.
-	mentionsAt map[string][]mentionAt
+	mentionsAt map[string]Sorted[mentionAt]
 }
 
 // cityAt is a jurisdiction as the diffusion answers name it.
@@ -51,6 +52,7 @@ type link struct {
 }
 
 type mentionAt struct {
+	id    string // the count's
 	p     *Plan
 	city  int32
 	year  int32
@@ -73,7 +75,8 @@ func newTimeIndex(v *View) *timeIndex {
 		ix.lastYear = max(ix.lastYear, y)
 	}
 	ix.numberJurisdictions(v)
-	ix.links, ix.mentionsAt = map[string][]link{}, map[string][]mentionAt{}
+	links := map[string][]link{}
+	mentionsAt := map[string][]mentionAt{}
 	for _, m := range v.Measures {
 		p := v.Plan(m.Plan)
 		if p == nil || ix.date[p.ID] == "" {
@@ -81,28 +84,23 @@ func newTimeIndex(v *View) *timeIndex {
 		}
 		d := ix.date[p.ID]
 		for _, t := range m.Technologies {
-			ix.links[t.Technology] = append(ix.links[t.Technology], link{m: m, p: p, tech: t.Technology, date: d, city: ix.number[p.City], year: int32(yearOf(d)), basis: t.Basis})
+			links[t.Technology] = append(links[t.Technology], link{m: m, p: p, tech: t.Technology, date: d, city: ix.number[p.City], year: int32(yearOf(d)), basis: t.Basis})
 		}
 	}
-	for _, ls := range ix.links {
-		slices.SortFunc(ls, func(a, b link) int {
-			if c := strings.Compare(a.date, b.date); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.p.ID, b.p.ID); c != 0 {
-				return c
-			}
-			return strings.Compare(a.m.ID, b.m.ID)
-		})
+	ix.links = make(map[string]Sorted[link], len(links))
+	for t, ls := range links {
+		slices.SortFunc(ls, compareLinks)
+		ix.links[t] = SortedOf(ls)
 	}
 	for _, m := range v.Mentions {
 		// A count scoped to several documents is placed once, at the first.
-		if len(m.Documents) == 0 {
-			continue
+		if at, ok := ix.mentionAt(v, m); ok {
+			mentionsAt[m.Technology] = append(mentionsAt[m.Technology], at)
 		}
-		if p := v.Plan(m.Documents[0]); p != nil && ix.date[p.ID] != "" {
-			ix.mentionsAt[m.Technology] = append(ix.mentionsAt[m.Technology], mentionAt{p: p, city: ix.number[p.City], year: int32(yearOf(ix.date[p.ID])), count: int(m.Count)})
-		}
+	}
+	ix.mentionsAt = make(map[string]Sorted[mentionAt], len(mentionsAt))
+	for t, l := range mentionsAt {
+		ix.mentionsAt[t] = SortedOf(l)
 	}
 	return ix
 }
@@ -299,13 +297,14 @@ func (v *View) adoption(a *firstPlan) Adoption {
 // to f's domain when one is asked.
 func (v *View) eachLink(f TimelineFilter, fn func(*link)) {
 	for _, t := range v.concepts.below(f.Technology) {
-		ls := v.time.links[t]
-		for i := range ls {
-			l := &ls[i]
-			if f.Basis != "" && l.basis != f.Basis || f.Domain != "" && !slices.Contains(l.m.Domains, f.Domain) {
-				continue
+		for _, ls := range v.time.links[t].Runs() {
+			for i := range ls {
+				l := &ls[i]
+				if f.Basis != "" && l.basis != f.Basis || f.Domain != "" && !slices.Contains(l.m.Domains, f.Domain) {
+					continue
+				}
+				fn(l)
 			}
-			fn(l)
 		}
 	}
 }
