@@ -109,6 +109,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.memo.Store(patchKey{}, p.index)
 	nv.change = &Change{From: v.Version, Records: drop}
 	nv.base = weak.Make(v)
+	linkDerived(v, nv, drop)
 	return nv
 }
 
