@@ -11,30 +11,36 @@ import (
 // every record a patch did not name is the very record of the View it was
 // patched from, so the previous version's index, told which records
 // changed, can be mended. Derived keeps, per View, what was derived from
-// it, and links a patched View to what its base had derived, strongly:
-// the base View itself may be gone (a patched View holds it weakly) by
-// the time the new View's index is first asked for, and a burst of writes
-// makes Views nobody asks anything of.
+// it; Patch hands the new View, per key, what its base derived (or, where
+// the base derived nothing, what the base was handed), with the records
+// changed since. It holds those strongly: the base View itself may be
+// gone (a patched View holds it weakly) by the time the new View's index
+// is first asked for, and a burst of writes makes Views nobody asks
+// anything of. Each View so holds at most one older value per key, until
+// it derives its own.
 
-// maxLineage bounds how many patches a link reaches back over: past it
-// the chain is cut and the next index is made anew, so a long run of
-// writes nobody reads keeps no more than this many changes.
-const maxLineage = 256
+// maxInherited bounds the records changed since an inherited value: past
+// it the value is dropped and the next index is made anew, so a long run
+// of writes nobody reads keeps no more than this.
+const maxInherited = 50000
 
 // derivedKey keeps a View's derived state in its Memo.
 type derivedKey struct{}
 
-// derivedState is what was derived from one View, and, until everything
-// its base derived has been derived from it too, its base's state and
-// what the patch changed.
+// derivedState is what was derived from one View, and, per key it has
+// not derived yet, what it was handed by its base.
 type derivedState struct {
-	mu     sync.Mutex
-	values map[any]*derivedValue
-	// prev is the base View's state and changed the records the patch
-	// from it built again or removed; depth counts the links behind.
-	prev    *derivedState
+	mu        sync.Mutex
+	values    map[any]*derivedValue
+	inherited map[any]inherited
+}
+
+// inherited is a value derived from an earlier View, and the records (per
+// type, ids) built again or removed since that View.
+type inherited struct {
+	value   *derivedValue
 	changed map[schema.Type]map[string]bool
-	depth   int
+	size    int
 }
 
 // derivedValue is made by the first to ask; the others wait for done.
@@ -47,19 +53,42 @@ func (v *View) derived() *derivedState {
 	return v.Memo(derivedKey{}, func() any { return &derivedState{values: map[any]*derivedValue{}} }).(*derivedState)
 }
 
-// linkDerived makes nv's derived state follow v's: what v derived (or,
-// where v derived nothing, what its base did) is where nv's are mended
-// from. Patch calls it while it holds v.
+// linkDerived hands nv what v derived, or was handed, per key, with the
+// records changed since. Patch calls it while it holds v.
 func linkDerived(v, nv *View, changed map[schema.Type]map[string]bool) {
 	prev := v.derived()
-	s := &derivedState{values: map[any]*derivedValue{}, prev: prev, changed: changed}
-	prev.mu.Lock()
-	s.depth = prev.depth + 1
-	prev.mu.Unlock()
-	if s.depth > maxLineage {
-		s.prev, s.changed, s.depth = nil, nil, 0
+	n := 0
+	for _, ids := range changed {
+		n += len(ids)
 	}
+	s := &derivedState{values: map[any]*derivedValue{}, inherited: map[any]inherited{}}
+	prev.mu.Lock()
+	for k, d := range prev.values {
+		s.inherited[k] = inherited{value: d, changed: changed, size: n}
+	}
+	for k, in := range prev.inherited {
+		if _, ok := s.inherited[k]; ok || in.size+n > maxInherited {
+			continue
+		}
+		s.inherited[k] = inherited{value: in.value, changed: unionRecords(in.changed, changed), size: in.size + n}
+	}
+	prev.mu.Unlock()
 	nv.memo.Store(derivedKey{}, s)
+}
+
+func unionRecords(a, b map[schema.Type]map[string]bool) map[schema.Type]map[string]bool {
+	out := make(map[schema.Type]map[string]bool, len(a)+len(b))
+	for _, m := range []map[schema.Type]map[string]bool{a, b} {
+		for t, ids := range m {
+			if out[t] == nil {
+				out[t] = make(map[string]bool, len(ids))
+			}
+			for id := range ids {
+				out[t][id] = true
+			}
+		}
+	}
+	return out
 }
 
 // Derived returns what derive made for key on v, calling it on the first
@@ -76,80 +105,27 @@ func (v *View) Derived(key any, derive func(prev any, changed map[schema.Type]ma
 		d = &derivedValue{done: make(chan struct{})}
 		s.values[key] = d
 	}
+	in, handed := s.inherited[key]
 	s.mu.Unlock()
 	if !first {
 		<-d.done
 		return d.v
 	}
 	defer close(d.done)
-	prev, changed := s.ancestor(key)
+	var prev any
+	var changed map[schema.Type]map[string]bool
+	if handed {
+		// Made, or being made by another View's ask: wait for it.
+		<-in.value.done
+		if in.value.v != nil {
+			prev, changed = in.value.v, in.changed
+		}
+	}
 	d.v = derive(prev, changed)
-	s.release()
+	s.mu.Lock()
+	delete(s.inherited, key) // the base's is no one's to mend from now
+	s.mu.Unlock()
 	return d.v
-}
-
-// ancestor is the value derived for key by the nearest base that has
-// one, and the records changed since; nil when none has.
-func (s *derivedState) ancestor(key any) (any, map[schema.Type]map[string]bool) {
-	changed := map[schema.Type]map[string]bool{}
-	s.mu.Lock()
-	at, ch := s.prev, s.changed
-	s.mu.Unlock()
-	for at != nil {
-		for t, ids := range ch {
-			if changed[t] == nil {
-				changed[t] = map[string]bool{}
-			}
-			for id := range ids {
-				changed[t][id] = true
-			}
-		}
-		at.mu.Lock()
-		d := at.values[key]
-		next, nch := at.prev, at.changed
-		at.mu.Unlock()
-		if d != nil {
-			// Made, or being made by another View's ask: wait for it.
-			<-d.done
-			if d.v != nil {
-				return d.v, changed
-			}
-		}
-		at, ch = next, nch
-	}
-	return nil, nil
-}
-
-// release lets go of the base's state once everything any base derived
-// has been derived here too: the bases' indexes are then no one's to
-// mend from.
-func (s *derivedState) release() {
-	s.mu.Lock()
-	at := s.prev
-	have := make(map[any]bool, len(s.values))
-	for k := range s.values {
-		have[k] = true
-	}
-	s.mu.Unlock()
-	for ; at != nil; at = at.next() {
-		at.mu.Lock()
-		for k := range at.values {
-			if !have[k] {
-				at.mu.Unlock()
-				return
-			}
-		}
-		at.mu.Unlock()
-	}
-	s.mu.Lock()
-	s.prev, s.changed = nil, nil
-	s.mu.Unlock()
-}
-
-func (s *derivedState) next() *derivedState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.prev
 }
 
 // Made reports whether what Derived derives for key on v has been made

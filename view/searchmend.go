@@ -66,17 +66,7 @@ func (ix *TextIndex) answering() *TextIndex {
 // mended is ix for v, whose records of the ids in changed were built
 // again or removed since ix's View.
 func (ix *TextIndex) mended(v *View, changed map[schema.Type]map[string]bool) *TextIndex {
-	acc := map[schema.Type]map[string]bool{}
-	for _, m := range []map[schema.Type]map[string]bool{ix.changed, changed} {
-		for t, ids := range m {
-			if acc[t] == nil {
-				acc[t] = map[string]bool{}
-			}
-			for id := range ids {
-				acc[t][id] = true
-			}
-		}
-	}
+	acc := unionRecords(ix.changed, changed)
 	base := ix.base
 	over := newTextPart(recordsView(v, acc))
 	// A record built again with the texts and names it had (a plan's

@@ -293,3 +293,34 @@ func referenceGrams(s string) map[uint32]int {
 	}
 	return out
 }
+
+// TestDerivedThroughABurst: Views nobody asked anything of pass on what
+// their base derived, so the index of the last of a burst of patches is
+// still mended, over every change since, with a new index's answers; and
+// once a View has derived its own, it holds nothing older.
+func TestDerivedThroughABurst(t *testing.T) {
+	asked := 0
+	_, steps := patchSeries(t, dataDir, func(v *View) {
+		if asked == 0 {
+			v.SearchIndex()
+		}
+		asked++
+	})
+	last := steps[len(steps)-1]
+	got := last.patched.SearchIndex()
+	if got.anew {
+		t.Fatal("the index after a burst of patches was made anew, not mended")
+	}
+	for _, c := range []searchCase{{"blockchain", SearchFilter{}}, {"区块链", SearchFilter{}}, {"quokkaesque", SearchFilter{}}, {"copy", SearchFilter{}}} {
+		comparePages(t, last.name, got, NewTextIndex(last.built), c, 5)
+	}
+	s := last.patched.derived()
+	if _, held := s.inherited[searchKey{}]; held {
+		t.Error("the View holds its base's search index after making its own")
+	}
+	for _, st := range steps[:len(steps)-1] {
+		if st.patched.Made(searchKey{}) {
+			t.Errorf("%s: a View of the burst made its search index", st.name)
+		}
+	}
+}
