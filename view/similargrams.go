@@ -43,6 +43,7 @@ type textIndex struct {
 	gone     bitset
 	goneN    int
 	swap     map[int32]*Measure
+	swapAt   map[*Measure]int32
 	over     []*Measure
 	overPost map[uint32][]int32
 	delta    map[uint32]int32
@@ -69,6 +70,10 @@ type gramBase struct {
 	df       map[uint32]int32
 	post     map[uint32][]int32
 	keep     int32
+	// vec are the measures' vectors, for the View's counts; index their
+	// positions.
+	vec   [][]gramWeight
+	index map[*Measure]int32
 }
 
 type posting struct {
@@ -152,8 +157,12 @@ func newTextIndex(v *View, exactBelow int) *textIndex {
 	// than every measure's counts kept between the passes.
 	base.keep = 8*ix.limit + 64
 	base.post = map[uint32][]int32{}
+	base.vec = make([][]gramWeight, n)
+	base.index = make(map[*Measure]int32, n)
 	for i, m := range v.Measures {
-		for _, gc := range gramCounts(measureText(m)) {
+		tf := gramCounts(measureText(m))
+		base.vec[i], base.index[m] = ix.weigh(tf), int32(i)
+		for _, gc := range tf {
 			if base.df[gc.gram] <= base.keep {
 				base.post[gc.gram] = append(base.post[gc.gram], int32(i))
 			}
@@ -180,7 +189,7 @@ func (ix *textIndex) mended(v *View, changed map[string]bool) *textIndex {
 	}
 	base := ix.base
 	nx := &textIndex{n: len(v.Measures), exactBelow: ix.exactBelow, limit: distinctiveLimit(len(v.Measures)), base: base,
-		gone: newBitset(len(base.measures)), overPost: map[uint32][]int32{}, delta: map[uint32]int32{}, changed: acc, swap: map[int32]*Measure{}}
+		gone: newBitset(len(base.measures)), overPost: map[uint32][]int32{}, delta: map[uint32]int32{}, changed: acc, swap: map[int32]*Measure{}, swapAt: map[*Measure]int32{}}
 	ids := make([]string, 0, len(acc))
 	for id := range acc {
 		ids = append(ids, id)
@@ -193,7 +202,7 @@ func (ix *textIndex) mended(v *View, changed map[string]bool) *textIndex {
 		})
 		m := v.Measure(id)
 		if inBase && m != nil && measureText(m) == measureText(base.measures[p]) {
-			nx.swap[int32(p)] = m
+			nx.swap[int32(p)], nx.swapAt[m] = m, int32(p)
 			continue
 		}
 		if inBase {
@@ -212,6 +221,11 @@ func (ix *textIndex) mended(v *View, changed map[string]bool) *textIndex {
 			}
 		}
 	}
+	for g, d := range nx.delta {
+		if d == 0 {
+			delete(nx.delta, g)
+		}
+	}
 	// A gram distinctive now was held by at most limit+gone measures of
 	// the base: its postings must be there.
 	if nx.limit+int32(nx.goneN) > base.keep {
@@ -228,7 +242,7 @@ func (ix *textIndex) mended(v *View, changed map[string]bool) *textIndex {
 // foldDue reports whether ix was mended with so many changes that the
 // next ones may not fit its postings: FoldText then makes it anew.
 func (ix *textIndex) foldDue() bool {
-	return ix.folded.Load() == nil && ix.goneN > 0 && ix.limit+2*int32(ix.goneN) > ix.base.keep
+	return ix.folded.Load() == nil && ix.small == nil && (ix.n != len(ix.base.measures) || ix.goneN > 0 && ix.limit+2*int32(ix.goneN) > ix.base.keep)
 }
 
 func (v *View) foldSimilarity() {
@@ -265,12 +279,37 @@ func (ix *textIndex) weigh(tf []gramCount) []gramWeight {
 	return vec
 }
 
-// vector is m's vector, as the small index keeps it.
+// vector is m's vector: the one kept when it holds for this View (the
+// base's measures are as many, and no n-gram of m is held by another
+// count of them), else made from m's text.
 func (ix *textIndex) vector(m *Measure) []gramWeight {
 	if ix.small != nil {
 		return ix.small.vec[m]
 	}
+	if ix.n == len(ix.base.measures) {
+		p, ok := ix.base.index[m]
+		if !ok {
+			p, ok = ix.swapAt[m]
+		}
+		if ok && (ix.gone == nil || !ix.gone.has(p)) && ix.unaffected(ix.base.vec[p]) {
+			return ix.base.vec[p]
+		}
+	}
 	return ix.weigh(gramCounts(measureText(m)))
+}
+
+// unaffected reports whether no n-gram of vec is held by another count
+// of measures than in the base.
+func (ix *textIndex) unaffected(vec []gramWeight) bool {
+	if len(ix.delta) == 0 {
+		return true
+	}
+	for _, gw := range vec {
+		if ix.delta[gw.gram] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // candidates are the measures holding a distinctive gram of vec, each once.
