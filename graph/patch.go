@@ -257,8 +257,11 @@ func (s *Store) readForView(ctx context.Context) ([]quad.Quad, map[quad.IRI]quad
 }
 
 // warm makes, in the background, the indexes a View makes on first use
-// (its text index for similarity), so no question waits for them; not
-// once the store is closing.
+// (its text indexes for search and similarity), so no question waits for
+// them; not once the store is closing. A patched View's are mended from
+// the previous View's in milliseconds; those of a View built anew, or
+// made anew once the changes mended in have grown (FoldText), leave
+// garbage as large as themselves.
 func (s *Store) warm(v *view.View) {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
@@ -266,14 +269,17 @@ func (s *Store) warm(v *view.View) {
 		return
 	}
 	s.views.bg.Go(func() {
-		// A burst of writes makes a View each: warm only the current one.
+		// A burst of writes makes a View each: warm only the current one
+		// (the next is mended over every change since the last warmed).
 		if s.views.current.Load() != v {
 			return
 		}
-		v.WarmText()
-		// As after a build (see buildView): the garbage of making the
-		// index would otherwise stay resident until the heap grows into it.
-		debug.FreeOSMemory()
+		anew := v.WarmText()
+		if v.FoldText() || anew {
+			// As after a build (see buildView): the garbage would
+			// otherwise stay resident until the heap grows into it.
+			debug.FreeOSMemory()
+		}
 	})
 }
 

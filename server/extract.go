@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,36 +12,39 @@ import (
 	"github.com/policygraph/policygraph/view"
 )
 
-// lexicons caches the extraction lexicon of the current graph version.
-type lexicons struct {
-	mu      sync.Mutex
-	version string
-	lx      *extract.Lexicon
+// lexicons gives the extraction lexicon of a graph version, kept with
+// its View (view.View.Derived). It names only technologies and domains,
+// which a patch never builds again (they are the vocabulary), so a
+// patched View takes its base's lexicon as it is.
+type lexicons struct{}
+
+type extractLexiconKey struct{}
+
+type extractLexicon struct {
+	lx  *extract.Lexicon
+	err error
 }
 
 // of returns the lexicon for view v: the vocabulary's names and aliases,
 // the same ones name resolution uses.
-func (l *lexicons) of(v *view.View) (*extract.Lexicon, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.lx != nil && l.version == v.Version {
-		return l.lx, nil
-	}
-	var terms []extract.Term
-	for _, list := range []struct {
-		t  schema.Type
-		es []*view.Entity
-	}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
-		for _, e := range list.es {
-			terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, e.NotMentions))
+func (lexicons) of(v *view.View) (*extract.Lexicon, error) {
+	l := v.Derived(extractLexiconKey{}, func(prev any, changed map[schema.Type]map[string]bool) any {
+		if p, ok := prev.(*extractLexicon); ok && p.err == nil && len(changed[schema.Technology])+len(changed[schema.Domain]) == 0 {
+			return p
 		}
-	}
-	lx, err := extract.NewLexicon(terms)
-	if err != nil {
-		return nil, err
-	}
-	l.version, l.lx = v.Version, lx
-	return lx, nil
+		var terms []extract.Term
+		for _, list := range []struct {
+			t  schema.Type
+			es []*view.Entity
+		}{{schema.Technology, v.Technologies}, {schema.Domain, v.Domains}} {
+			for _, e := range list.es {
+				terms = append(terms, extract.NewTerm(list.t, e.ID, e.Names, e.Aliases, e.NotMentions))
+			}
+		}
+		lx, err := extract.NewLexicon(terms)
+		return &extractLexicon{lx, err}
+	}).(*extractLexicon)
+	return l.lx, l.err
 }
 
 // extractDraft proposes a draft plan from the text in the body (plain

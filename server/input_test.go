@@ -383,10 +383,7 @@ func TestServeWarmsBeforeTheFirstRequest(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	v, _ := s.store.View(ctx)
-	s.texts.mu.Lock()
-	built := s.texts.version == v.Version && s.texts.ix != nil && s.texts.lex != nil
-	s.texts.mu.Unlock()
-	if !built {
+	if !v.SearchIndexMade() || !v.Made(questionLexiconKey{}) {
 		t.Error("the text index and the question lexicon were not built by the warm-up")
 	}
 	resp, err := http.Get("http://" + ln.Addr().String() + "/v1/health")

@@ -2,7 +2,6 @@ package server
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,42 +20,15 @@ var searchColumns = []column[view.TextHit]{
 	{"snippet", func(h view.TextHit) string { return h.Snip() }},
 }
 
-// textIndexes keeps the indexes of the current graph version that search
-// and ask read: the full-text index and the question lexicon. Each is built
-// on its first use in a version and dropped with the version.
-type textIndexes struct {
-	mu      sync.Mutex
-	version string
-	ix      *view.TextIndex
-	lex     *questionLexicon
-}
+// textIndexes gives the indexes of a graph version that search and ask
+// read, the full-text index and the question lexicon, kept with its View
+// and, after a write, mended from the previous version's rather than made
+// again (view.View.SearchIndex, questionLexiconOf).
+type textIndexes struct{}
 
-// at makes t hold v's version, dropping what an older one built.
-func (t *textIndexes) at(v *view.View) {
-	if t.version != v.Version {
-		t.version, t.ix, t.lex = v.Version, nil, nil
-	}
-}
+func (textIndexes) of(v *view.View) *view.TextIndex { return v.SearchIndex() }
 
-func (t *textIndexes) of(v *view.View) *view.TextIndex {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.at(v)
-	if t.ix == nil {
-		t.ix = view.NewTextIndex(v)
-	}
-	return t.ix
-}
-
-func (t *textIndexes) lexicon(v *view.View) *questionLexicon {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.at(v)
-	if t.lex == nil {
-		t.lex = newQuestionLexicon(v)
-	}
-	return t.lex
-}
+func (textIndexes) lexicon(v *view.View) *questionLexicon { return questionLexiconOf(v) }
 
 // search finds entities by any name or alias (exact, prefix, contains),
 // then texts (measure titles, contexts, evidence, notes) holding q in any

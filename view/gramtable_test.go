@@ -9,10 +9,10 @@ func TestGramTableIsCosine(t *testing.T) {
 	ix := v.textIndex()
 	pairs := 0
 	for _, a := range v.Measures {
-		probe := newGramTable(ix.vec[a])
+		probe := newGramTable(ix.small.vec[a])
 		for _, b := range v.Measures {
-			want := cosine(ix.vec[a], ix.vec[b])
-			if got := probe.dot(ix.vec[b]); got != want {
+			want := cosine(ix.small.vec[a], ix.small.vec[b])
+			if got := probe.dot(ix.small.vec[b]); got != want {
 				t.Fatalf("%s · %s: %v, want %v", a.ID, b.ID, got, want)
 			}
 			if want > 0 {

@@ -112,6 +112,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.nodes = mendNodes(v, nv, nv.change)
 	nv.memo.Store(patchKey{}, p.index)
 	nv.base = weak.Make(v)
+	linkDerived(v, nv, drop)
 	return nv
 }
 

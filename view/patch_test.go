@@ -340,10 +340,10 @@ func differences(a, b *View) string {
 		{"text", func(v *View) any {
 			vec := map[string][]gramWeight{}
 			text := v.textIndex()
-			for m, w := range text.vec {
+			for m, w := range text.small.vec {
 				vec[m.ID] = w
 			}
-			return fmt.Sprint(vec, text.postings, text.n)
+			return fmt.Sprint(vec, text.small.postings, text.n)
 		}},
 	}
 	for _, p := range parts {

@@ -107,9 +107,10 @@ func (c *searchCodes) city(id string) int32 {
 }
 
 // planEntities is a plan's entity and those of its measures, for time
-// filters.
+// filters: by the plan's id, looked up in the View searched, so that a
+// part made for an earlier View filters by the current plans.
 type planEntities struct {
-	plan     *Plan
+	plan     string
 	entities []int32
 }
 
@@ -121,8 +122,7 @@ type entityKey struct {
 // number gives every entity with a text or a name its number, in the
 // order names are shown within a kind of match (type rank, then id), and
 // fills the per-text and per-entity codes.
-func (ix *TextIndex) number() {
-	v := ix.view
+func (ix *textPart) number(v *View) {
 	seen := map[entityKey]bool{}
 	var keys []entityKey
 	note := func(t schema.Type, id string) {
@@ -134,27 +134,33 @@ func (ix *TextIndex) number() {
 	for _, d := range ix.docs {
 		note(d.typ, d.id)
 	}
-	for _, e := range v.names.entries {
+	for _, e := range ix.entries {
 		note(e.typ, e.id)
 	}
-	rank := func(t schema.Type) int { return min(typeRank[t], 8) }
-	slices.SortFunc(keys, func(a, b entityKey) int {
-		return cmp.Or(cmp.Compare(rank(a.typ), rank(b.typ)), strings.Compare(a.id, b.id), strings.Compare(string(a.typ), string(b.typ)))
-	})
+	slices.SortFunc(keys, compareEntities)
 	num := make(map[entityKey]int32, len(keys))
 	for i, k := range keys {
 		num[k] = int32(i)
 	}
 	ix.entities = len(keys)
+	ix.keys = keys
 	ix.codes = searchCodes{types: map[schema.Type]uint8{}, cities: map[string]int32{}}
 	c := &ix.codes
 	ix.docRank = make([]uint8, len(ix.docs))
 	ix.docType = make([]uint8, len(ix.docs))
 	ix.docCity = make([]int32, len(ix.docs))
 	ix.docEnt = make([]int32, len(ix.docs))
+	ix.entDoc = make([]int32, len(keys))
+	for i := range ix.entDoc {
+		ix.entDoc[i] = -1
+	}
 	for i := range ix.docs {
 		d := &ix.docs[i]
-		ix.docEnt[i] = num[entityKey{d.typ, d.id}]
+		e := num[entityKey{d.typ, d.id}]
+		ix.docEnt[i] = e
+		if ix.entDoc[e] < 0 {
+			ix.entDoc[e] = int32(i)
+		}
 		ix.docRank[i] = uint8(min(fieldRank[d.field], 4))
 		ix.docType[i] = c.typ(d.typ)
 		ix.docCity[i] = c.city(d.city)
@@ -164,9 +170,9 @@ func (ix *TextIndex) number() {
 	for i := range keys {
 		c.entCity[i], c.entFirst[i] = -1, -1
 	}
-	ix.nameEntity = make([]int32, len(v.names.entries))
-	c.nameType = make([]uint8, len(v.names.entries))
-	for i, e := range v.names.entries {
+	ix.nameEntity = make([]int32, len(ix.entries))
+	c.nameType = make([]uint8, len(ix.entries))
+	for i, e := range ix.entries {
 		n := num[entityKey{e.typ, e.id}]
 		ix.nameEntity[i] = n
 		c.nameType[i] = c.typ(e.typ)
@@ -178,13 +184,32 @@ func (ix *TextIndex) number() {
 	at := map[string]int{}
 	for _, p := range v.Plans {
 		at[p.ID] = len(ix.byPlan)
-		ix.byPlan = append(ix.byPlan, planEntities{plan: p, entities: []int32{num[entityKey{schema.Plan, p.ID}]}})
+		ix.byPlan = append(ix.byPlan, planEntities{plan: p.ID, entities: []int32{num[entityKey{schema.Plan, p.ID}]}})
+	}
+	ix.entPlan = make([]int32, len(keys))
+	for i := range ix.entPlan {
+		ix.entPlan[i] = -1
 	}
 	for _, m := range v.Measures {
-		if i, ok := at[m.Plan]; ok {
-			ix.byPlan[i].entities = append(ix.byPlan[i].entities, num[entityKey{schema.Measure, m.ID}])
+		i, ok := at[m.Plan]
+		if !ok {
+			// Of a plan this part does not hold (a measure built again
+			// under a plan that was not), or of none: the plan's id
+			// decides, looked up when a search filters by time.
+			i = len(ix.byPlan)
+			at[m.Plan] = i
+			ix.byPlan = append(ix.byPlan, planEntities{plan: m.Plan})
 		}
+		e := num[entityKey{schema.Measure, m.ID}]
+		ix.byPlan[i].entities = append(ix.byPlan[i].entities, e)
+		ix.entPlan[e] = int32(i)
 	}
+}
+
+// compareEntities is the order of entity numbers: type rank, id, type.
+func compareEntities(a, b entityKey) int {
+	rank := func(t schema.Type) int { return min(typeRank[t], 8) }
+	return cmp.Or(cmp.Compare(rank(a.typ), rank(b.typ)), strings.Compare(a.id, b.id), strings.Compare(string(a.typ), string(b.typ)))
 }
 
 // nameText finds names by substring: every key of the name index, each
@@ -242,7 +267,7 @@ type searchFilter struct {
 	allow bitset // nil keeps every entity
 }
 
-func (ix *TextIndex) filter(f SearchFilter) searchFilter {
+func (ix *textPart) filter(f SearchFilter, plans *sharded[string, any]) searchFilter {
 	sf := searchFilter{city: -1}
 	if len(f.Types) > 0 {
 		sf.types = make([]bool, len(ix.codes.types))
@@ -261,7 +286,7 @@ func (ix *TextIndex) filter(f SearchFilter) searchFilter {
 	if !f.Time.IsZero() {
 		sf.allow = newBitset(ix.entities)
 		for _, pe := range ix.byPlan {
-			if f.Time.Passes(pe.plan) {
+			if rec, _ := plans.get(pe.plan); f.Time.Passes(asPlan(rec)) {
 				for _, e := range pe.entities {
 					sf.allow.add(e)
 				}
@@ -273,7 +298,7 @@ func (ix *TextIndex) filter(f SearchFilter) searchFilter {
 
 // nameSets are the entities whose names match k, kept by f, by their
 // best match: exact, prefix (and no exact), contains (and neither).
-func (ix *TextIndex) nameSets(k string, f *searchFilter) [3]bitset {
+func (ix *textPart) nameSets(k string, f *searchFilter) [3]bitset {
 	var sets [3]bitset
 	for i := range sets {
 		sets[i] = newBitset(ix.entities)
@@ -281,7 +306,7 @@ func (ix *TextIndex) nameSets(k string, f *searchFilter) [3]bitset {
 	if k == "" {
 		return sets
 	}
-	entries := ix.view.names.entries
+	entries := ix.entries
 	keep := func(i int32, match int) {
 		e := ix.nameEntity[i]
 		if f.types != nil && !f.types[ix.codes.nameType[i]] ||
@@ -294,8 +319,10 @@ func (ix *TextIndex) nameSets(k string, f *searchFilter) [3]bitset {
 	nt := &ix.names
 	switch {
 	case nt.sa == nil:
-		for _, i := range ix.view.nameMatches(k, nil) {
-			keep(i, matchOf(&entries[i], k))
+		for i := range entries {
+			if match := matchOf(&entries[i], k); match >= 0 {
+				keep(int32(i), match)
+			}
 		}
 	case strings.IndexByte(k, 0) < 0:
 		for _, off := range nt.sa.Lookup([]byte(k), -1) {
@@ -316,8 +343,8 @@ func (ix *TextIndex) nameSets(k string, f *searchFilter) [3]bitset {
 }
 
 // nameEntryOf is entity e's first entry matching k as well as match.
-func (ix *TextIndex) nameEntryOf(e int32, k string, match int) int32 {
-	entries := ix.view.names.entries
+func (ix *textPart) nameEntryOf(e int32, k string, match int) int32 {
+	entries := ix.entries
 	for i := ix.codes.entFirst[e]; int(i) < len(entries) && ix.nameEntity[i] == e; i++ {
 		if matchOf(&entries[i], k) == match {
 			return i
@@ -329,7 +356,7 @@ func (ix *TextIndex) nameEntryOf(e int32, k string, match int) int32 {
 // candidates are the texts that may hold q: those in the lists of every
 // word, lone CJK character, pair of a two-character CJK run and trigram
 // of a longer one; exact says they all hold it, so none need be read.
-func (ix *TextIndex) candidates(q textQuery) (cands []int32, exact bool) {
+func (ix *textPart) candidates(q textQuery) (cands []int32, exact bool) {
 	var lists [][]int32
 	runs := 0
 	forTerms(q.k, func(term string, trigram bool) {
@@ -438,79 +465,8 @@ func forTrigrams(k string, f func(string)) {
 	}
 }
 
-// SearchPage is what /v1/search shows: the entities whose names match q
-// (as View.Search orders them: exact, prefix, contains, each by type rank
-// and id), then the texts of other entities holding q, one per entity (its
-// first text holding q), best field first and then in index order; all
-// narrowed by f. It returns the hits from offset, at most limit of them,
-// and how many there are in all. Only the page's hits are made.
-func (ix *TextIndex) SearchPage(q string, f SearchFilter, offset, limit int) ([]TextHit, int) {
-	v := ix.view
-	k := normalize(q)
-	sf := ix.filter(f)
-	names := ix.nameSets(k, &sf)
-	nameCount := [3]int{names[0].count(), names[1].count(), names[2].count()}
-	found := newBitset(ix.entities)
-	for _, s := range names {
-		for i, w := range s {
-			found[i] |= w
-		}
-	}
-	nNames := nameCount[0] + nameCount[1] + nameCount[2]
-
-	tq := newTextQuery(q)
-	need := max(offset+limit-nNames, 0)
-	var byRank [5][]int32
-	var counts [5]int
-	if len(tq.toks) > 0 {
-		cands, exact := ix.candidates(tq)
-		last, docEnt := int32(-1), ix.docEnt
-		for _, di := range cands {
-			e := docEnt[di]
-			if e == last || found.has(e) {
-				continue
-			}
-			if sf.types != nil && !sf.types[ix.docType[di]] || sf.city != -1 && ix.docCity[di] != sf.city || sf.allow != nil && !sf.allow.has(e) {
-				continue
-			}
-			if !exact && !strings.Contains(ix.docs[di].key, tq.k) {
-				continue
-			}
-			last = e
-			r := ix.docRank[di]
-			counts[r]++
-			if len(byRank[r]) < need {
-				byRank[r] = append(byRank[r], di)
-			}
-		}
-	}
-	total := nNames
-	for _, n := range counts {
-		total += n
-	}
-
-	var page []TextHit
-	at := 0
-	for match, s := range names {
-		if len(page) < limit && offset-at < nameCount[match] {
-			s.each(max(offset-at, 0), func(e int32) bool {
-				i := ix.nameEntryOf(e, k, match)
-				h := v.names.hit(i, k)
-				field := "name"
-				if h.Type == schema.Measure || h.Type == schema.Plan {
-					field = "title"
-				}
-				page = append(page, NewTextHit(h, field, ix.nameCity[i], h.Matched, q))
-				return len(page) < limit
-			})
-		}
-		at += nameCount[match]
-	}
-	for r, hits := range byRank {
-		for j := max(offset-at, 0); j < len(hits) && len(page) < limit; j++ {
-			page = append(page, ix.textHit(tq, hits[j]))
-		}
-		at += counts[r]
-	}
-	return page, total
+// asPlan is rec as a plan, or nil.
+func asPlan(rec any) *Plan {
+	p, _ := rec.(*Plan)
+	return p
 }

@@ -13,7 +13,8 @@ import (
 // and every text: the names' hits (scanSearch), then, of the entities not
 // found by name, the first text holding every token of q (and, outside
 // Latin, q as a phrase), best field first and then in index order.
-func scanSearchPage(v *View, ix *TextIndex, q string, f SearchFilter) []TextHit {
+func scanSearchPage(v *View, q string, f SearchFilter) []TextHit {
+	ix := newTextPart(v) // for its texts only
 	kept := func(t schema.Type, id, city string) bool {
 		if len(f.Types) > 0 && !containsType(f.Types, t) || f.City != "" && city != f.City {
 			return false
@@ -88,7 +89,7 @@ func (c searchCase) String() string {
 // scan's hits in its order, and every page's total counts them all.
 func checkSearchPages(t *testing.T, v *View, ix *TextIndex, c searchCase, size int) int {
 	t.Helper()
-	want := scanSearchPage(v, ix, c.q, c.f)
+	want := scanSearchPage(v, c.q, c.f)
 	var got []TextHit
 	for offset := 0; ; offset += size {
 		page, total := ix.SearchPage(c.q, c.f, offset, size)
@@ -138,7 +139,7 @@ func TestSearchPage(t *testing.T) {
 	if newNameText([]nameEntry{{key: "a\x00b"}}).sa != nil {
 		t.Error("a name holding a 0 byte was put in the suffix array")
 	}
-	ix.names = nameText{}
+	ix.base.names = nameText{}
 	for _, c := range []searchCase{{"blockchain", SearchFilter{}}, {"区块", SearchFilter{}}, {"data", SearchFilter{City: "shanghai"}}, {"beijing", SearchFilter{}}} {
 		checkSearchPages(t, v, ix, c, 3)
 	}

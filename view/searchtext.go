@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/policygraph/policygraph/schema"
@@ -14,10 +15,29 @@ import (
 // (measure titles and contexts, evidence quotes and summaries, notes,
 // instrument summaries): Latin words and CJK character bigrams, so that
 // Chinese and Japanese, which have no spaces, are searched by substring.
-// It is built from one View and never changes; build a new one with the
-// next View. A first step before a full-text library (bleve with a CJK
-// analyzer): no stemming, no ranking beyond field weight.
+// It answers for one View and never changes; the next View's is mended
+// from it (see searchmend.go). A first step before a full-text library
+// (bleve with a CJK analyzer): no stemming, no ranking beyond field weight.
 type TextIndex struct {
+	// base indexes every record of some earlier View (or of this one);
+	// gone are the entities of base whose records changed since, over
+	// the records of this View that did, and changed those records' ids
+	// (per type). gone and over are nil when base is this View's.
+	base    *textPart
+	gone    bitset
+	over    *textPart
+	changed map[schema.Type]map[string]bool
+	words   []string // every Latin word, for typo suggestions
+	anew    bool     // made from the View, not mended
+	// plans are the plans of the View searched, by id, for time filters.
+	plans *sharded[string, any]
+	// folded, once set, is this View's index made anew (FoldText): it
+	// answers instead, and the next View is mended from it.
+	folded atomic.Pointer[TextIndex]
+}
+
+// textPart indexes the texts and names of some records of one View.
+type textPart struct {
 	docs     []textDoc
 	postings map[string][]int32 // token → doc indexes, ascending
 	// trigrams are the postings of every three neighbouring CJK
@@ -25,7 +45,10 @@ type TextIndex struct {
 	// reading a text, and a longer one reads only the texts holding
 	// every three of it.
 	trigrams map[string][]int32
-	words    []string // every Latin word, for typo suggestions
+	words    []string // every Latin word, sorted
+	// wordCount is, per Latin word, how many texts and names hold it:
+	// a mended index drops a word no text holds any more.
+	wordCount map[string]int32
 	// docEnt, docRank, docType and docCity are, per text, its entity,
 	// its field's rank and the codes of its type and city: what a search
 	// reads of each of the thousands of texts a broad word is in, side
@@ -35,17 +58,21 @@ type TextIndex struct {
 	docType []uint8
 	docCity []int32
 	// entities numbers every entity with a text or a name, in the order
-	// names are shown (type rank, then id), so that sets of entities
-	// are bitsets and a set's members come out in that order; nameEntity
-	// and nameCity are, per entry of the View's name index, its entity
-	// and the city that owns it ("" for what no city owns).
+	// names are shown (type rank, then id; keys lists them), so that
+	// sets of entities are bitsets and a set's members come out in that
+	// order; entDoc is each one's first text (-1 for none); nameEntity
+	// and nameCity are, per entry of the name index (entries), its
+	// entity and the city that owns it ("" for what no city owns).
 	entities   int
+	keys       []entityKey
+	entDoc     []int32
+	entries    []nameEntry
 	nameEntity []int32
 	nameCity   []string
 	names      nameText
 	codes      searchCodes
 	byPlan     []planEntities
-	view       *View
+	entPlan    []int32 // measure entity → its entry in byPlan, -1 for others
 }
 
 type textDoc struct {
@@ -103,7 +130,13 @@ func (h TextHit) MarshalJSON() ([]byte, error) {
 
 // NewTextIndex indexes v's texts.
 func NewTextIndex(v *View) *TextIndex {
-	ix := &TextIndex{postings: map[string][]int32{}, trigrams: map[string][]int32{}, view: v}
+	p := newTextPart(v)
+	return &TextIndex{base: p, words: p.words, anew: true, plans: v.entities[schema.Plan]}
+}
+
+// newTextPart indexes the texts and names of v's records.
+func newTextPart(v *View) *textPart {
+	ix := &textPart{postings: map[string][]int32{}, trigrams: map[string][]int32{}, wordCount: map[string]int32{}, entries: v.names.entries}
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {
 			return
@@ -138,17 +171,22 @@ func NewTextIndex(v *View) *TextIndex {
 		add(schema.SupportInstrument, in.ID, in.ID, in.City, "summary", in.Summary)
 		add(schema.SupportInstrument, in.ID, in.ID, in.City, "eligibility", in.Eligibility)
 	}
-	seen := map[string]bool{}
+	// in counts each word once per text or name.
+	in := map[string]bool{}
+	count := func(tok string) {
+		if isLatinWord(tok) && !in[tok] {
+			in[tok] = true
+			ix.wordCount[tok]++
+		}
+	}
 	for i, d := range ix.docs {
 		di := int32(i)
+		clear(in)
 		for _, tok := range tokens(d.key) {
 			if p := ix.postings[tok]; len(p) == 0 || p[len(p)-1] != di {
 				ix.postings[tok] = append(p, di)
 			}
-			if isLatinWord(tok) && !seen[tok] {
-				seen[tok] = true
-				ix.words = append(ix.words, tok)
-			}
+			count(tok)
 		}
 		forTrigrams(d.key, func(g string) {
 			if p := ix.trigrams[g]; len(p) == 0 || p[len(p)-1] != di {
@@ -156,21 +194,23 @@ func NewTextIndex(v *View) *TextIndex {
 			}
 		})
 	}
-	for _, e := range v.names.entries {
+	for _, e := range ix.entries {
+		clear(in)
 		for _, tok := range tokens(e.key) {
-			if isLatinWord(tok) && !seen[tok] {
-				seen[tok] = true
-				ix.words = append(ix.words, tok)
-			}
+			count(tok)
 		}
 	}
+	ix.words = make([]string, 0, len(ix.wordCount))
+	for w := range ix.wordCount {
+		ix.words = append(ix.words, w)
+	}
 	sort.Strings(ix.words)
-	ix.nameCity = make([]string, len(v.names.entries))
-	for i, e := range v.names.entries {
+	ix.nameCity = make([]string, len(ix.entries))
+	for i, e := range ix.entries {
 		ix.nameCity[i] = v.cityOf(e.typ, e.id)
 	}
-	ix.number()
-	ix.names = newNameText(v.names.entries)
+	ix.number(v)
+	ix.names = newNameText(ix.entries)
 	return ix
 }
 
@@ -255,7 +295,7 @@ func newTextQuery(q string) textQuery {
 }
 
 // textHit is the hit of doc di for q, its snippet made when shown.
-func (ix *TextIndex) textHit(q textQuery, di int32) TextHit {
+func (ix *textPart) textHit(q textQuery, di int32) TextHit {
 	d := &ix.docs[di]
 	at, n := strings.Index(d.key, q.k), len(q.k)
 	if at < 0 {
@@ -327,6 +367,7 @@ func intersect[T int | int32](a, b []T) []T {
 // Suggest offers, for each Latin word of q that no text or name holds, the
 // closest words that do (blockchian → blockchain).
 func (ix *TextIndex) Suggest(q string) []string {
+	ix = ix.answering()
 	var out []string
 	for _, tok := range tokens(normalize(q)) {
 		if !isLatinWord(tok) {

@@ -2,13 +2,9 @@ package view
 
 import (
 	"cmp"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
-	"strings"
-	"sync"
-	"unicode"
 
 	"github.com/policygraph/policygraph/schema"
 )
@@ -32,121 +28,6 @@ const (
 	exactBelow       = 5000
 	distinctiveShare = 0.002
 )
-
-// textIndex is a TF-IDF vector of character n-grams per measure (its
-// title, summary and keywords), so Chinese needs no word segmenter: the
-// bigrams and trigrams of 推进区块链应用 overlap those of 区块链应用示范
-// as words would.
-type textIndex struct {
-	vec map[*Measure][]gramWeight // L2-normalised, sorted by gram
-	// postings are, per gram, the measures holding it with its weight
-	// there: every gram up to exactBelow measures, where a question sums
-	// the products gram by gram; only distinctive grams above, where they
-	// pick the candidates.
-	postings map[uint32][]posting
-	index    map[*Measure]int32 // position in View.Measures
-	n        int
-}
-
-type posting struct {
-	measure int32
-	w       float32
-}
-
-type gramWeight struct {
-	gram uint32
-	w    float32
-}
-
-// textKey keeps a View's text index in its Memo.
-type textKey struct{}
-
-type lazyText struct {
-	once sync.Once
-	ix   *textIndex
-}
-
-// textIndex is the View's text index, made on first use: it costs more
-// than the rest of a patched View (every measure's n-grams and weights),
-// and only similarity reads it. WarmText makes it ahead of the first
-// question.
-func (v *View) textIndex() *textIndex {
-	l := v.Memo(textKey{}, func() any { return &lazyText{} }).(*lazyText)
-	l.once.Do(func() { l.ix = newTextIndex(v) })
-	return l.ix
-}
-
-// WarmText makes the text index similarity questions read, so that the
-// first of them does not wait for it.
-func (v *View) WarmText() { v.textIndex() }
-
-func newTextIndex(v *View) *textIndex {
-	ix := &textIndex{vec: make(map[*Measure][]gramWeight, len(v.Measures)), postings: map[uint32][]posting{}, index: make(map[*Measure]int32, len(v.Measures)), n: len(v.Measures)}
-	tfs := make([]map[uint32]int, len(v.Measures))
-	df := map[uint32]int{}
-	for i, m := range v.Measures {
-		tf := grams(measureText(m))
-		tfs[i] = tf
-		for g := range tf {
-			df[g]++
-		}
-	}
-	limit := max(2, int(distinctiveShare*float64(len(v.Measures))))
-	for i, m := range v.Measures {
-		vec := make([]gramWeight, 0, len(tfs[i]))
-		var norm float64
-		for g, c := range tfs[i] {
-			// Smoothed idf, as scikit-learn's TfidfVectorizer computes it.
-			w := (1 + math.Log(float64(c))) * (math.Log(float64(1+ix.n)/float64(1+df[g])) + 1)
-			vec = append(vec, gramWeight{g, float32(w)})
-			norm += w * w
-		}
-		norm = math.Sqrt(norm)
-		for j := range vec {
-			vec[j].w = float32(float64(vec[j].w) / norm)
-		}
-		slices.SortFunc(vec, func(a, b gramWeight) int { return int(int64(a.gram) - int64(b.gram)) })
-		ix.vec[m] = vec
-		ix.index[m] = int32(i)
-		for _, gw := range vec {
-			if ix.n <= exactBelow || df[gw.gram] <= limit {
-				ix.postings[gw.gram] = append(ix.postings[gw.gram], posting{int32(i), gw.w})
-			}
-		}
-	}
-	return ix
-}
-
-// measureText is what text similarity compares: title, summary, keywords.
-func measureText(m *Measure) string {
-	return m.Title + "\n" + m.Evidence.Summary + "\n" + strings.Join(m.Keywords, "\n")
-}
-
-// grams counts the character bigrams and trigrams of s, lower-cased, with
-// every run of non-letters and non-digits read as one space.
-func grams(s string) map[uint32]int {
-	var rs []rune
-	space := true
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			rs = append(rs, r)
-			space = false
-		} else if !space {
-			rs = append(rs, ' ')
-			space = true
-		}
-	}
-	out := map[uint32]int{}
-	h := fnv.New32a()
-	for n := 2; n <= 3; n++ {
-		for i := 0; i+n <= len(rs); i++ {
-			h.Reset()
-			h.Write([]byte(string(rs[i : i+n])))
-			out[h.Sum32()]++
-		}
-	}
-	return out
-}
 
 func cosine(a, b []gramWeight) float64 {
 	var s float64
@@ -240,38 +121,32 @@ type Similarity struct {
 // Measures with a score of zero are left out. It reports false when there
 // is no such measure.
 func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
+	return v.similarTo(v.textIndex(), id, f)
+}
+
+func (v *View) similarTo(ix *textIndex, id string, f TimeFilter) ([]Similarity, bool) {
 	m := v.Measure(id)
 	if m == nil {
 		return nil, false
 	}
-	ix := v.textIndex()
+	ix = ix.answering()
 	cands := v.Measures
 	// text is the cosine of m with each measure: summed gram by gram over
-	// the postings when they hold every gram; else computed below for the
-	// candidates the distinctive grams pick.
+	// the postings when they hold every measure's weights; else computed
+	// below for the candidates the distinctive grams pick.
 	var text []float64
-	if ix.n <= exactBelow {
+	var probe gramTable
+	if ix.small != nil {
 		text = make([]float64, ix.n)
-		for _, gw := range ix.vec[m] {
-			for _, p := range ix.postings[gw.gram] {
+		for _, gw := range ix.small.vec[m] {
+			for _, p := range ix.small.postings[gw.gram] {
 				text[p.measure] += float64(gw.w) * float64(p.w)
 			}
 		}
 	} else {
-		seen := map[int32]bool{}
-		cands = nil
-		for _, gw := range ix.vec[m] {
-			for _, p := range ix.postings[gw.gram] {
-				if !seen[p.measure] {
-					seen[p.measure] = true
-					cands = append(cands, v.Measures[p.measure])
-				}
-			}
-		}
-	}
-	var probe gramTable
-	if text == nil {
-		probe = newGramTable(ix.vec[m])
+		vm := ix.vector(m)
+		cands = ix.candidates(vm)
+		probe = newGramTable(vm)
 	}
 	techs, doms, insts := techIDs(m), m.Domains, v.instrumentKinds(m)
 	date := v.time.date[m.Plan]
@@ -283,9 +158,9 @@ func (v *View) SimilarTo(id string, f TimeFilter) ([]Similarity, bool) {
 		}
 		s := &Similarity{Measure: c.ID, Title: c.Title, City: c.City, Plan: c.Plan, Date: v.time.date[c.Plan], DateBasis: v.time.basis[c.Plan]}
 		if text != nil {
-			s.Text = text[ix.index[c]]
+			s.Text = text[ix.small.index[c]]
 		} else {
-			s.Text = probe.dot(ix.vec[c])
+			s.Text = probe.dot(ix.vector(c))
 		}
 		s.Text = math.Round(s.Text*1e4) / 1e4
 		s.Technologies, s.SharedTechnologies = jaccard(techs, techIDs(c))
