@@ -16,8 +16,10 @@ fuzz:
 # use POLICYGRAPH_TEST_POSTGRES, or the local server .ci/postgres.sh sets
 # up (BENCH_POSTGRES=0 leaves them out). The serving figures use wrk,
 # installed from Debian's packages when missing. A failed benchmark does
-# not stop the others; make fails at the end. Size L takes about half an
-# hour.
+# not stop the others; make fails at the end. The stores the benchmarks
+# read are loaded once per size and source tree and then copied
+# (graph/graphbench/cache.go), so the first run after a change to graph,
+# loader, schema or data/ takes longer than the next.
 BENCH_SIZES ?= S,M,L
 BENCH_OUT ?= bench.txt
 BENCH_POSTGRES ?= 1
@@ -35,7 +37,7 @@ bench:
 	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench TextIndex -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench GizmoOnView -benchtime 5x -timeout 3h || s=1; \
-	  go test ./graph -run '^$$' -bench 'PatchView|VersionCheck' -benchtime 10x -timeout 3h || s=1; \
+	  go test ./graph -run '^$$' -bench 'PatchView|VersionCheck|TextAfterWrite' -benchtime 10x -timeout 3h || s=1; \
 	  go test ./server -run '^$$' -bench Diffusion -benchtime 20x -timeout 3h || s=1; \
 	  go test ./cmd/policygraph -run '^$$' -bench 'Load$$|ServeMemory|ScaleOut' -benchtime 1x -timeout 3h || s=1; \
 	  exit $$s; \
