@@ -43,21 +43,7 @@ func patchQueryIndex(v, nv *View, drop map[schema.Type]map[string]bool) *queryIn
 
 	// The counts to list again: those built again, and those counting a
 	// plan built again (whose jurisdiction may have changed).
-	again := map[string]bool{}
-	for id := range drop[schema.MentionCount] {
-		again[id] = true
-	}
-	for id := range drop[schema.Plan] {
-		for _, w := range []*View{v, nv} {
-			for _, at := range w.In(schema.Plan.IRI(id)) {
-				if q := w.Quad(at); q.Predicate == schema.ScopeDocument {
-					if t, mid, ok := schema.ParseIRI(q.Subject); ok && t == schema.MentionCount {
-						again[mid] = true
-					}
-				}
-			}
-		}
-	}
+	again := mentionsAgain(v, nv, drop)
 	techs := map[string]bool{}
 	for id := range again {
 		for _, w := range []*View{v, nv} {
@@ -153,4 +139,26 @@ func mendLists[K comparable](lists map[K]Sorted[*Measure], remove, add map[K][]*
 		out[k] = l
 	}
 	return out
+}
+
+// mentionsAgain are the mention counts a patch from v to nv must place
+// again: those built again, and those counting a plan built again (whose
+// jurisdiction or dates may have changed), as either View holds them.
+func mentionsAgain(v, nv *View, drop map[schema.Type]map[string]bool) map[string]bool {
+	again := map[string]bool{}
+	for id := range drop[schema.MentionCount] {
+		again[id] = true
+	}
+	for id := range drop[schema.Plan] {
+		for _, w := range []*View{v, nv} {
+			for _, at := range w.In(schema.Plan.IRI(id)) {
+				if q := w.Quad(at); q.Predicate == schema.ScopeDocument {
+					if t, mid, ok := schema.ParseIRI(q.Subject); ok && t == schema.MentionCount {
+						again[mid] = true
+					}
+				}
+			}
+		}
+	}
+	return again
 }

@@ -152,21 +152,7 @@ func patchMentionsAt(v, nv *View, ix *timeIndex, drop map[schema.Type]map[string
 		}
 		return out
 	}
-	again := map[string]bool{}
-	for id := range drop[schema.MentionCount] {
-		again[id] = true
-	}
-	for id := range drop[schema.Plan] {
-		for _, w := range []*View{v, nv} {
-			for _, at := range w.In(schema.Plan.IRI(id)) {
-				if q := w.Quad(at); q.Predicate == schema.ScopeDocument {
-					if t, mid, ok := schema.ParseIRI(q.Subject); ok && t == schema.MentionCount {
-						again[mid] = true
-					}
-				}
-			}
-		}
-	}
+	again := mentionsAgain(v, nv, drop)
 	if len(again) == 0 {
 		return old
 	}
