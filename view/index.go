@@ -221,7 +221,7 @@ func merge[T comparable](a, b []T, order func(a, b T) int) []T {
 }
 
 // mentionOrder is View order: by IRI.
-func mentionOrder(a, b *Mention) int { return idOrder(a.ID, b.ID) }
+func mentionOrder(a, b *Mention) int { return compareIDs(a.ID, b.ID) }
 
 // mentionsOf lists the mention counts of the concepts techs, in View order.
 func (v *View) mentionsOf(techs map[string]bool) []*Mention {

@@ -47,7 +47,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 		}
 	}
 	slices.SortFunc(changed, func(a, b *record) int {
-		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), idOrder(a.id, b.id))
+		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), compareIDs(a.id, b.id))
 	})
 	for _, r := range changed {
 		r.lo = sort.Search(len(old.entries), func(i int) bool { return namedBefore(r.t, r.id, &old.entries[i]) <= 0 })
@@ -217,5 +217,5 @@ func (ix *nameIndex) firstOf(t schema.Type, k, id string) int32 {
 // namedBefore compares record (t, id) with entry e's in the order of
 // entries.
 func namedBefore(t schema.Type, id string, e *nameEntry) int {
-	return cmp.Or(cmp.Compare(namedOrder[t], namedOrder[e.typ]), idOrder(id, e.id))
+	return cmp.Or(cmp.Compare(namedOrder[t], namedOrder[e.typ]), compareIDs(id, e.id))
 }

@@ -178,7 +178,7 @@ func patchMentionsAt(v, nv *View, ix *timeIndex, drop map[schema.Type]map[string
 	}
 	out := maps.Clone(old)
 	for t := range touched {
-		l := old[t].Mend(func(a, b mentionAt) int { return idOrder(a.id, b.id) }, remove[t], add[t])
+		l := old[t].Mend(func(a, b mentionAt) int { return compareIDs(a.id, b.id) }, remove[t], add[t])
 		if l.Len() == 0 {
 			delete(out, t)
 		} else {

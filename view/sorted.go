@@ -1,10 +1,8 @@
 package view
 
 import (
-	"cmp"
 	"slices"
 	"sort"
-	"strings"
 	"unsafe"
 )
 
@@ -173,22 +171,4 @@ func (s Sorted[T]) Mend(cmp func(a, b T) int, remove, add []T) Sorted[T] {
 		out.ends[i] = n
 	}
 	return out
-}
-
-// idOrder orders two ids of one type as their IRIs' text does (New's
-// order of records), without making the IRIs: an IRI's text ends in
-// '>', so an id that is another's prefix comes after it when the other
-// goes on with a byte below '>'.
-func idOrder(a, b string) int {
-	n := min(len(a), len(b))
-	if c := strings.Compare(a[:n], b[:n]); c != 0 {
-		return c
-	}
-	switch {
-	case len(a) == len(b):
-		return 0
-	case len(a) < len(b):
-		return cmp.Compare('>', b[n])
-	}
-	return cmp.Compare(a[n], '>')
 }
