@@ -107,7 +107,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.names = patchNames(v, nv, mini, drop)
 	nv.time = patchTime(v, nv, mini, drop)
 	nv.change = &Change{From: v.Version, Records: drop}
-	nv.change.Gone, nv.change.Placed = quadMoves(removed, v.Quads(), len(added))
+	nv.change.Gone, nv.change.Placed = p.gone, p.placed
 	nv.index = patchQueryIndex(v, nv, drop)
 	nv.nodes = mendNodes(v, nv, nv.change)
 	nv.memo.Store(patchKey{}, p.index)
@@ -173,6 +173,9 @@ type patcher struct {
 	oldOut map[quad.Value][]quad.Quad
 	// context are the nodes whose quads the rebuilt records are made of.
 	context map[quad.Value]bool
+	// gone and placed are the quad positions the swap changed, in the old
+	// View and the new (Change.Gone and Change.Placed).
+	gone, placed []int32
 }
 
 // swapQuads makes nv's quads v's without removed and with added. The new
@@ -250,6 +253,13 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		next++
 		quads.set(at, v.quads.at(int32(i)))
 		moves = append(moves, placed{int32(i), at})
+	}
+	p.gone = slices.Clone(removed)
+	for _, m := range moves {
+		if m.from >= 0 {
+			p.gone = append(p.gone, m.from)
+		}
+		p.placed = append(p.placed, m.to)
 	}
 	quads.truncate(n1)
 	quads.freeze()

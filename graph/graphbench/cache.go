@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -179,7 +178,7 @@ func cachedPostgres(tb testing.TB, dsn, size string) (string, int) {
 		if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
 			tb.Fatal(err)
 		}
-		n = loadInto(tb, graph.Config{Backend: "postgres", Path: withSearchPath(tb, dsn, schema)}, size)
+		n = loadInto(tb, graph.Config{Backend: "postgres", Path: graphtest.WithSearchPath(tb, dsn, schema)}, size)
 		if _, err := db.Exec(`CREATE TABLE ` + schema + `.pgbench_loaded (quads int); INSERT INTO ` + schema + `.pgbench_loaded VALUES (` + strconv.Itoa(n) + `)`); err != nil {
 			tb.Fatal(err)
 		}
@@ -202,16 +201,4 @@ func cachedPostgres(tb testing.TB, dsn, size string) (string, int) {
 		tb.Logf("loaded %s into the benchmark schema %s in %s", size, schema, time.Since(start).Round(time.Second))
 	}
 	return graphtest.CopySchema(tb, dsn, schema, "pgbench_loaded"), n
-}
-
-func withSearchPath(tb testing.TB, dsn, schema string) string {
-	tb.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -43,14 +43,20 @@ func newSchema(t testing.TB, dsn string) (name, out string) {
 			t.Errorf("drop schema: %v", err)
 		}
 	})
+	return name, WithSearchPath(t, dsn, name)
+}
+
+// WithSearchPath is dsn with its search_path set to schema.
+func WithSearchPath(t testing.TB, dsn, schema string) string {
+	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	q.Set("search_path", name)
+	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return name, u.String()
+	return u.String()
 }
 
 // CopySchema is PostgresSchema holding a copy of every table of the
