@@ -20,7 +20,10 @@ import (
 type viewCache struct {
 	current atomic.Pointer[view.View]
 	checked atomic.Int64 // unix nanos of the last version check
-	build   sync.Mutex   // one build at a time
+	// checking is set while one reader asks the store for its version;
+	// the readers that come meanwhile answer from the current View.
+	checking atomic.Bool
+	build    sync.Mutex // one build at a time
 	// Background builds run under ctx and are waited for by Close. mu
 	// guards building (one runs) and closed (none may start).
 	ctx      context.Context
@@ -86,6 +89,17 @@ func (s *Store) View(ctx context.Context) (_ *view.View, err error) {
 	if cur == nil {
 		return s.Fresh(ctx)
 	}
+	// One check at a time. Every reader that came while one was in flight
+	// used to ask too: at a thousand requests a second that is a dozen
+	// queries at once every recheckEvery, each past the pool's idle
+	// connections opening one of its own (a PostgreSQL backend and a
+	// SCRAM exchange), which under a CPU quota stalled every request for
+	// seconds (BenchmarkScaleOut). The others answer from the current
+	// View, as they would have a moment earlier.
+	if !s.views.checking.CompareAndSwap(false, true) {
+		return cur, nil
+	}
+	defer s.views.checking.Store(false)
 	check, cancel := context.WithTimeout(ctx, checkTimeout)
 	ver, err := s.version(check)
 	cancel()
