@@ -32,6 +32,11 @@ type viewCache struct {
 	building bool
 	closed   bool
 	bg       sync.WaitGroup
+	// The text-index worker (background.go), under mu: toWarm is the View
+	// it takes next, indexing is set while it runs, busy is YieldTo's.
+	toWarm   *view.View
+	indexing bool
+	busy     func() bool
 	// writes counts this process's version bumps: a patch from a write
 	// in hand (Written) is sound only when it is the one write since.
 	writes atomic.Int64

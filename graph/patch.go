@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"maps"
-	"runtime/debug"
 
 	"github.com/cayleygraph/quad"
 
@@ -254,33 +253,6 @@ func (s *Store) readForView(ctx context.Context) ([]quad.Quad, map[quad.IRI]quad
 		out = append(out, q)
 	}
 	return out, labels, complete, nil
-}
-
-// warm makes, in the background, the indexes a View makes on first use
-// (its text indexes for search and similarity), so no question waits for
-// them; not once the store is closing. A patched View's are mended from
-// the previous View's in milliseconds; those of a View built anew, or
-// made anew once the changes mended in have grown (FoldText), leave
-// garbage as large as themselves.
-func (s *Store) warm(v *view.View) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	if s.views.closed {
-		return
-	}
-	s.views.bg.Go(func() {
-		// A burst of writes makes a View each: warm only the current one
-		// (the next is mended over every change since the last warmed).
-		if s.views.current.Load() != v {
-			return
-		}
-		anew := v.WarmText()
-		if v.FoldText() || anew {
-			// As after a build (see buildView): the garbage would
-			// otherwise stay resident until the heap grows into it.
-			debug.FreeOSMemory()
-		}
-	})
 }
 
 // indexLabels adds to Cayley's quads table an index by label, which it

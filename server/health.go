@@ -11,6 +11,10 @@ import (
 // (counting quads took 150–270 ms at 137k quads), only the View's
 // version check, at most every 100 ms, which also finds an outage. The
 // count is the View's, so leftovers of failed writes are not in it.
+// indexing says whether the text indexes of the current View (search,
+// similarity) are still being made or mended in the background: until
+// then a search or similar may wait for them, and the server spends CPU
+// on them between requests.
 func (s *Server) health() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.warming.Load() {
@@ -25,7 +29,7 @@ func (s *Server) health() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		body := gin.H{"status": "ok", "backend": s.store.Backend(), "quads": v.Quads(), "version": v.Version}
+		body := gin.H{"status": "ok", "backend": s.store.Backend(), "quads": v.Quads(), "version": v.Version, "indexing": s.store.Indexing()}
 		if n := len(s.cfg.DataErrors); n > 0 {
 			// Up, but not with what data/ says: the files did not load.
 			body["status"] = "stale"

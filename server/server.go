@@ -83,6 +83,9 @@ type Server struct {
 	texts textIndexes
 	// warming is set while Serve builds the first View.
 	warming atomic.Bool
+	// inFlight counts the requests being answered: the store's background
+	// index work waits for none to be (graph.Store.YieldTo).
+	inFlight atomic.Int64
 	// heavySlots holds one token per heavy request running, scriptSlots
 	// one per /v1/query script.
 	heavySlots, scriptSlots chan struct{}
@@ -112,13 +115,21 @@ func New(store *graph.Store, cfg Config) *Server {
 	}
 	s := &Server{store: store, cfg: cfg, log: log, engine: gin.New(), heavySlots: make(chan struct{}, cfg.MaxHeavy), scriptSlots: make(chan struct{}, cfg.MaxScripts), answers: newAnswers(cfg.AnswerCache, answerBudget)}
 	s.writers = newWriterTokens(cfg.tokens())
+	store.YieldTo(s.busy)
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s
 }
 
+// busy reports whether a request is being answered.
+func (s *Server) busy() bool { return s.inFlight.Load() > 0 }
+
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	s.engine.ServeHTTP(w, r)
+}
 
 // warm builds the first View and what search and ask build from it,
 // while the server already answers health ("warming"): on a large graph
