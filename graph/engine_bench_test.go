@@ -75,6 +75,20 @@ func BenchmarkFirstQueryAfterWrite(b *testing.B) {
 	}
 }
 
+// storeBudget bounds the time BenchmarkGizmoOnView spends asking the
+// store, the baseline: Cayley over PostgreSQL takes 27 s for cities at L
+// (12 s for compare), so its p50 is taken from the rounds that fit in
+// this (at least one), the View's from every round: five rounds of the
+// store cost make bench three minutes.
+const storeBudget = 5 * time.Second
+
+func sum(ds []time.Duration) (t time.Duration) {
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
+
 // BenchmarkGizmoOnView is the figure of Cayley's query languages on the
 // View: the four benchmark questions in Gizmo, on Cayley's own engine
 // over the store's backend and over the View, asked once per round as
@@ -103,7 +117,7 @@ func BenchmarkGizmoOnView(b *testing.B) {
 						b.StopTimer()
 						engine := graph.NewEngine(v)
 						b.StartTimer()
-						for _, run := range []struct {
+						for i, run := range []struct {
 							ds *[]time.Duration
 							f  func() ([]any, error)
 						}{
@@ -111,6 +125,9 @@ func BenchmarkGizmoOnView(b *testing.B) {
 							{&first, func() ([]any, error) { return graph.RunOn(ctx, engine, "gizmo", q.Gizmo) }},
 							{&again, func() ([]any, error) { return graph.RunOn(ctx, engine, "gizmo", q.Gizmo) }},
 						} {
+							if i == 0 && len(store) > 0 && sum(store) >= storeBudget {
+								continue
+							}
 							t0 := time.Now()
 							rows, err := run.f()
 							*run.ds = append(*run.ds, time.Since(t0))
@@ -122,6 +139,7 @@ func BenchmarkGizmoOnView(b *testing.B) {
 					s50, f50, a50 := median(store), median(first), median(again)
 					b.ReportMetric(0, "ns/op")
 					b.ReportMetric(float64(s50.Microseconds()), "µs-store-p50")
+					b.ReportMetric(float64(len(store)), "store-asks")
 					b.ReportMetric(float64(f50.Microseconds()), "µs-first-p50")
 					b.ReportMetric(float64(a50.Microseconds()), "µs-again-p50")
 					b.ReportMetric(float64(quads), "quads")

@@ -156,9 +156,11 @@ func cachedBolt(tb testing.TB, size, path string) int {
 		}
 		tb.Logf("loaded %s into the benchmark cache (%s) in %s", size, stored, time.Since(start).Round(time.Second))
 	}
+	start := time.Now()
 	if err := os.CopyFS(path, os.DirFS(stored)); err != nil {
 		tb.Fatal(err)
 	}
+	tb.Logf("copied the cached %s store (bolt) in %s", size, time.Since(start).Round(time.Millisecond))
 	return n
 }
 
@@ -214,5 +216,8 @@ func cachedPostgres(tb testing.TB, dsn, size string) (string, int) {
 		}
 		tb.Logf("loaded %s into the benchmark schema %s in %s", size, schema, time.Since(start).Round(time.Second))
 	}
-	return graphtest.CopySchema(tb, dsn, schema, "pgbench_loaded"), n
+	start := time.Now()
+	copied := graphtest.CopySchema(tb, dsn, schema, "pgbench_loaded")
+	tb.Logf("copied the cached %s store (postgres) in %s", size, time.Since(start).Round(time.Millisecond))
+	return copied, n
 }

@@ -121,6 +121,25 @@ func LoadedConfig(tb testing.TB, b Backend, size string) (*graph.Store, graph.Co
 	return st, cfg, ds.Quads()
 }
 
+// LoadedCopy is Loaded for another process to open: the configuration
+// of a new store of backend holding the corpus of size (a copy of the
+// cached one), and its quads; the store is not opened here.
+func LoadedCopy(tb testing.TB, b Backend, size string) (graph.Config, int) {
+	tb.Helper()
+	cfg := b.Open(tb)
+	if cacheOn(tb) {
+		switch cfg.Backend {
+		case "bolt":
+			return cfg, cachedBolt(tb, size, cfg.Path)
+		case "postgres":
+			var n int
+			cfg.Path, n = cachedPostgres(tb, os.Getenv("POLICYGRAPH_TEST_POSTGRES"), size)
+			return cfg, n
+		}
+	}
+	return cfg, loadInto(tb, cfg, size)
+}
+
 // DataDir finds the repository's data/ directory from a test's working
 // directory (its package directory).
 func DataDir(tb testing.TB) string {
