@@ -43,7 +43,7 @@ func (v *View) SearchIndex() *TextIndex {
 func (v *View) FoldText() bool {
 	folded := false
 	if ix := v.SearchIndex(); ix.folded.Load() == nil && ix.over != nil &&
-		foldShare*(len(ix.over.docs)+len(ix.over.entries)) > len(ix.base.docs)+len(ix.base.entries) {
+		foldShare*(len(ix.over.docText)+len(ix.over.entries)) > len(ix.base.docText)+len(ix.base.entries) {
 		ix.folded.Store(NewTextIndex(v))
 		folded = true
 	}
@@ -96,15 +96,11 @@ func (ix *TextIndex) mended(v *View, changed map[schema.Type]map[string]bool) *T
 // city and plan entity b of ix has.
 func (ix *textPart) sameEntity(b int32, o *textPart, e int32) bool {
 	docs := func(p *textPart, e int32) []textDoc {
-		d := p.entDoc[e]
-		if d < 0 {
-			return nil
+		var out []textDoc
+		for d := p.entDoc[e]; d >= 0 && int(d) < len(p.docText) && p.docEnt[d] == e; d++ {
+			out = append(out, p.doc(d))
 		}
-		end := d
-		for int(end) < len(p.docs) && p.docEnt[end] == e {
-			end++
-		}
-		return p.docs[d:end]
+		return out
 	}
 	da, db := docs(ix, b), docs(o, e)
 	if len(da) != len(db) {
@@ -144,8 +140,8 @@ func mendedWords(base *textPart, gone bitset, over *textPart) []string {
 		}
 	}
 	gone.each(0, func(e int32) bool {
-		for d := base.entDoc[e]; d >= 0 && int(d) < len(base.docs) && base.docEnt[d] == e; d++ {
-			count(base.docs[d].key)
+		for d := base.entDoc[e]; d >= 0 && int(d) < len(base.docText) && base.docEnt[d] == e; d++ {
+			count(base.docKey[d])
 		}
 		for i := base.codes.entFirst[e]; i >= 0 && int(i) < len(base.entries) && base.nameEntity[i] == e; i++ {
 			count(base.entries[i].key)
@@ -269,7 +265,7 @@ func (sp *searchPart) texts(tq textQuery, need int) {
 		if sf.types != nil && !sf.types[ix.docType[di]] || sf.city != -1 && ix.docCity[di] != sf.city || sf.allow != nil && !sf.allow.has(e) {
 			continue
 		}
-		if !exact && !strings.Contains(ix.docs[di].key, tq.k) {
+		if !exact && !strings.Contains(ix.docKey[di], tq.k) {
 			continue
 		}
 		last = e
@@ -357,7 +353,7 @@ func mergedTexts(parts []*searchPart, r int) []partDoc {
 	}
 	a, b := parts[0].byRank[r], parts[1].byRank[r]
 	for len(a) > 0 || len(b) > 0 {
-		if len(b) == 0 || len(a) > 0 && docBefore(&parts[0].p.docs[a[0]], &parts[1].p.docs[b[0]]) {
+		if len(b) == 0 || len(a) > 0 && docBefore(parts[0].p.keys[parts[0].p.docEnt[a[0]]], parts[1].p.keys[parts[1].p.docEnt[b[0]]]) {
 			out, a = append(out, partDoc{parts[0], a[0]}), a[1:]
 		} else {
 			out, b = append(out, partDoc{parts[1], b[0]}), b[1:]
@@ -369,9 +365,9 @@ func mergedTexts(parts []*searchPart, r int) []partDoc {
 // docGroup is the order of the types of texts in a text index.
 var docGroup = map[schema.Type]int{schema.Measure: 0, schema.Plan: 1, schema.MentionCount: 2, schema.SupportInstrument: 3}
 
-// docBefore reports whether text a of one record comes before text b of
-// another in a text index.
-func docBefore(a, b *textDoc) bool {
+// docBefore reports whether a text of record a comes before a text of
+// another, b, in a text index.
+func docBefore(a, b entityKey) bool {
 	if ga, gb := docGroup[a.typ], docGroup[b.typ]; ga != gb {
 		return ga < gb
 	}

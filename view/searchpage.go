@@ -80,9 +80,10 @@ func (b bitset) each(skip int, f func(int32) bool) {
 type searchCodes struct {
 	types    map[schema.Type]uint8
 	cities   map[string]int32
-	entCity  []int32 // entity → code of the city owning it, -1 for none
-	entFirst []int32 // entity → its first entry in the name index, -1 for none
-	nameType []uint8 // entry of the name index → its type's code
+	cityIDs  []string // code → city
+	entCity  []int32  // entity → code of the city owning it, -1 for none
+	entFirst []int32  // entity → its first entry in the name index, -1 for none
+	nameType []uint8  // entry of the name index → its type's code
 }
 
 func (c *searchCodes) typ(t schema.Type) uint8 {
@@ -102,8 +103,17 @@ func (c *searchCodes) city(id string) int32 {
 	if !ok {
 		n = int32(len(c.cities))
 		c.cities[id] = n
+		c.cityIDs = append(c.cityIDs, id)
 	}
 	return n
+}
+
+// cityID is the city of code n, "" for none.
+func (c *searchCodes) cityID(n int32) string {
+	if n < 0 {
+		return ""
+	}
+	return c.cityIDs[n]
 }
 
 // planEntities is a plan's entity and those of its measures, for time
@@ -119,10 +129,10 @@ type entityKey struct {
 	id  string
 }
 
-// number gives every entity with a text or a name its number, in the
-// order names are shown within a kind of match (type rank, then id), and
-// fills the per-text and per-entity codes.
-func (ix *textPart) number(v *View) {
+// number gives every entity with a text (of docs) or a name its number,
+// in the order names are shown within a kind of match (type rank, then
+// id), and fills the per-text and per-entity codes.
+func (ix *textPart) number(v *View, docs []textDoc) {
 	seen := map[entityKey]bool{}
 	var keys []entityKey
 	note := func(t schema.Type, id string) {
@@ -131,7 +141,7 @@ func (ix *textPart) number(v *View) {
 			keys = append(keys, k)
 		}
 	}
-	for _, d := range ix.docs {
+	for _, d := range docs {
 		note(d.typ, d.id)
 	}
 	for _, e := range ix.entries {
@@ -146,16 +156,16 @@ func (ix *textPart) number(v *View) {
 	ix.keys = keys
 	ix.codes = searchCodes{types: map[schema.Type]uint8{}, cities: map[string]int32{}}
 	c := &ix.codes
-	ix.docRank = make([]uint8, len(ix.docs))
-	ix.docType = make([]uint8, len(ix.docs))
-	ix.docCity = make([]int32, len(ix.docs))
-	ix.docEnt = make([]int32, len(ix.docs))
+	ix.docRank = make([]uint8, len(docs))
+	ix.docType = make([]uint8, len(docs))
+	ix.docCity = make([]int32, len(docs))
+	ix.docEnt = make([]int32, len(docs))
 	ix.entDoc = make([]int32, len(keys))
 	for i := range ix.entDoc {
 		ix.entDoc[i] = -1
 	}
-	for i := range ix.docs {
-		d := &ix.docs[i]
+	for i := range docs {
+		d := &docs[i]
 		e := num[entityKey{d.typ, d.id}]
 		ix.docEnt[i] = e
 		if ix.entDoc[e] < 0 {
@@ -228,7 +238,11 @@ const nameBlock = 6
 
 func newNameText(entries []nameEntry) nameText {
 	var nt nameText
-	buf := []byte{0}
+	n := 1
+	for _, e := range entries {
+		n += len(e.key) + 1
+	}
+	buf := make([]byte, 1, n)
 	nt.starts = make([]int32, 0, len(entries)+1)
 	for _, e := range entries {
 		if strings.IndexByte(e.key, 0) >= 0 {
@@ -361,9 +375,9 @@ func (ix *textPart) candidates(q textQuery) (cands []int32, exact bool) {
 	runs := 0
 	forTerms(q.k, func(term string, trigram bool) {
 		if trigram {
-			lists = append(lists, ix.trigrams[term])
+			lists = append(lists, ix.trigrams.of(trigramKey(term)))
 		} else {
-			lists = append(lists, ix.postings[term])
+			lists = append(lists, ix.postings.of(term))
 		}
 	}, &runs)
 	if len(lists) == 0 {
@@ -469,4 +483,65 @@ func forTrigrams(k string, f func(string)) {
 func asPlan(rec any) *Plan {
 	p, _ := rec.(*Plan)
 	return p
+}
+
+// postings are lists of positions by key, in one array: those of the
+// i-th key (ascending) are post[at[i]:at[i+1]].
+type postings[K cmp.Ordered] struct {
+	keys []K
+	at   []uint32
+	post []int32
+}
+
+// newPostings keeps lists; string keys are copied into one string (they
+// are otherwise each a string of its own, made as a text was cut into
+// tokens).
+func newPostings[K cmp.Ordered](lists map[K][]int32) postings[K] {
+	p := postings[K]{keys: make([]K, 0, len(lists)), at: make([]uint32, 1, len(lists)+1)}
+	n := 0
+	for k, l := range lists {
+		p.keys = append(p.keys, k)
+		n += len(l)
+	}
+	slices.Sort(p.keys)
+	p.post = make([]int32, 0, n)
+	for _, k := range p.keys {
+		p.post = append(p.post, lists[k]...)
+		p.at = append(p.at, uint32(len(p.post)))
+	}
+	if ks, ok := any(p.keys).([]string); ok {
+		var b strings.Builder
+		n := 0
+		for _, k := range ks {
+			n += len(k)
+		}
+		b.Grow(n)
+		for _, k := range ks {
+			b.WriteString(k)
+		}
+		all, at := b.String(), 0
+		for i, k := range ks {
+			ks[i] = all[at : at+len(k)]
+			at += len(k)
+		}
+	}
+	return p
+}
+
+// of is the list of k (nil for none), which its caller must not grow.
+func (p *postings[K]) of(k K) []int32 {
+	i, ok := slices.BinarySearch(p.keys, k)
+	if !ok {
+		return nil
+	}
+	return p.post[p.at[i]:p.at[i+1]:p.at[i+1]]
+}
+
+// trigramKey is three characters as a number, 21 bits each.
+func trigramKey(g string) uint64 {
+	var k uint64
+	for _, r := range g {
+		k = k<<21 | uint64(r)
+	}
+	return k
 }

@@ -50,7 +50,8 @@ func scanSearchPage(v *View, q string, f SearchFilter) []TextHit {
 		return want
 	}
 	var byRank [5][]TextHit
-	for i, d := range ix.docs {
+	for i := range ix.docText {
+		d := ix.doc(int32(i))
 		key := entityKey{d.typ, d.id}
 		if found[key] || !kept(d.typ, d.id, d.city) {
 			continue

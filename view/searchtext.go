@@ -37,14 +37,26 @@ type TextIndex struct {
 }
 
 // textPart indexes the texts and names of some records of one View.
+//
+// What it keeps it keeps in columns and flat arrays, made once its maps
+// and lists are complete: a record of seven strings per text, postings
+// grown by append and a key string per token took 166 MiB live at size
+// L, in 218 MiB of heap spans that the garbage of their making had left
+// part empty; as columns, 111 MiB in 114 (BenchmarkTextMemory).
 type textPart struct {
-	docs     []textDoc
-	postings map[string][]int32 // token → doc indexes, ascending
+	// docText, docKey and docField are, per text, the text as written,
+	// normalized (the very string written when normalizing changes
+	// nothing; else a part of one string holding them all) and its field
+	// (in textFields); its entity, type, label and city are its entity's.
+	docText  []string
+	docKey   []string
+	docField []uint8
+	postings postings[string] // token → doc indexes, ascending
 	// trigrams are the postings of every three neighbouring CJK
-	// characters: a phrase of three is found by one list, without
-	// reading a text, and a longer one reads only the texts holding
-	// every three of it.
-	trigrams map[string][]int32
+	// characters (by trigramKey): a phrase of three is found by one
+	// list, without reading a text, and a longer one reads only the
+	// texts holding every three of it.
+	trigrams postings[uint64]
 	words    []string // every Latin word, sorted
 	// wordCount is, per Latin word, how many texts and names hold it:
 	// a mended index drops a word no text holds any more.
@@ -66,6 +78,7 @@ type textPart struct {
 	entities   int
 	keys       []entityKey
 	entDoc     []int32
+	entLabel   []string // the label of its texts' hits
 	entries    []nameEntry
 	nameEntity []int32
 	nameCity   []string
@@ -75,11 +88,24 @@ type textPart struct {
 	entPlan    []int32 // measure entity → its entry in byPlan, -1 for others
 }
 
+// textDoc is one text as newTextPart gathers them, and as doc gives
+// one back.
 type textDoc struct {
 	typ              schema.Type
 	id, label, field string
 	city             string
 	text, key        string // as written, normalized
+}
+
+// textFields are the fields texts are indexed from, by their code.
+var textFields = []string{"title", "context", "keywords", "evidence.quote", "evidence.summary", "notes", "note", "summary", "eligibility"}
+
+// doc is text di as gathered.
+func (ix *textPart) doc(di int32) textDoc {
+	e := ix.docEnt[di]
+	k := ix.keys[e]
+	return textDoc{typ: k.typ, id: k.id, label: ix.entLabel[e], field: textFields[ix.docField[di]],
+		city: ix.codes.cityID(ix.docCity[di]), text: ix.docText[di], key: ix.docKey[di]}
 }
 
 // TextHit is one text matching a search.
@@ -136,12 +162,13 @@ func NewTextIndex(v *View) *TextIndex {
 
 // newTextPart indexes the texts and names of v's records.
 func newTextPart(v *View) *textPart {
-	ix := &textPart{postings: map[string][]int32{}, trigrams: map[string][]int32{}, wordCount: map[string]int32{}, entries: v.names.entries}
+	ix := &textPart{wordCount: map[string]int32{}, entries: v.names.entries}
+	var docs []textDoc
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {
 			return
 		}
-		ix.docs = append(ix.docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text)})
+		docs = append(docs, textDoc{typ: t, id: id, label: label, field: field, city: city, text: text, key: normalize(text)})
 	}
 	for _, m := range v.Measures {
 		add(schema.Measure, m.ID, m.Title, m.City, "title", m.Title)
@@ -179,21 +206,24 @@ func newTextPart(v *View) *textPart {
 			ix.wordCount[tok]++
 		}
 	}
-	for i, d := range ix.docs {
+	postings, trigrams := map[string][]int32{}, map[uint64][]int32{}
+	for i, d := range docs {
 		di := int32(i)
 		clear(in)
 		for _, tok := range tokens(d.key) {
-			if p := ix.postings[tok]; len(p) == 0 || p[len(p)-1] != di {
-				ix.postings[tok] = append(p, di)
+			if p := postings[tok]; len(p) == 0 || p[len(p)-1] != di {
+				postings[tok] = append(p, di)
 			}
 			count(tok)
 		}
 		forTrigrams(d.key, func(g string) {
-			if p := ix.trigrams[g]; len(p) == 0 || p[len(p)-1] != di {
-				ix.trigrams[g] = append(p, di)
+			k := trigramKey(g)
+			if p := trigrams[k]; len(p) == 0 || p[len(p)-1] != di {
+				trigrams[k] = append(p, di)
 			}
 		})
 	}
+	ix.postings, ix.trigrams = newPostings(postings), newPostings(trigrams)
 	for _, e := range ix.entries {
 		clear(in)
 		for _, tok := range tokens(e.key) {
@@ -209,9 +239,50 @@ func newTextPart(v *View) *textPart {
 	for i, e := range ix.entries {
 		ix.nameCity[i] = v.cityOf(e.typ, e.id)
 	}
-	ix.number(v)
+	ix.number(v, docs)
+	ix.keepDocs(docs)
 	ix.names = newNameText(ix.entries)
 	return ix
+}
+
+// keepDocs keeps the texts of docs, numbered, in ix's columns.
+func (ix *textPart) keepDocs(docs []textDoc) {
+	ix.docText = make([]string, len(docs))
+	ix.docKey = make([]string, len(docs))
+	ix.docField = make([]uint8, len(docs))
+	n := 0
+	for _, d := range docs {
+		if d.key != d.text {
+			n += len(d.key)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	at := make([]int, len(docs))
+	for i, d := range docs {
+		at[i] = b.Len()
+		if d.key != d.text {
+			b.WriteString(d.key)
+		}
+	}
+	keys := b.String()
+	code := map[string]uint8{}
+	for i, f := range textFields {
+		code[f] = uint8(i)
+	}
+	ix.entLabel = make([]string, ix.entities)
+	for i, d := range docs {
+		ix.docText[i], ix.docKey[i] = d.text, d.text
+		if d.key != d.text {
+			ix.docKey[i] = keys[at[i] : at[i]+len(d.key)]
+		}
+		f, ok := code[d.field]
+		if !ok {
+			panic("view: a text of no field of textFields: " + d.field)
+		}
+		ix.docField[i] = f
+		ix.entLabel[ix.docEnt[i]] = d.label
+	}
 }
 
 func isLatinWord(s string) bool {
@@ -296,16 +367,18 @@ func newTextQuery(q string) textQuery {
 
 // textHit is the hit of doc di for q, its snippet made when shown.
 func (ix *textPart) textHit(q textQuery, di int32) TextHit {
-	d := &ix.docs[di]
-	at, n := strings.Index(d.key, q.k), len(q.k)
+	key := ix.docKey[di]
+	at, n := strings.Index(key, q.k), len(q.k)
 	if at < 0 {
-		at, n = wordAt(d.key, q.toks[0]), len(q.toks[0])
+		at, n = wordAt(key, q.toks[0]), len(q.toks[0])
 		if at < 0 {
 			at, n = 0, 0
 		}
 	}
-	return TextHit{SearchHit: SearchHit{Type: d.typ, ID: d.id, Name: d.label, Matched: d.field, Match: "text"},
-		Field: d.field, City: d.city, from: snippetFrom{text: d.text, at: at, n: n}}
+	e := ix.docEnt[di]
+	field := textFields[ix.docField[di]]
+	return TextHit{SearchHit: SearchHit{Type: ix.keys[e].typ, ID: ix.keys[e].id, Name: ix.entLabel[e], Matched: field, Match: "text"},
+		Field: field, City: ix.codes.cityID(ix.docCity[di]), from: snippetFrom{text: ix.docText[di], at: at, n: n}}
 }
 
 // Snippet is text around the match of normalized q in it (byte offset at

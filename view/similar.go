@@ -74,6 +74,17 @@ func newGramTable(vec []gramWeight) gramTable {
 	return t
 }
 
+// find is the position of gram in t's vector, -1 when it holds none.
+func (t gramTable) find(gram uint32) int {
+	mask := uint32(len(t.slot) - 1)
+	for h := (gram * 2654435761) >> t.shift; t.slot[h] != 0; h = (h + 1) & mask {
+		if i := t.slot[h] - 1; t.vec[i].gram == gram {
+			return int(i)
+		}
+	}
+	return -1
+}
+
 // dot is cosine(t.vec, b).
 func (t gramTable) dot(b []gramWeight) float64 {
 	var s float64
@@ -135,7 +146,8 @@ func (v *View) similarTo(ix *textIndex, id string, f TimeFilter) ([]Similarity, 
 	// the postings when they hold every measure's weights; else computed
 	// below for the candidates the distinctive grams pick.
 	var text []float64
-	var probe gramTable
+	var asked *askedVector
+	var mine, buf vectorBuf // the asked measure's vector, and each candidate's in turn
 	if ix.small != nil {
 		text = make([]float64, ix.n)
 		for _, gw := range ix.small.vec[m] {
@@ -144,9 +156,9 @@ func (v *View) similarTo(ix *textIndex, id string, f TimeFilter) ([]Similarity, 
 			}
 		}
 	} else {
-		vm := ix.vector(m)
+		vm := ix.vector(m, &mine)
 		cands = ix.candidates(vm)
-		probe = newGramTable(vm)
+		asked = ix.asked(vm)
 	}
 	techs, doms, insts := techIDs(m), m.Domains, v.instrumentKinds(m)
 	date := v.time.date[m.Plan]
@@ -160,7 +172,7 @@ func (v *View) similarTo(ix *textIndex, id string, f TimeFilter) ([]Similarity, 
 		if text != nil {
 			s.Text = text[ix.small.index[c]]
 		} else {
-			s.Text = probe.dot(ix.vector(c))
+			s.Text = ix.cosine(asked, c, &buf)
 		}
 		s.Text = math.Round(s.Text*1e4) / 1e4
 		s.Technologies, s.SharedTechnologies = jaccard(techs, techIDs(c))

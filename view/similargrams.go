@@ -1,6 +1,7 @@
 package view
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -47,6 +48,7 @@ type textIndex struct {
 	over     []*Measure
 	overPost map[uint32][]int32
 	delta    map[uint32]int32
+	affected bitset // the numbers in base of the grams delta changes
 	changed  map[string]bool
 	idf      []float64 // by the count of measures holding an n-gram
 	// folded, once set, is this View's index made anew (FoldText).
@@ -67,13 +69,15 @@ type smallText struct {
 // the measures later patches change.
 type gramBase struct {
 	measures []*Measure
-	df       map[uint32]int32
-	post     map[uint32][]int32
+	dict     gramDict
+	post     gramPostings
 	keep     int32
-	// vec are the measures' vectors, for the View's counts; index their
-	// positions.
-	vec   [][]gramWeight
-	index map[*Measure]int32
+	// counts are the measures' n-gram counts (above exactBelow), from
+	// which their vectors are weighed for the View asked; norms their
+	// vectors' norms, as this View weighs them; index their positions.
+	counts gramCodes
+	norms  []float64
+	index  map[*Measure]int32
 }
 
 type posting struct {
@@ -127,18 +131,22 @@ func distinctiveLimit(n int) int32 { return int32(max(2, int(distinctiveShare*fl
 func newTextIndex(v *View, exactBelow int) *textIndex {
 	n := len(v.Measures)
 	ix := &textIndex{n: n, exactBelow: exactBelow, limit: distinctiveLimit(n), anew: true}
-	base := &gramBase{measures: v.Measures, df: map[uint32]int32{}}
+	base := &gramBase{measures: v.Measures}
 	ix.base = base
+	df := map[uint32]int32{}
 	var tfs [][]gramCount
+	grams := 0
 	for _, m := range v.Measures {
 		tf := gramCounts(measureText(m))
 		for _, gc := range tf {
-			base.df[gc.gram]++
+			df[gc.gram]++
 		}
+		grams += len(tf)
 		if n <= exactBelow {
 			tfs = append(tfs, tf)
 		}
 	}
+	base.dict = newGramDict(df)
 	ix.idf = idfTable(n)
 	if n <= exactBelow {
 		s := &smallText{vec: make(map[*Measure][]gramWeight, n), postings: map[uint32][]posting{}, index: make(map[*Measure]int32, n)}
@@ -156,18 +164,43 @@ func newTextIndex(v *View, exactBelow int) *textIndex {
 	// the patches until the next fold: the texts are read twice rather
 	// than every measure's counts kept between the passes.
 	base.keep = 8*ix.limit + 64
-	base.post = map[uint32][]int32{}
-	base.vec = make([][]gramWeight, n)
-	base.index = make(map[*Measure]int32, n)
-	for i, m := range v.Measures {
-		tf := gramCounts(measureText(m))
-		base.vec[i], base.index[m] = ix.weigh(tf), int32(i)
-		for _, gc := range tf {
-			if base.df[gc.gram] <= base.keep {
-				base.post[gc.gram] = append(base.post[gc.gram], int32(i))
-			}
+	d := &base.dict
+	post := &base.post
+	post.at = make([]uint32, len(d.grams)+1)
+	for id, c := range d.df {
+		post.at[id+1] = post.at[id]
+		if c <= base.keep {
+			post.at[id+1] += uint32(c)
 		}
 	}
+	post.post = make([]int32, post.at[len(d.grams)])
+	fill := slices.Clone(post.at[:len(d.grams)])
+	for id, g := range d.grams {
+		df[g] = int32(id) // the map numbers the grams from here on
+	}
+	base.counts = gramCodes{at: make([]uint32, 0, n+1), codes: make([]byte, 0, grams*5/2)}
+	base.norms = make([]float64, n)
+	base.index = make(map[*Measure]int32, n)
+	var ids []int32
+	for i, m := range v.Measures {
+		tf := gramCounts(measureText(m))
+		ids = ids[:0]
+		var norm float64
+		for _, gc := range tf {
+			id := df[gc.gram]
+			ids = append(ids, id)
+			if d.df[id] <= base.keep {
+				post.post[fill[id]] = int32(i)
+				fill[id]++
+			}
+			w := ix.rawWeight(d.df[id], gc.n)
+			norm += w * w
+		}
+		base.counts.appendCounts(tf, ids)
+		base.norms[i] = math.Sqrt(norm)
+		base.index[m] = int32(i)
+	}
+	base.counts.codes = slices.Clip(base.counts.codes)
 	return ix
 }
 
@@ -224,6 +257,11 @@ func (ix *textIndex) mended(v *View, changed map[string]bool) *textIndex {
 	for g, d := range nx.delta {
 		if d == 0 {
 			delete(nx.delta, g)
+		} else if id, ok := base.dict.id(g); ok {
+			if nx.affected == nil {
+				nx.affected = newBitset(len(base.dict.grams))
+			}
+			nx.affected.add(id)
 		}
 	}
 	// A gram distinctive now was held by at most limit+gone measures of
@@ -261,14 +299,23 @@ func idfTable(n int) []float64 {
 }
 
 // df is how many measures hold gram.
-func (ix *textIndex) df(gram uint32) int32 { return ix.base.df[gram] + ix.delta[gram] }
+func (ix *textIndex) df(gram uint32) int32 { return ix.base.dict.count(gram) + ix.delta[gram] }
 
 // weigh is the L2-normalised TF-IDF vector of counts tf (sorted by gram).
 func (ix *textIndex) weigh(tf []gramCount) []gramWeight {
-	vec := make([]gramWeight, len(tf))
+	dfs := make([]int32, len(tf))
+	for i, gc := range tf {
+		dfs[i] = ix.df(gc.gram)
+	}
+	return ix.weighInto(make([]gramWeight, len(tf)), tf, dfs)
+}
+
+// weighInto is weigh into vec (as long as tf), dfs[i] how many measures
+// hold gram i.
+func (ix *textIndex) weighInto(vec []gramWeight, tf []gramCount, dfs []int32) []gramWeight {
 	var norm float64
 	for i, gc := range tf {
-		w := (1 + math.Log(float64(gc.n))) * ix.idf[min(int(ix.df(gc.gram)), len(ix.idf)-1)]
+		w := ix.rawWeight(dfs[i], gc.n)
 		vec[i] = gramWeight{gc.gram, float32(w)}
 		norm += w * w
 	}
@@ -279,37 +326,152 @@ func (ix *textIndex) weigh(tf []gramCount) []gramWeight {
 	return vec
 }
 
-// vector is m's vector: the one kept when it holds for this View (the
-// base's measures are as many, and no n-gram of m is held by another
-// count of them), else made from m's text.
-func (ix *textIndex) vector(m *Measure) []gramWeight {
+// rawWeight is the TF-IDF weight, before normalising, of a gram counted
+// n times in a measure's text and held by df measures.
+func (ix *textIndex) rawWeight(df, n int32) float64 {
+	return ix.idf[min(int(df), len(ix.idf)-1)] * tfWeight(n)
+}
+
+// vector is m's vector, in buf's room when it has it.
+func (ix *textIndex) vector(m *Measure, buf *vectorBuf) []gramWeight {
 	if ix.small != nil {
 		return ix.small.vec[m]
 	}
-	if ix.n == len(ix.base.measures) {
-		p, ok := ix.base.index[m]
-		if !ok {
-			p, ok = ix.swapAt[m]
-		}
-		if ok && (ix.gone == nil || !ix.gone.has(p)) && ix.unaffected(ix.base.vec[p]) {
-			return ix.base.vec[p]
-		}
-	}
-	return ix.weigh(gramCounts(measureText(m)))
+	return ix.vectorInto(m, buf)
 }
 
-// unaffected reports whether no n-gram of vec is held by another count
-// of measures than in the base.
-func (ix *textIndex) unaffected(vec []gramWeight) bool {
-	if len(ix.delta) == 0 {
-		return true
+// vectorBuf is the room one question weighs its vectors in: the vector
+// returned is good until the next.
+type vectorBuf struct {
+	tf  []gramCount
+	ids []int32
+	dfs []int32
+	vec []gramWeight
+}
+
+// vectorInto weighs m's vector: from the counts kept for it when the
+// base holds its text (a measure of the base not changed since, or built
+// again with the text it had), else from its text.
+func (ix *textIndex) vectorInto(m *Measure, buf *vectorBuf) []gramWeight {
+	b := ix.base
+	p, ok := b.index[m]
+	if !ok {
+		p, ok = ix.swapAt[m]
 	}
-	for _, gw := range vec {
-		if ix.delta[gw.gram] != 0 {
-			return false
+	if !ok || ix.gone != nil && ix.gone.has(p) {
+		return ix.weigh(gramCounts(measureText(m)))
+	}
+	buf.tf, buf.ids = b.counts.counts(p, &b.dict, buf.tf[:0], buf.ids[:0])
+	buf.dfs = slices.Grow(buf.dfs[:0], len(buf.tf))[:len(buf.tf)]
+	for i, id := range buf.ids {
+		buf.dfs[i] = b.dict.df[id]
+	}
+	if len(ix.delta) > 0 {
+		for i, gc := range buf.tf {
+			buf.dfs[i] += ix.delta[gc.gram]
 		}
 	}
-	return true
+	buf.vec = slices.Grow(buf.vec[:0], len(buf.tf))[:len(buf.tf)]
+	return ix.weighInto(buf.vec, buf.tf, buf.dfs)
+}
+
+// askedVector is the vector of the asked measure as a question compares
+// it with each candidate's: by gram, and by the base's numbers of its
+// grams (those the base holds), with the idf of each, so that a
+// candidate's weight of a gram they share is a multiplication.
+type askedVector struct {
+	byGram gramTable
+	has    bitset // the numbers
+	byID   gramTable
+	idf    []float64 // by position in byID's vector
+}
+
+func (ix *textIndex) asked(vec []gramWeight) *askedVector {
+	d := &ix.base.dict
+	q := &askedVector{byGram: newGramTable(vec), has: newBitset(len(d.grams))}
+	ids := make([]gramWeight, 0, len(vec))
+	for _, gw := range vec {
+		if id, ok := d.id(gw.gram); ok {
+			ids = append(ids, gramWeight{uint32(id), gw.w})
+			q.has.add(id)
+			q.idf = append(q.idf, ix.idf[min(int(d.df[id]), len(ix.idf)-1)])
+		}
+	}
+	q.byID = newGramTable(ids)
+	return q
+}
+
+// cosine is the asked vector's cosine with c's, which it weighs in buf.
+// A measure of the base whose grams no change since touched is read
+// from its counts, weighing only the grams the asked vector holds (a few
+// of its two hundred) against its norm kept: what weighing its whole
+// vector and summing probe.dot over it gives, to the bit.
+func (ix *textIndex) cosine(q *askedVector, c *Measure, buf *vectorBuf) float64 {
+	b := ix.base
+	p, ok := b.index[c]
+	if !ok {
+		p, ok = ix.swapAt[c]
+	}
+	if ok && ix.n == len(b.measures) && (ix.gone == nil || !ix.gone.has(p)) {
+		if s, ok := ix.cosineOfCounts(q, p); ok {
+			return s
+		}
+	}
+	return q.byGram.dot(ix.vector(c, buf))
+}
+
+// cosineOfCounts is cosine for the base's measure p; false when a gram
+// of it is one whose count of measures changed since the base.
+func (ix *textIndex) cosineOfCounts(q *askedVector, p int32) (float64, bool) {
+	b := ix.base
+	codes := b.counts.codes[b.counts.at[p]:b.counts.at[p+1]]
+	norm := b.norms[p]
+	var s float64
+	id := int32(-1)
+	for len(codes) > 0 {
+		var gap uint64
+		if c := codes[0]; c < 0x80 {
+			gap, codes = uint64(c), codes[1:]
+		} else if len(codes) > 1 && codes[1] < 0x80 {
+			gap, codes = uint64(c&0x7f)|uint64(codes[1])<<7, codes[2:]
+		} else {
+			var k int
+			gap, k = binary.Uvarint(codes)
+			codes = codes[k:]
+		}
+		n := int32(1)
+		if gap&1 != 0 {
+			v, k := binary.Uvarint(codes)
+			n, codes = int32(v), codes[k:]
+		}
+		id += int32(gap >> 1)
+		if ix.affected != nil && ix.affected.has(id) {
+			return 0, false
+		}
+		if !q.has.has(id) {
+			continue
+		}
+		at := q.byID.find(uint32(id))
+		w := float32(float64(float32(q.idf[at]*tfWeight(n))) / norm)
+		s += float64(q.byID.vec[at].w) * float64(w)
+	}
+	return s, true
+}
+
+// tfWeights are 1 + ln n, the weight of a gram counted n times, for the
+// counts most grams have.
+var tfWeights = func() (t [64]float64) {
+	for n := range t {
+		t[n] = 1 + math.Log(float64(n))
+	}
+	return t
+}()
+
+func tfWeight(n int32) float64 {
+	if n < int32(len(tfWeights)) {
+		return tfWeights[n]
+	}
+	return 1 + math.Log(float64(n))
 }
 
 // candidates are the measures holding a distinctive gram of vec, each once.
@@ -326,7 +488,11 @@ func (ix *textIndex) candidates(vec []gramWeight) []*Measure {
 		if ix.df(gw.gram) > ix.limit {
 			continue
 		}
-		for _, p := range ix.base.post[gw.gram] {
+		var kept []int32
+		if id, ok := ix.base.dict.id(gw.gram); ok && ix.base.post.at != nil {
+			kept = ix.base.post.of(id)
+		}
+		for _, p := range kept {
 			switch {
 			case ix.gone != nil && ix.gone.has(p):
 			case ix.swap[p] != nil:

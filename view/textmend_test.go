@@ -230,7 +230,7 @@ func sims(s []Similarity, ok bool) any {
 func candidateIDs(ix *textIndex) map[uint32][]string {
 	out := map[uint32][]string{}
 	grams := map[uint32]bool{}
-	for g := range ix.base.df {
+	for _, g := range ix.base.dict.grams {
 		grams[g] = true
 	}
 	for g := range ix.delta {
