@@ -168,19 +168,13 @@ func (s *Store) version(ctx context.Context) (string, error) {
 
 // versions lists the store's version stamps: one, or none before the first load.
 func (s *Store) versions(ctx context.Context) ([]string, error) {
-	s.rlock()
-	defer s.runlock()
-	ref, err := s.qs.ValueOf(schema.DatasetNode)
-	if err != nil || ref == nil {
-		return nil, err
-	}
-	qs, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
+	qs, err := s.quadsWithSubjectPredicate(ctx, schema.DatasetNode, schema.Version)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, q := range qs {
-		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
+		if q.Label == schema.MetaGraph {
 			out = append(out, schema.Text(q.Object))
 		}
 	}
