@@ -68,10 +68,14 @@ func (s *Store) putDocument(ctx context.Context, d *schema.Document, ifMatch str
 	case ifMatch == "*" && !stored, ifMatch != "" && ifMatch != "*" && (!stored || old.hash != ifMatch):
 		return PutResult{}, ErrStale
 	}
-	if err := s.checkClaims(ctx, d); err != nil {
+	v, err := s.viewOfStore(ctx)
+	if err != nil {
 		return PutResult{}, err
 	}
-	if err := s.checkLinks(ctx, d, ""); err != nil {
+	if err := s.checkClaims(ctx, d, v); err != nil {
+		return PutResult{}, err
+	}
+	if err := s.checkLinks(ctx, d, "", v); err != nil {
 		return PutResult{}, err
 	}
 	res := PutResult{Created: !stored, Version: d.Hash}
@@ -160,6 +164,10 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 		if edits, err = cascade(refs); err != nil {
 			return err
 		}
+		v, err := s.viewOfStore(ctx)
+		if err != nil {
+			return err
+		}
 		for _, d := range edits {
 			if err := checkText(d); err != nil {
 				return err
@@ -171,7 +179,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			if !ok {
 				return fmt.Errorf("cascade: %s is not stored", d.ID)
 			}
-			if err := s.checkLinks(ctx, d, id); err != nil {
+			if err := s.checkLinks(ctx, d, id, v); err != nil {
 				return err
 			}
 			metas[d.ID] = m
