@@ -348,17 +348,17 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 
 // commit is one write of any number of documents, made visible at once:
 // puts are stored (replacing the stored documents old names), deletes
-// removed, and more, when not nil, adds its own changes to the switch.
+// removed, and more, when not nil, adds its own changes.
 //
-// First the new quads go in under labels nothing points at yet, marked
-// pending: invisible to readers, who only see the labels the meta graph
-// names. Cayley's key-value backends lose quads that a transaction adds
-// while it also removes others, so adding and removing are separate
-// transactions. Then, in one transaction, the switch: the meta graph
-// names the new labels, the history records the versions (the old quads
-// stay under their labels, which no reader of the current graph sees),
-// the marks are cleared and the version stamp changes, so readers see
-// every document before the write or every document after it, never a mix.
+// It is one transaction: the new quads go in under labels no write used
+// before, the meta graph names those labels, the history records the
+// versions (the old quads stay under their labels, which no reader of the
+// current graph sees) and the version stamp changes, so readers see every
+// document before the write or every document after it, never a mix, and
+// a write that fails leaves nothing. Cayley's key-value backends lose
+// quads that a transaction adds while it also removes others; the pins
+// apply adds (see pins) keep them. A load, too large for one transaction,
+// writes its documents first, marked pending (see Load).
 func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
 	what := "write"
 	switch {
@@ -370,21 +370,20 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	case len(puts) == 0 && len(deletes) == 1:
 		what = "remove " + deletes[0]
 	}
+	size := 0
+	for _, d := range puts {
+		size += len(d.Quads)
+	}
+	tx := graph.NewTransactionN(size)
 	labels := make([]quad.IRI, len(puts))
-	var fresh []quad.Quad
 	for i, d := range puts {
 		var quads []quad.Quad
 		quads, labels[i] = stamped(d)
-		fresh = append(fresh, quads...)
-		fresh = append(fresh, pendingQuad(labels[i]))
+		for _, q := range quads {
+			tx.AddQuad(q)
+		}
 		added += len(quads)
 	}
-	if len(fresh) > 0 {
-		if err := s.apply(txOf(fresh)); err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	tx := graph.NewTransaction()
 	at := time.Now().UTC()
 	// drop takes document id out of the current graph. Its quads stay,
 	// under a label no reader of the current graph sees, as the version
@@ -438,25 +437,20 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	}
 	for i, d := range puts {
 		if err := drop(d.ID); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		if err := record(d.ID, d, labels[i]); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		for _, q := range metaQuads(d, labels[i], fileVersionAfter(d, old[d.ID])) {
 			tx.AddQuad(q)
 		}
-		tx.RemoveQuad(pendingQuad(labels[i]))
 	}
 	for _, id := range deletes {
 		if err := drop(id); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		if err := record(id, nil, schema.StampedGraphIRI(id, newStamp())); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 	}
@@ -471,7 +465,6 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 		ch[schema.GraphIRI(id)] = ""
 	}
 	if err := s.bumpVersion(ctx, tx, ch); err != nil {
-		s.discardAll(ctx, labels)
 		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return added, removed, nil
