@@ -13,6 +13,7 @@ import (
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // docMeta is what the meta graph records about one stored document.
@@ -121,6 +122,11 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 // the write changed (ch, nil when it does not tell: see changes.go), and
 // applies it.
 func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction, ch changeSet) error {
+	return s.bumpVersionTo(ctx, tx, ch, newStamp())
+}
+
+// bumpVersionTo is bumpVersion with the new stamp given.
+func (s *Store) bumpVersionTo(ctx context.Context, tx *graph.Transaction, ch changeSet, stamp string) error {
 	olds, err := s.versions(ctx)
 	if err != nil {
 		return err
@@ -130,7 +136,7 @@ func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction, ch chang
 	for _, old := range olds {
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
 	}
-	stamp, prev := newStamp(), ""
+	prev := ""
 	if len(olds) > 0 {
 		prev = slices.Max(olds) // the version readers saw (see version)
 	}
@@ -337,12 +343,12 @@ func pinLabel(i int) quad.IRI {
 // replace swaps a stored document for d in one transaction: readers see
 // either the old document or the new one.
 func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (added, removed int, err error) {
-	return s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
+	return s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil, nil)
 }
 
 // remove deletes a document and its meta quads in one transaction.
 func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
-	_, n, err := s.commit(ctx, nil, map[string]docMeta{id: m}, []string{id}, nil)
+	_, n, err := s.commit(ctx, nil, map[string]docMeta{id: m}, []string{id}, nil, nil)
 	return n, err
 }
 
@@ -359,7 +365,11 @@ func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
 // quads that a transaction adds while it also removes others; the pins
 // apply adds (see pins) keep them. A load, too large for one transaction,
 // writes its documents first, marked pending (see Load).
-func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
+//
+// v, when not nil, is the current View of the store's version under the
+// write lock (see viewOfStore): it is patched to the write while the
+// transaction runs (see patchAhead).
+func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction), v *view.View) (added, removed int, err error) {
 	what := "write"
 	switch {
 	case len(puts) == 1 && len(deletes) == 0:
@@ -464,7 +474,14 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	for _, id := range deletes {
 		ch[schema.GraphIRI(id)] = ""
 	}
-	if err := s.bumpVersion(ctx, tx, ch); err != nil {
+	stamp := newStamp()
+	finish := func(bool) {}
+	if v != nil {
+		finish = s.patchAhead(v, stamp, puts, labels, deletes)
+	}
+	err = s.bumpVersionTo(ctx, tx, ch, stamp)
+	finish(err == nil)
+	if err != nil {
 		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return added, removed, nil

@@ -82,7 +82,7 @@ func (s *Store) putDocument(ctx context.Context, d *schema.Document, ifMatch str
 	if stored && old.hash == d.Hash && old.origin == d.Origin {
 		return res, nil
 	}
-	_, _, err = s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
+	_, _, err = s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil, v)
 	return res, err
 }
 
@@ -151,6 +151,10 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 	if ifMatch != "" && ifMatch != "*" && old.hash != ifMatch {
 		return ErrStale
 	}
+	v, err := s.viewOfStore(ctx)
+	if err != nil {
+		return err
+	}
 	refs, err := s.referrers(ctx, id, old)
 	if err != nil {
 		return err
@@ -162,10 +166,6 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			return &ReferencedError{ID: id, Referrers: refs}
 		}
 		if edits, err = cascade(refs); err != nil {
-			return err
-		}
-		v, err := s.viewOfStore(ctx)
-		if err != nil {
 			return err
 		}
 		for _, d := range edits {
@@ -190,7 +190,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			tx.AddQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, v))
 		}
 	}
-	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone)
+	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone, v)
 	return err
 }
 
