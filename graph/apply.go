@@ -13,6 +13,7 @@ import (
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // docMeta is what the meta graph records about one stored document.
@@ -121,6 +122,11 @@ func (s *Store) Apply(ctx context.Context, datasetHash string, docs []*schema.Do
 // the write changed (ch, nil when it does not tell: see changes.go), and
 // applies it.
 func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction, ch changeSet) error {
+	return s.bumpVersionTo(ctx, tx, ch, newStamp())
+}
+
+// bumpVersionTo is bumpVersion with the new stamp given.
+func (s *Store) bumpVersionTo(ctx context.Context, tx *graph.Transaction, ch changeSet, stamp string) error {
 	olds, err := s.versions(ctx)
 	if err != nil {
 		return err
@@ -130,7 +136,7 @@ func (s *Store) bumpVersion(ctx context.Context, tx *graph.Transaction, ch chang
 	for _, old := range olds {
 		tx.RemoveQuad(metaQuad(schema.DatasetNode, schema.Version, old))
 	}
-	stamp, prev := newStamp(), ""
+	prev := ""
 	if len(olds) > 0 {
 		prev = slices.Max(olds) // the version readers saw (see version)
 	}
@@ -168,19 +174,13 @@ func (s *Store) version(ctx context.Context) (string, error) {
 
 // versions lists the store's version stamps: one, or none before the first load.
 func (s *Store) versions(ctx context.Context) ([]string, error) {
-	s.rlock()
-	defer s.runlock()
-	ref, err := s.qs.ValueOf(schema.DatasetNode)
-	if err != nil || ref == nil {
-		return nil, err
-	}
-	qs, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref))
+	qs, err := s.quadsWithSubjectPredicate(ctx, schema.DatasetNode, schema.Version)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, q := range qs {
-		if q.Predicate == schema.Version && q.Label == schema.MetaGraph {
+		if q.Label == schema.MetaGraph {
 			out = append(out, schema.Text(q.Object))
 		}
 	}
@@ -343,29 +343,33 @@ func pinLabel(i int) quad.IRI {
 // replace swaps a stored document for d in one transaction: readers see
 // either the old document or the new one.
 func (s *Store) replace(ctx context.Context, d *schema.Document, old docMeta) (added, removed int, err error) {
-	return s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
+	return s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil, nil)
 }
 
 // remove deletes a document and its meta quads in one transaction.
 func (s *Store) remove(ctx context.Context, id string, m docMeta) (int, error) {
-	_, n, err := s.commit(ctx, nil, map[string]docMeta{id: m}, []string{id}, nil)
+	_, n, err := s.commit(ctx, nil, map[string]docMeta{id: m}, []string{id}, nil, nil)
 	return n, err
 }
 
 // commit is one write of any number of documents, made visible at once:
 // puts are stored (replacing the stored documents old names), deletes
-// removed, and more, when not nil, adds its own changes to the switch.
+// removed, and more, when not nil, adds its own changes.
 //
-// First the new quads go in under labels nothing points at yet, marked
-// pending: invisible to readers, who only see the labels the meta graph
-// names. Cayley's key-value backends lose quads that a transaction adds
-// while it also removes others, so adding and removing are separate
-// transactions. Then, in one transaction, the switch: the meta graph
-// names the new labels, the history records the versions (the old quads
-// stay under their labels, which no reader of the current graph sees),
-// the marks are cleared and the version stamp changes, so readers see
-// every document before the write or every document after it, never a mix.
-func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction)) (added, removed int, err error) {
+// It is one transaction: the new quads go in under labels no write used
+// before, the meta graph names those labels, the history records the
+// versions (the old quads stay under their labels, which no reader of the
+// current graph sees) and the version stamp changes, so readers see every
+// document before the write or every document after it, never a mix, and
+// a write that fails leaves nothing. Cayley's key-value backends lose
+// quads that a transaction adds while it also removes others; the pins
+// apply adds (see pins) keep them. A load, too large for one transaction,
+// writes its documents first, marked pending (see Load).
+//
+// v, when not nil, is the current View of the store's version under the
+// write lock (see viewOfStore): it is patched to the write while the
+// transaction runs (see patchAhead).
+func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[string]docMeta, deletes []string, more func(*graph.Transaction), v *view.View) (added, removed int, err error) {
 	what := "write"
 	switch {
 	case len(puts) == 1 && len(deletes) == 0:
@@ -376,21 +380,20 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	case len(puts) == 0 && len(deletes) == 1:
 		what = "remove " + deletes[0]
 	}
+	size := 0
+	for _, d := range puts {
+		size += len(d.Quads)
+	}
+	tx := graph.NewTransactionN(size)
 	labels := make([]quad.IRI, len(puts))
-	var fresh []quad.Quad
 	for i, d := range puts {
 		var quads []quad.Quad
 		quads, labels[i] = stamped(d)
-		fresh = append(fresh, quads...)
-		fresh = append(fresh, pendingQuad(labels[i]))
+		for _, q := range quads {
+			tx.AddQuad(q)
+		}
 		added += len(quads)
 	}
-	if len(fresh) > 0 {
-		if err := s.apply(txOf(fresh)); err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	tx := graph.NewTransaction()
 	at := time.Now().UTC()
 	// drop takes document id out of the current graph. Its quads stay,
 	// under a label no reader of the current graph sees, as the version
@@ -444,25 +447,20 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	}
 	for i, d := range puts {
 		if err := drop(d.ID); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		if err := record(d.ID, d, labels[i]); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		for _, q := range metaQuads(d, labels[i], fileVersionAfter(d, old[d.ID])) {
 			tx.AddQuad(q)
 		}
-		tx.RemoveQuad(pendingQuad(labels[i]))
 	}
 	for _, id := range deletes {
 		if err := drop(id); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 		if err := record(id, nil, schema.StampedGraphIRI(id, newStamp())); err != nil {
-			s.discardAll(ctx, labels)
 			return 0, 0, fmt.Errorf("%s: %w", what, err)
 		}
 	}
@@ -476,8 +474,14 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	for _, id := range deletes {
 		ch[schema.GraphIRI(id)] = ""
 	}
-	if err := s.bumpVersion(ctx, tx, ch); err != nil {
-		s.discardAll(ctx, labels)
+	stamp := newStamp()
+	finish := func(bool) {}
+	if v != nil {
+		finish = s.patchAhead(v, stamp, puts, labels, deletes)
+	}
+	err = s.bumpVersionTo(ctx, tx, ch, stamp)
+	finish(err == nil)
+	if err != nil {
 		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return added, removed, nil

@@ -100,7 +100,8 @@ func TestPatchFromChangeLog(t *testing.T) {
 			}
 			for _, s := range steps {
 				patched, fromLog, fromLabels := reader.views.patched.Load(), reader.changes.fromLog.Load(), reader.changes.fromLabels.Load()
-				s.write()
+				// Not patched beside the writes: the reader learns of them.
+				duringBuild(st, s.write)
 				want, err := st.version(ctx)
 				if err != nil {
 					t.Fatal(err)

@@ -144,6 +144,12 @@ func TestFailedWriteThenWrite(t *testing.T) {
 				}},
 			}
 			for _, f := range failures {
+				// Of the store's version, so a write patches it beside its
+				// transaction (see patchAhead) and must then drop the patch.
+				current, err := st.viewOfStore(ctx)
+				if err != nil || current == nil {
+					t.Fatalf("%s: no View of the store's version before it (%v)", f.name, err)
+				}
 				if err := f.write(); err == nil {
 					t.Fatalf("%s: the write succeeded", f.name)
 				}
@@ -152,6 +158,9 @@ func TestFailedWriteThenWrite(t *testing.T) {
 				}
 				if got := export(t, st); got != before {
 					t.Errorf("%s: the graph changed", f.name)
+				}
+				if st.views.current.Load() != current {
+					t.Errorf("%s: the View changed", f.name)
 				}
 				if got := rawQuads(t, st); got != raw {
 					t.Errorf("%s: %d quads in the store, %d before: the failed write left some behind", f.name, got, raw)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"maps"
+	"time"
 
 	"github.com/cayleygraph/quad"
 
@@ -94,6 +95,96 @@ func (s *Store) patchLocked(ctx context.Context, cur *view.View, ver string, w *
 	return next, nil
 }
 
+// patchAhead starts, beside a write of this process that is about to
+// stamp version stamp, the patch of v to that write: puts stored under
+// labels (puts[i] under labels[i]), deletes removed. v must be the
+// current View of the store's version under the write lock (see
+// viewOfStore), so the write is the one change between v and stamp, and
+// the patch is what FreshAfter makes after it. The write's transaction
+// (Cayley's indexes, the disk's syncs) and the patch then run at once,
+// where one waited for the other. finish, called once the write is
+// done, waits for the patch and, when the write succeeded (ok), makes
+// the patched View current; it must be called either way. When the patch
+// cannot be made ahead (v not patchable, a build running), finish does
+// nothing and FreshAfter patches after the write as before.
+func (s *Store) patchAhead(v *view.View, stamp string, puts []*schema.Document, labels []quad.IRI, deletes []string) (finish func(ok bool)) {
+	nothing := func(bool) {}
+	from := builtFromOf(v)
+	n := len(puts) + len(deletes)
+	if v == nil || from == nil || !from.complete || n == 0 || n > maxPatchDocuments {
+		return nothing
+	}
+	// Not waiting for a build meanwhile: the writer would wait with it.
+	if !s.views.build.TryLock() {
+		return nothing
+	}
+	if s.views.current.Load() != v {
+		s.views.build.Unlock()
+		return nothing
+	}
+	next := maps.Clone(from.labels)
+	graphs := make([]quad.IRI, 0, n)
+	var added []quad.Quad
+	for i, d := range puts {
+		g := schema.GraphIRI(d.ID)
+		next[g] = labels[i]
+		graphs = append(graphs, g)
+		added = append(added, viewQuads(d, g)...)
+	}
+	for _, id := range deletes {
+		g := schema.GraphIRI(id)
+		delete(next, g)
+		graphs = append(graphs, g)
+	}
+	done := make(chan *view.View, 1)
+	go func() {
+		var p *view.View
+		defer func() {
+			// Not the process's end, as an unrecovered panic here would
+			// be: the writer then patches after the write (FreshAfter),
+			// where a panic that recurs fails its request alone.
+			if recover() != nil {
+				p = nil
+			}
+			done <- p
+		}()
+		p = v.Patch(graphs, added, stamp)
+		if p != nil {
+			prepareEngine(p)
+		}
+	}()
+	return func(ok bool) {
+		defer s.views.build.Unlock()
+		p := <-done
+		// The stamp this process last wrote is the write's: it stood.
+		writes, last := s.lastWrite()
+		if !ok || p == nil || last != stamp {
+			return
+		}
+		p.Memo(builtFromKey{}, func() any { return &builtFrom{labels: next, complete: true, writes: writes} })
+		s.views.patched.Add(1)
+		s.views.current.Store(p)
+		s.warm(p)
+		s.views.checked.Store(time.Now().UnixNano())
+	}
+}
+
+// viewQuads is d's quads as a View built from the store holds them:
+// under its graph g, and each once, since the store keeps one of quads
+// written twice (a plan may list a value twice).
+func viewQuads(d *schema.Document, g quad.IRI) []quad.Quad {
+	out := make([]quad.Quad, 0, len(d.Quads))
+	seen := make(map[quad.Quad]bool, len(d.Quads))
+	for _, q := range d.Quads {
+		q.Label = g
+		if !seen[q] {
+			seen[q] = true
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // changedFromWrite is the stored labels and the changed documents' quads
 // taken from w, when w is the only write since from was read and the meta
 // graph names w's documents as w wrote them; nil labels when not.
@@ -120,12 +211,7 @@ func (s *Store) changedFromWrite(ctx context.Context, from *builtFrom, w *Writte
 			return nil, nil, nil
 		}
 		labels[g] = m.label
-		qs := make([]quad.Quad, len(d.Quads))
-		for i, q := range d.Quads {
-			q.Label = g
-			qs[i] = q
-		}
-		docs[g] = qs
+		docs[g] = viewQuads(d, g)
 	}
 	for _, id := range w.Deletes {
 		g := schema.GraphIRI(id)

@@ -14,9 +14,10 @@ import (
 )
 
 // TestPatchedViewIsRebuilt: over a series of PUTs and DELETEs, each next
-// View is patched (from the write in hand, or from the labels of the meta
-// graph) and is the View a build from every quad makes; on PostgreSQL a
-// second store over the same database, as a second server, patches too.
+// View is patched (beside the write, after it from the write in hand, or
+// from the change log) and is the View a build from every quad makes; on
+// PostgreSQL a second store over the same database, as a second server,
+// patches too.
 func TestPatchedViewIsRebuilt(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends(t) {
@@ -100,16 +101,32 @@ func TestPatchedViewIsRebuilt(t *testing.T) {
 				{"write it again", func() Written { return put(parse(loose, source(loose)))() }},
 				{"a new plan", put(parse("fuzhoucopy-new-infrastructure-2020",
 					[]byte(strings.ReplaceAll(string(source(fuzhou)), "id: fuzhou-", "id: fuzhoucopy-"))))},
+				// The store keeps one of a quad written twice; so must the
+				// View patched beside the write (the seventh step).
+				{"a plan naming a quad twice", func() Written {
+					d := edit(shanghai, "title:\n", "title:\n  zh-Hant: 上海三版\n")
+					d.Quads = append(d.Quads, d.Quads[0], d.Quads[len(d.Quads)/2])
+					return put(d)()
+				}},
 			}
 			for i, s := range steps {
 				before := st.views.patched.Load()
-				w := s.write()
 				var err error
-				// Half the steps patch from the write in hand, half from the
-				// labels of the meta graph.
-				if i%2 == 0 {
+				// A third of the steps patch beside the write, a third after
+				// it from the write in hand, a third from the change log.
+				switch i % 3 {
+				case 0:
+					s.write()
+					v = st.views.current.Load()
+					if ver, err := st.version(ctx); err != nil || v.Version != ver {
+						t.Fatalf("%s: the View after the write is of %s, the store's %s (%v)", s.name, v.Version, ver, err)
+					}
+				case 1:
+					var w Written
+					duringBuild(st, func() { w = s.write() })
 					v, err = st.FreshAfter(ctx, w)
-				} else {
+				case 2:
+					duringBuild(st, func() { s.write() })
 					v, err = st.Fresh(ctx)
 				}
 				if err != nil {
@@ -213,13 +230,17 @@ func TestPatchFromWriteSeesALaterWrite(t *testing.T) {
 			}
 			first := edit("fuzhou-new-infrastructure-2020", "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure")
 			second := edit("shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: 上海修訂版\n")
-			if _, err := st.PutDocument(ctx, first, ""); err != nil {
-				t.Fatal(err)
-			}
-			writes, stamp := st.lastWrite()
-			if _, err := st.PutDocument(ctx, second, ""); err != nil {
-				t.Fatal(err)
-			}
+			var writes int64
+			var stamp string
+			duringBuild(st, func() {
+				if _, err := st.PutDocument(ctx, first, ""); err != nil {
+					t.Fatal(err)
+				}
+				writes, stamp = st.lastWrite()
+				if _, err := st.PutDocument(ctx, second, ""); err != nil {
+					t.Fatal(err)
+				}
+			})
 			// The second write's count, undone: as if it had not reached it.
 			st.views.wrote.Lock()
 			st.views.writes.Store(writes)
@@ -241,4 +262,85 @@ func TestPatchFromWriteSeesALaterWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWriteAfterAnotherServersWrite: over PostgreSQL, a write of a
+// server whose View is behind a second server's write is not patched
+// beside it (the View would miss that write under the new version):
+// after it, each server's View is the store's, with both writes.
+func TestWriteAfterAnotherServersWrite(t *testing.T) {
+	ctx := context.Background()
+	var pg *backend
+	for _, b := range backends(t) {
+		if b.name == "postgres" {
+			pg = &b
+		}
+	}
+	if pg == nil {
+		t.Skip("two servers share a store over PostgreSQL only: set POLICYGRAPH_TEST_POSTGRES")
+	}
+	cfg := pg.open(t)
+	st := openStore(t, cfg)
+	dir := copyTree(t, dataDir)
+	apply(t, st, loadDir(t, dir))
+	other := openStore(t, cfg)
+	var v *view.View
+	for _, s := range []*Store{st, other} {
+		var err error
+		if v, err = s.View(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := func(name, old, new string) *schema.Document {
+		src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	first := edit("fuzhou-new-infrastructure-2020", "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure")
+	second := edit("shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: 上海修訂版\n")
+	if _, err := other.PutDocument(ctx, first, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PutDocument(ctx, second, ""); err != nil {
+		t.Fatal(err)
+	}
+	ver, err := st.version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before any refresh: a View of the store's version is the store's.
+	if cur := st.views.current.Load(); cur.Version == ver {
+		compareRebuilt(t, "the writer's View after its write", st, cur)
+	}
+	for name, s := range map[string]*Store{"the writer": st, "the other server": other} {
+		got, err := s.FreshAfter(ctx, Written{Puts: []*schema.Document{second}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != ver {
+			t.Fatalf("%s: a View of %s, the store's %s", name, got.Version, ver)
+		}
+		compareRebuilt(t, name, s, got)
+		if p := got.Plan("fuzhou-new-infrastructure-2020"); p == nil || !strings.HasPrefix(p.Titles["en"], "Fuzhou's New Infrastructure") {
+			t.Errorf("%s: Fuzhou's plan after both writes: %+v", name, p)
+		}
+		if p := got.Plan("shanghai-new-infrastructure-2020"); p == nil || p.Titles["zh-Hant"] != "上海修訂版" {
+			t.Errorf("%s: Shanghai's plan after both writes: %+v", name, p)
+		}
+	}
+}
+
+// duringBuild runs write while a build of the next View holds st's build
+// lock, as a background build does: a write then leaves its View to be
+// patched after it (see patchAhead).
+func duringBuild(st *Store, write func()) {
+	st.views.build.Lock()
+	defer st.views.build.Unlock()
+	write()
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-// TestRepair: what a write cut short between its transactions leaves
+// TestRepair: what a load cut short between its transactions leaves
 // (as SIGKILL does), stray pins and a surplus version stamp are found
 // and removed at the next start, and the graph readers see is unchanged.
 func TestRepair(t *testing.T) {
@@ -23,7 +23,7 @@ func TestRepair(t *testing.T) {
 			}
 			before, raw := export(t, st), rawQuads(t, st)
 
-			// A replacement killed after its first transaction.
+			// A load killed after its first batch, which held a replacement.
 			d := editedPlan(t, dir, v, "beijing-new-infrastructure-2020", 1)
 			quads, label := stamped(d)
 			if err := st.addPending(quads, label); err != nil {
@@ -86,8 +86,8 @@ func TestRepair(t *testing.T) {
 	}
 }
 
-// addPending does what the first transaction of a write does, and stops:
-// a write cut short, as SIGKILL leaves it.
+// addPending does what a load's first batch does, and stops: a write cut
+// short, as SIGKILL leaves it. (A PUT or a delete is one transaction.)
 func (s *Store) addPending(quads []quad.Quad, label quad.IRI) error {
 	return s.apply(txOf(append(quads, pendingQuad(label))))
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/cayleygraph/cayley/clog"
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/query/shape"
 	"github.com/cayleygraph/quad"
 )
 
@@ -105,6 +107,50 @@ func (s *Store) quadsOf(ctx context.Context, shape iterator.Shape, skip ...quad.
 			continue
 		}
 		out = append(out, quad.Quad{Subject: q[0], Predicate: q[1], Object: q[2], Label: q[3]})
+	}
+	return out, nil
+}
+
+// quadsWithSubjectPredicate lists the quads with subject subj and
+// predicate pred. Cayley's key-value backends keep a removed quad listed
+// in the indexes it was in, and read it to skip it: by subject alone, the
+// dataset node lists a pending mark for every document ever written
+// (thousands after a load of L, so about 10 ms a version check), by
+// subject and predicate, in their index of both, only its version stamps.
+// Elsewhere the quads are found by subject.
+func (s *Store) quadsWithSubjectPredicate(ctx context.Context, subj, pred quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
+	sref, err := s.qs.ValueOf(subj)
+	if err != nil || sref == nil {
+		return nil, err
+	}
+	pref, err := s.qs.ValueOf(pred)
+	if err != nil || pref == nil {
+		return nil, err
+	}
+	var it iterator.Shape = s.qs.QuadIterator(quad.Subject, sref)
+	qs := graph.Unwrap(s.qs)
+	if o, ok := qs.(shape.Optimizer); ok && s.kv {
+		// The backend picks its index for both, if it has one.
+		all := shape.QuadsAction{Result: quad.Subject, Filter: map[quad.Direction]graph.Ref{quad.Subject: sref, quad.Predicate: pref}}
+		if opt, ok := o.OptimizeShape(ctx, all); ok {
+			if nf, ok := opt.(shape.NodesFrom); ok {
+				if scan, ok := nf.Quads.(kv.IndexScan); ok {
+					it = scan.BuildIterator(qs)
+				}
+			}
+		}
+	}
+	have, err := s.quadsOf(ctx, it)
+	if err != nil {
+		return nil, fmt.Errorf("read the %s of %s: %w", pred, subj, err)
+	}
+	out := have[:0]
+	for _, q := range have {
+		if q.Predicate == pred {
+			out = append(out, q)
+		}
 	}
 	return out, nil
 }

@@ -68,17 +68,21 @@ func (s *Store) putDocument(ctx context.Context, d *schema.Document, ifMatch str
 	case ifMatch == "*" && !stored, ifMatch != "" && ifMatch != "*" && (!stored || old.hash != ifMatch):
 		return PutResult{}, ErrStale
 	}
-	if err := s.checkClaims(ctx, d); err != nil {
+	v, err := s.viewOfStore(ctx)
+	if err != nil {
 		return PutResult{}, err
 	}
-	if err := s.checkLinks(ctx, d, ""); err != nil {
+	if err := s.checkClaims(ctx, d, v); err != nil {
+		return PutResult{}, err
+	}
+	if err := s.checkLinks(ctx, d, "", v); err != nil {
 		return PutResult{}, err
 	}
 	res := PutResult{Created: !stored, Version: d.Hash}
 	if stored && old.hash == d.Hash && old.origin == d.Origin {
 		return res, nil
 	}
-	_, _, err = s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil)
+	_, _, err = s.commit(ctx, []*schema.Document{d}, map[string]docMeta{d.ID: old}, nil, nil, v)
 	return res, err
 }
 
@@ -147,6 +151,10 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 	if ifMatch != "" && ifMatch != "*" && old.hash != ifMatch {
 		return ErrStale
 	}
+	v, err := s.viewOfStore(ctx)
+	if err != nil {
+		return err
+	}
 	refs, err := s.referrers(ctx, id, old)
 	if err != nil {
 		return err
@@ -171,7 +179,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			if !ok {
 				return fmt.Errorf("cascade: %s is not stored", d.ID)
 			}
-			if err := s.checkLinks(ctx, d, id); err != nil {
+			if err := s.checkLinks(ctx, d, id, v); err != nil {
 				return err
 			}
 			metas[d.ID] = m
@@ -182,7 +190,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, ifMatch string, cascade 
 			tx.AddQuad(metaQuad(schema.GraphIRI(id), schema.Deleted, v))
 		}
 	}
-	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone)
+	_, _, err = s.commit(ctx, edits, metas, []string{id}, tombstone, v)
 	return err
 }
 
