@@ -45,9 +45,8 @@ type TextIndex struct {
 // part empty; as columns, 111 MiB in 114 (BenchmarkTextMemory).
 type textPart struct {
 	// docText, docKey and docField are, per text, the text as written,
-	// normalized (the very string written when normalizing changes
-	// nothing; else a part of one string holding them all) and its field
-	// (in textFields); its entity, type, label and city are its entity's.
+	// normalized (see keepDocs) and its field (in textFields); its
+	// entity, type, label and city are its entity's.
 	docText  []string
 	docKey   []string
 	docField []uint8
@@ -245,36 +244,46 @@ func newTextPart(v *View) *textPart {
 	return ix
 }
 
-// keepDocs keeps the texts of docs, numbered, in ix's columns.
+// keepDocs keeps the texts of docs, numbered, in ix's columns. A text's
+// key is the text itself when normalizing changes nothing, else the key
+// of one of its record's names when it is that name (a measure's title:
+// the name index keeps that string already), else a part of one string
+// holding the others.
 func (ix *textPart) keepDocs(docs []textDoc) {
 	ix.docText = make([]string, len(docs))
 	ix.docKey = make([]string, len(docs))
 	ix.docField = make([]uint8, len(docs))
+	copied := make([]bool, len(docs))
 	n := 0
-	for _, d := range docs {
-		if d.key != d.text {
-			n += len(d.key)
+	for i, d := range docs {
+		ix.docText[i], ix.docKey[i] = d.text, d.text
+		if d.key == d.text {
+			continue
 		}
+		if k, ok := ix.nameKey(ix.docEnt[i], d.key); ok {
+			ix.docKey[i] = k
+			continue
+		}
+		copied[i] = true
+		n += len(d.key)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	at := make([]int, len(docs))
 	for i, d := range docs {
-		at[i] = b.Len()
-		if d.key != d.text {
+		if copied[i] {
 			b.WriteString(d.key)
 		}
 	}
-	keys := b.String()
+	keys, at := b.String(), 0
 	code := map[string]uint8{}
 	for i, f := range textFields {
 		code[f] = uint8(i)
 	}
 	ix.entLabel = make([]string, ix.entities)
 	for i, d := range docs {
-		ix.docText[i], ix.docKey[i] = d.text, d.text
-		if d.key != d.text {
-			ix.docKey[i] = keys[at[i] : at[i]+len(d.key)]
+		if copied[i] {
+			ix.docKey[i] = keys[at : at+len(d.key)]
+			at += len(d.key)
 		}
 		f, ok := code[d.field]
 		if !ok {
@@ -283,6 +292,16 @@ func (ix *textPart) keepDocs(docs []textDoc) {
 		ix.docField[i] = f
 		ix.entLabel[ix.docEnt[i]] = d.label
 	}
+}
+
+// nameKey is the key of a name of entity e equal to key, if it has one.
+func (ix *textPart) nameKey(e int32, key string) (string, bool) {
+	for i := ix.codes.entFirst[e]; i >= 0 && int(i) < len(ix.entries) && ix.nameEntity[i] == e; i++ {
+		if ix.entries[i].key == key {
+			return ix.entries[i].key, true
+		}
+	}
+	return "", false
 }
 
 func isLatinWord(s string) bool {

@@ -200,7 +200,14 @@ func newTextIndex(v *View, exactBelow int) *textIndex {
 		base.norms[i] = math.Sqrt(norm)
 		base.index[m] = int32(i)
 	}
-	base.counts.codes = slices.Clip(base.counts.codes)
+	// The codes were given room for 2.5 bytes a gram and take about 1.9
+	// (size M): the room left would stay allocated as long as the index
+	// (8 MiB at L), a copy of their size only until the next collection.
+	if c := base.counts.codes; cap(c)-len(c) > len(c)/16 {
+		base.counts.codes = slices.Clone(c)
+	} else {
+		base.counts.codes = slices.Clip(c)
+	}
 	return ix
 }
 
