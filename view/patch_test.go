@@ -238,9 +238,9 @@ func differences(a, b *View) string {
 			// Entries by place; serials are a patch's own numbering, so
 			// the lists by pair are compared as the places they name.
 			var entries, searches []string
-			for i, e := range ix.entries {
-				if ix.pos.at(int(e.serial)) != int32(i) {
-					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.pos.at(int(e.serial)))
+			for i, e := range ix.list() {
+				if ix.place(e.serial) != int32(i) {
+					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.place(e.serial))
 				}
 				entries = append(entries, fmt.Sprint(e.typ, " ", e.id, " ", e.text, " ", e.key, " ", e.label))
 				if i%5 == 0 {
@@ -252,7 +252,7 @@ func differences(a, b *View) string {
 			ix.grams.All(func(g string, l Sorted[int32]) bool {
 				var at []int32
 				for _, s := range l.Slice() {
-					at = append(at, ix.pos.at(int(s)))
+					at = append(at, ix.place(s))
 				}
 				slices.Sort(at)
 				grams[g] = at

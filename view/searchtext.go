@@ -136,7 +136,7 @@ func NewTextIndex(v *View) *TextIndex {
 
 // newTextPart indexes the texts and names of v's records.
 func newTextPart(v *View) *textPart {
-	ix := &textPart{postings: map[string][]int32{}, trigrams: map[string][]int32{}, wordCount: map[string]int32{}, entries: v.names.entries}
+	ix := &textPart{postings: map[string][]int32{}, trigrams: map[string][]int32{}, wordCount: map[string]int32{}, entries: v.names.list()}
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {
 			return
