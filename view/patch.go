@@ -528,26 +528,6 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 	nv.Mentions = swapped(v.Mentions, mini.Mentions, fresh(schema.MentionCount), func(m *Mention) string { return m.ID })
 	nv.Targets = swapped(v.Targets, mini.Targets, fresh(schema.Target), func(t *Target) string { return t.ID })
 
-	// The measure indexes: every list a dropped or rebuilt measure is in.
-	var oldMs, newMs []*Measure
-	for id := range drop[schema.Measure] {
-		if m := v.Measure(id); m != nil {
-			oldMs = append(oldMs, m)
-		}
-		if m := mini.Measure(id); m != nil {
-			newMs = append(newMs, m)
-		}
-	}
-	gone := drop[schema.Measure]
-	nv.byTechnology = swappedIndex(v.byTechnology, oldMs, newMs, gone, func(m *Measure) []string {
-		var out []string
-		for _, t := range m.Technologies {
-			out = append(out, t.Technology)
-		}
-		return out
-	})
-	nv.byDomain = swappedIndex(v.byDomain, oldMs, newMs, gone, func(m *Measure) []string { return m.Domains })
-	nv.byCity = swappedIndex(v.byCity, oldMs, newMs, gone, func(m *Measure) []string { return []string{m.City} })
 	return mini, drop
 }
 
@@ -621,45 +601,4 @@ func compareIDs(a, b string) int {
 		}
 		return 1
 	}
-}
-
-// swappedIndex is a measure index (key → measures, in View order) with
-// the measures in gone taken out and built put in, copying only the
-// lists they are in.
-func swappedIndex(ix map[string][]*Measure, old, built []*Measure, gone map[string]bool, keys func(*Measure) []string) map[string][]*Measure {
-	if len(gone) == 0 {
-		return ix
-	}
-	sortMeasures(built)
-	touched := map[string][]*Measure{}
-	for _, m := range old {
-		for _, k := range keys(m) {
-			if _, ok := touched[k]; !ok {
-				touched[k] = nil
-			}
-		}
-	}
-	for _, m := range built {
-		// A measure linked twice to one key is listed twice, as New lists it.
-		for _, k := range keys(m) {
-			touched[k] = append(touched[k], m)
-		}
-	}
-	out := maps.Clone(ix)
-	id := measureID
-	for k, add := range touched {
-		l := merged(ix[k], add, gone, id)
-		if len(l) == 0 {
-			delete(out, k)
-			continue
-		}
-		out[k] = l
-	}
-	return out
-}
-
-func sortMeasures(ms []*Measure) {
-	slices.SortFunc(ms, func(a, b *Measure) int {
-		return strings.Compare(schema.Measure.IRI(a.ID).String(), schema.Measure.IRI(b.ID).String())
-	})
 }

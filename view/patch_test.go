@@ -175,13 +175,6 @@ func differences(a, b *View) string {
 		}
 		return out
 	}
-	index := func(ix map[string][]*Measure) map[string][]string {
-		out := map[string][]string{}
-		for k, ms := range ix {
-			out[k] = ids(ms)
-		}
-		return out
-	}
 	adjacency := func(v *View, m *sharded[quad.Value, []int32]) map[string][]string {
 		out := map[string][]string{}
 		for k, ps := range m.all() {
@@ -223,9 +216,6 @@ func differences(a, b *View) string {
 			}
 			return out
 		}},
-		{"byTechnology", func(v *View) any { return index(v.byTechnology) }},
-		{"byDomain", func(v *View) any { return index(v.byDomain) }},
-		{"byCity", func(v *View) any { return index(v.byCity) }},
 		{"hierarchies", func(v *View) any { return []any{v.concepts, v.places} }},
 		{"names", func(v *View) any {
 			ix := v.names
