@@ -301,6 +301,38 @@ func (ix *nameIndex) candidates(k string) []int32 {
 	return out
 }
 
+// firstWithKey is the place of the first entry of type t whose key is
+// k, -1 for none. It reads the shortest list of the pairs of k, not
+// their intersection: a patch asks it for each name whose holder it
+// removed, and the name is most often its own record's alone.
+func (ix *nameIndex) firstWithKey(t schema.Type, k string) int32 {
+	var shortest Sorted[int32]
+	short := true
+	forPairs(k, func(g string) {
+		l, _ := ix.grams.Get(g)
+		if short || l.Len() < shortest.Len() {
+			shortest = l
+		}
+		short = false
+	})
+	first := int32(-1)
+	match := func(p int32) {
+		if e := ix.at(p); e.typ == t && e.key == k && (first < 0 || p < first) {
+			first = p
+		}
+	}
+	if short {
+		ix.all(func(p int32, _ *nameEntry) bool { match(p); return first < 0 })
+		return first
+	}
+	for _, run := range shortest.Runs() {
+		for _, s := range run {
+			match(ix.place(s))
+		}
+	}
+	return first
+}
+
 // intersectSorted keeps of a, ascending, what l holds: by search in l
 // when a is much the shorter, else by one walk of both.
 func intersectSorted(a []int32, l Sorted[int32]) []int32 {

@@ -284,12 +284,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 				// order of records, before every other old holder of
 				// it, so the first added entry with it wins.
 			default:
-				for _, p := range ix.candidates(k) {
-					if e := ix.at(p); e.typ == t && e.key == k {
-						first = p
-						break
-					}
-				}
+				first = ix.firstWithKey(t, k)
 			}
 			if p, ok := place[[2]string{string(t), k}]; ok && (first < 0 || p < first) {
 				first = p
