@@ -15,13 +15,13 @@ type LexiconEntry struct {
 // (all types when none), so that a question parser finds entities with the
 // very names the API resolves.
 func (v *View) Lexicon(types ...schema.Type) []LexiconEntry {
-	out := make([]LexiconEntry, 0, len(v.names.entries))
-	for _, e := range v.names.entries {
-		if len(types) > 0 && !containsType(types, e.typ) {
-			continue
+	out := make([]LexiconEntry, 0, v.names.len())
+	v.names.all(func(_ int32, e *nameEntry) bool {
+		if len(types) == 0 || containsType(types, e.typ) {
+			out = append(out, LexiconEntry{Type: e.typ, ID: e.id, Text: e.text, Key: e.key})
 		}
-		out = append(out, LexiconEntry{Type: e.typ, ID: e.id, Text: e.text, Key: e.key})
-	}
+		return true
+	})
 	return out
 }
 

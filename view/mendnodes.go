@@ -46,6 +46,11 @@ func mendNodes(base, nv *View, c *Change) *nodeIndex {
 			}
 		}
 	}
+	for _, p := range c.Revived {
+		if s := slot.c.at(int(p)); s >= 0 {
+			*nodes.ref(int(s)) = nv.nodeText(nv.Value(p))
+		}
+	}
 	preds, graphs := old.preds.Edit(), old.graphs.Edit()
 	for _, p := range c.Placed {
 		addQuadTexts(nv, nv.QuadValues(p), preds, graphs)

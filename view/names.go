@@ -32,8 +32,20 @@ type nameEntry struct {
 
 // nameIndex resolves names, aliases and ids in any language to entities.
 type nameIndex struct {
-	byType  map[schema.Type]SharedMap[string, string] // normalized name → id
-	entries []nameEntry
+	byType map[schema.Type]SharedMap[string, string] // normalized name → id
+	// The entries, in forNamed's order, are numbered by place (0 to
+	// len()-1) and kept in chunks of about nameChunkLen, so that a patch
+	// copies the chunks of the records it changes and shares the others:
+	// a dense list copied whole cost a patch at L some 15 ms and 40 MiB.
+	// starts[k] is the place of chunks[k]'s first entry (one more, the
+	// count, at the end); order is each chunk id's index in chunks (-1
+	// for an id no chunk has). flat is every entry in one array when
+	// newNameIndex made the index, for list.
+	chunks   []*nameChunk
+	chunkLen int
+	starts   []int32
+	order    []int32
+	flat     []nameEntry
 	// longest is the length in bytes of the longest name, as written or
 	// normalized; lengths counts the entries per such length, so a patch
 	// that removes the longest finds the next.
@@ -43,15 +55,90 @@ type nameIndex struct {
 	// of the entries whose key holds it, ascending: a search reads the
 	// entries holding every pair of the text asked instead of every entry
 	// (at size L a scan of every name took 30 ms a search). pos is each
-	// serial's place in entries (-1 once gone): a patch that moves
-	// entries rewrites where they are, not the lists they are in.
+	// serial's chunk and offset in it (chunk -1 once gone): a patch that
+	// moves entries rewrites where they are, not the lists they are in.
 	grams SharedMap[string, Sorted[int32]]
-	pos   column[int32]
+	pos   column[entryAt]
 }
 
-func newNameIndex(v *View) *nameIndex {
+// nameChunkLen is how many entries a chunk of the name index holds when
+// made (its chunkLen); a patch splits a chunk grown past twice as many.
+const nameChunkLen = 512
+
+// nameChunk is a run of neighbouring entries; id names it in pos, and a
+// patch that rewrites the chunk gives the copy the same id.
+type nameChunk struct {
+	id int32
+	es []nameEntry
+}
+
+// entryAt is where an entry is: its chunk's id and its offset there.
+type entryAt struct{ chunk, off int32 }
+
+// len is how many entries ix holds.
+func (ix *nameIndex) len() int { return int(ix.starts[len(ix.starts)-1]) }
+
+// chunkOf is the index in chunks of the chunk holding place p < len().
+func (ix *nameIndex) chunkOf(p int32) int {
+	return sort.Search(len(ix.chunks), func(k int) bool { return ix.starts[k+1] > p })
+}
+
+// at is the entry at place p, to be read only.
+func (ix *nameIndex) at(p int32) *nameEntry {
+	k := ix.chunkOf(p)
+	return &ix.chunks[k].es[p-ix.starts[k]]
+}
+
+// place is where the entry numbered serial is, -1 once it is gone.
+func (ix *nameIndex) place(serial int32) int32 {
+	a := ix.pos.at(int(serial))
+	if a.chunk < 0 {
+		return -1
+	}
+	return ix.starts[ix.order[a.chunk]] + a.off
+}
+
+// all calls f with each entry and its place, in order, until f returns
+// false.
+func (ix *nameIndex) all(f func(p int32, e *nameEntry) bool) {
+	for k, c := range ix.chunks {
+		for i := range c.es {
+			if !f(ix.starts[k]+int32(i), &c.es[i]) {
+				return
+			}
+		}
+	}
+}
+
+// list is every entry by place, in one array: the index's own when
+// newNameIndex made it, else a copy.
+func (ix *nameIndex) list() []nameEntry {
+	if ix.flat != nil || ix.len() == 0 {
+		return ix.flat
+	}
+	out := make([]nameEntry, 0, ix.len())
+	for _, c := range ix.chunks {
+		out = append(out, c.es...)
+	}
+	return out
+}
+
+// setChunks makes chunks the index's, numbering their places.
+func (ix *nameIndex) setChunks(chunks []*nameChunk) {
+	ix.chunks = chunks
+	ix.starts = make([]int32, len(chunks)+1)
+	for k, c := range chunks {
+		ix.starts[k+1] = ix.starts[k] + int32(len(c.es))
+	}
+}
+
+func newNameIndex(v *View) *nameIndex { return chunkedNameIndex(v, nameChunkLen) }
+
+// chunkedNameIndex is v's name index in chunks of chunkLen entries.
+func chunkedNameIndex(v *View, chunkLen int) *nameIndex {
 	byType := map[schema.Type]map[string]string{}
-	ix := &nameIndex{lengths: map[int]int{}}
+	ix := &nameIndex{lengths: map[int]int{}, chunkLen: chunkLen}
+	var entries []nameEntry
 	add := func(t schema.Type, id, label string, texts ...string) {
 		m := byType[t]
 		if m == nil {
@@ -66,7 +153,7 @@ func newNameIndex(v *View) *nameIndex {
 			if _, taken := m[k]; !taken {
 				m[k] = id
 			}
-			ix.entries = append(ix.entries, nameEntry{typ: t, id: id, text: s, key: k, label: label, serial: int32(len(ix.entries))})
+			entries = append(entries, nameEntry{typ: t, id: id, text: s, key: k, label: label, serial: int32(len(entries))})
 		}
 	}
 	v.forNamed(func(t schema.Type, id, label string, texts []string) { add(t, id, label, texts...) })
@@ -79,9 +166,18 @@ func newNameIndex(v *View) *nameIndex {
 		ix.byType[t] = e.Map()
 	}
 	grams := map[string][]int32{}
-	pos := make([]int32, len(ix.entries))
-	for i, e := range ix.entries {
-		pos[i] = int32(i)
+	pos := make([]entryAt, len(entries))
+	var chunks []*nameChunk
+	for i := 0; i < len(entries); i += chunkLen {
+		j := min(i+chunkLen, len(entries))
+		k := int32(len(chunks))
+		chunks = append(chunks, &nameChunk{id: k, es: entries[i:j:j]})
+		ix.order = append(ix.order, k)
+	}
+	ix.setChunks(chunks)
+	ix.flat = entries
+	for i, e := range entries {
+		pos[i] = entryAt{int32(i / chunkLen), int32(i % chunkLen)}
 		ix.lengths[max(len(e.text), len(e.key))]++
 		forPairs(e.key, func(g string) {
 			p := grams[g]
@@ -184,7 +280,7 @@ func (ix *nameIndex) candidates(k string) []int32 {
 		lists = append(lists, l)
 	})
 	if short {
-		all := make([]int32, len(ix.entries))
+		all := make([]int32, ix.len())
 		for i := range all {
 			all[i] = int32(i)
 		}
@@ -199,10 +295,42 @@ func (ix *nameIndex) candidates(k string) []int32 {
 		out = intersectSorted(out, l)
 	}
 	for i, s := range out {
-		out[i] = ix.pos.at(int(s))
+		out[i] = ix.place(s)
 	}
 	slices.Sort(out)
 	return out
+}
+
+// firstWithKey is the place of the first entry of type t whose key is
+// k, -1 for none. It reads the shortest list of the pairs of k, not
+// their intersection: a patch asks it for each name whose holder it
+// removed, and the name is most often its own record's alone.
+func (ix *nameIndex) firstWithKey(t schema.Type, k string) int32 {
+	var shortest Sorted[int32]
+	short := true
+	forPairs(k, func(g string) {
+		l, _ := ix.grams.Get(g)
+		if short || l.Len() < shortest.Len() {
+			shortest = l
+		}
+		short = false
+	})
+	first := int32(-1)
+	match := func(p int32) {
+		if e := ix.at(p); e.typ == t && e.key == k && (first < 0 || p < first) {
+			first = p
+		}
+	}
+	if short {
+		ix.all(func(p int32, _ *nameEntry) bool { match(p); return first < 0 })
+		return first
+	}
+	for _, run := range shortest.Runs() {
+		for _, s := range run {
+			match(ix.place(s))
+		}
+	}
+	return first
 }
 
 // intersectSorted keeps of a, ascending, what l holds: by search in l
@@ -266,12 +394,13 @@ func (v *View) Resolve(t schema.Type, name string) (id string, suggestions []str
 	}
 	var cands []string
 	ids := map[string]string{}
-	for _, e := range v.names.entries {
+	v.names.all(func(_ int32, e *nameEntry) bool {
 		if e.typ == t {
 			cands = append(cands, e.key)
 			ids[e.key] = e.id
 		}
-	}
+		return true
+	})
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range schema.Suggest(k, cands, 10) {
@@ -330,7 +459,7 @@ var matchNames = [3]string{"exact", "prefix", "contains"}
 
 // hit is entry i as a hit for k.
 func (ix *nameIndex) hit(i int32, k string) SearchHit {
-	e := &ix.entries[i]
+	e := ix.at(i)
 	return SearchHit{Type: e.typ, ID: e.id, Name: e.label, Matched: e.text, Match: matchNames[max(matchOf(e, k), 0)]}
 }
 
@@ -348,14 +477,14 @@ func (v *View) nameMatches(k string, types []schema.Type) []int32 {
 	best, bestRank := int32(-1), -1
 	flush := func() {
 		if best >= 0 {
-			e := &v.names.entries[best]
+			e := v.names.at(best)
 			t := min(typeRank[e.typ], len(groups[0])-1)
 			groups[bestRank][t] = append(groups[bestRank][t], best)
 		}
 		best, bestRank = -1, -1
 	}
 	for _, i := range v.names.candidates(k) {
-		e := &v.names.entries[i]
+		e := v.names.at(i)
 		if len(types) > 0 && !containsType(types, e.typ) {
 			continue
 		}
@@ -364,7 +493,7 @@ func (v *View) nameMatches(k string, types []schema.Type) []int32 {
 			continue
 		}
 		if best >= 0 {
-			if b := &v.names.entries[best]; b.typ != e.typ || b.id != e.id {
+			if b := v.names.at(best); b.typ != e.typ || b.id != e.id {
 				flush()
 			}
 		}
@@ -376,7 +505,7 @@ func (v *View) nameMatches(k string, types []schema.Type) []int32 {
 	var out []int32
 	for _, byType := range groups {
 		for _, g := range byType {
-			slices.SortFunc(g, func(a, b int32) int { return strings.Compare(v.names.entries[a].id, v.names.entries[b].id) })
+			slices.SortFunc(g, func(a, b int32) int { return strings.Compare(v.names.at(a).id, v.names.at(b).id) })
 			out = append(out, g...)
 		}
 	}

@@ -16,7 +16,7 @@ func TestNameCandidatesHoldEveryMatch(t *testing.T) {
 	v := frozenView(t)
 	ix := v.names
 	asked := map[string]bool{}
-	for _, e := range ix.entries {
+	for _, e := range ix.list() {
 		rs := []rune(e.key)
 		for _, piece := range [][2]int{{0, 1}, {0, 2}, {1, 4}, {len(rs) / 2, len(rs)}, {0, len(rs)}} {
 			lo, hi := min(piece[0], len(rs)), min(piece[1], len(rs))
@@ -28,7 +28,7 @@ func TestNameCandidatesHoldEveryMatch(t *testing.T) {
 	asked["zzq"], asked["区块链 金融"] = true, true
 	for k := range asked {
 		cands := ix.candidates(k)
-		for i, e := range ix.entries {
+		for i, e := range ix.list() {
 			if strings.Contains(e.key, k) && !slices.Contains(cands, int32(i)) {
 				t.Fatalf("%q: entry %q (%s %s) holds it but is not a candidate", k, e.key, e.typ, e.id)
 			}
@@ -58,7 +58,7 @@ var matchRank = map[string]int{"exact": 0, "prefix": 1, "contains": 2}
 // scanSearch is Search done by reading every name and sorting.
 func scanSearch(v *View, k string) []SearchHit {
 	best := map[[2]string]SearchHit{}
-	for _, e := range v.names.entries {
+	for _, e := range v.names.list() {
 		var m string
 		switch {
 		case e.key == k:

@@ -42,9 +42,14 @@ var childLinks = map[quad.Value]bool{
 type patchKey struct{}
 
 // patchIndex lists the View's quads by document graph, so a patch finds
-// the quads of the documents it replaces without a scan.
+// the quads of the documents it replaces without a scan; and the
+// positions of the values no quad has as subject or node object
+// (literals, predicates, labels), so a patch that writes one again
+// gives it the position it has instead of a new one: the values of a
+// View patched again and again would otherwise grow with every write.
 type patchIndex struct {
 	byLabel *sharded[quad.Value, []int32]
+	byValue *sharded[quad.Value, int32]
 }
 
 func (v *View) patchIndex() *patchIndex {
@@ -54,7 +59,14 @@ func (v *View) patchIndex() *patchIndex {
 			l := v.Value(v.quads.at(int32(i))[3])
 			byLabel[l] = append(byLabel[l], int32(i))
 		}
-		return &patchIndex{byLabel: newSharded(byLabel, hashValue)}
+		byValue := map[quad.Value]int32{}
+		for i := range v.values.len() {
+			val := v.values.at(int32(i))
+			if _, ok := byValue[val]; !ok && len(v.Out(val)) == 0 && len(v.In(val)) == 0 {
+				byValue[val] = int32(i)
+			}
+		}
+		return &patchIndex{byLabel: newSharded(byLabel, hashValue), byValue: newSharded(byValue, hashValue)}
 	}).(*patchIndex)
 }
 
@@ -107,7 +119,7 @@ func (v *View) Patch(graphs []quad.IRI, added []quad.Quad, version string) *View
 	nv.names = patchNames(v, nv, mini, drop)
 	nv.time = patchTime(v, nv, mini, drop)
 	nv.change = &Change{From: v.Version, Records: drop}
-	nv.change.Gone, nv.change.Placed = p.gone, p.placed
+	nv.change.Gone, nv.change.Placed, nv.change.Revived = p.gone, p.placed, p.revived
 	nv.index = patchQueryIndex(v, nv, drop)
 	nv.nodes = mendNodes(v, nv, nv.change)
 	nv.memo.Store(patchKey{}, p.index)
@@ -130,6 +142,10 @@ type Change struct {
 	// hold a quad added or moved there; every other position holds the
 	// same quad in both, so an index by position mends just these.
 	Gone, Placed []int32
+	// Revived are the positions of nodes no quad of the old View held
+	// that quads of the new one hold again (a plan deleted and written
+	// again): what an index by value knows of them may be stale.
+	Revived []int32
 }
 
 // Change is what made v from the View it was patched from; false for a
@@ -174,8 +190,9 @@ type patcher struct {
 	// context are the nodes whose quads the rebuilt records are made of.
 	context map[quad.Value]bool
 	// gone and placed are the quad positions the swap changed, in the old
-	// View and the new (Change.Gone and Change.Placed).
-	gone, placed []int32
+	// View and the new (Change.Gone and Change.Placed); revived the
+	// values it gave back their positions (Change.Revived).
+	gone, placed, revived []int32
 }
 
 // swapQuads makes nv's quads v's without removed and with added. The new
@@ -196,12 +213,16 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		quads.append([4]int32{})
 	}
 
-	// Values already known are found through the adjacency of the nodes;
-	// the others are appended (a literal or predicate met again may so
-	// appear twice among the values, which only lists them).
-	fresh := map[quad.Value]int32{}
-	intern := func(val quad.Value, d int) int32 {
-		if n, ok := fresh[val]; ok {
+	// Values already known are found through the adjacency of the nodes
+	// or the index of the others; the rest are appended, and indexed.
+	// (A value may still be listed twice: a node that lost every quad
+	// and comes back, say.)
+	byValue := ix.byValue.clone()
+	intern := func(val quad.Value) int32 {
+		if n, ok := byValue.get(val); ok {
+			if isNode(val) && len(v.Out(val)) == 0 && len(v.In(val)) == 0 && !slices.Contains(p.revived, n) {
+				p.revived = append(p.revived, n)
+			}
 			return n
 		}
 		if ps := v.Out(val); len(ps) > 0 {
@@ -210,14 +231,9 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		if ps := v.In(val); len(ps) > 0 {
 			return v.quads.at(ps[0])[2]
 		}
-		if d == 3 {
-			if ps, _ := ix.byLabel.get(val); len(ps) > 0 {
-				return v.quads.at(ps[0])[3]
-			}
-		}
 		n := int32(values.len())
 		values.append(val)
-		fresh[val] = n
+		byValue.set(val, n)
 		return n
 	}
 
@@ -242,7 +258,7 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 	for _, q := range added {
 		at := slots[next]
 		next++
-		quads.set(at, [4]int32{intern(q.Subject, 0), intern(q.Predicate, 1), intern(q.Object, 2), intern(q.Label, 3)})
+		quads.set(at, [4]int32{intern(q.Subject), intern(q.Predicate), intern(q.Object), intern(q.Label)})
 		moves = append(moves, placed{-1, at})
 	}
 	for i := n1; i < n0; i++ {
@@ -270,8 +286,14 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 	// positions each loses and gains.
 	out, in, byLabel := edits{}, edits{}, edits{}
 	p.subjects, p.touched = map[quad.Value]bool{}, map[quad.Value]bool{}
+	// The nodes of the quads removed, which may be left with none: the
+	// index of values keeps their positions for when they come back.
+	lost := map[quad.Value]int32{}
 	note := func(r [4]int32, vals *paged[quad.Value], at int32, gone bool) {
 		s, o, l := vals.at(r[0]), vals.at(r[2]), vals.at(r[3])
+		if gone {
+			lost[s], lost[o] = r[0], r[2]
+		}
 		p.subjects[s], p.touched[s] = true, true
 		out.note(s, at, gone)
 		if isNode(o) {
@@ -296,7 +318,13 @@ func (p *patcher) swapQuads(removed []int32, added []quad.Quad) {
 		}
 	}
 	p.nv.out, p.nv.in = out.apply(v.out), in.apply(v.in)
-	p.index = &patchIndex{byLabel: byLabel.apply(ix.byLabel)}
+	for val, n := range lost {
+		if _, ok := byValue.get(val); !ok && len(p.nv.Out(val)) == 0 && len(p.nv.In(val)) == 0 {
+			byValue.set(val, n)
+		}
+	}
+	byValue.freeze()
+	p.index = &patchIndex{byLabel: byLabel.apply(ix.byLabel), byValue: byValue}
 }
 
 // edits are, per key of an index of quad positions, the positions it
@@ -500,26 +528,6 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 	nv.Mentions = swapped(v.Mentions, mini.Mentions, fresh(schema.MentionCount), func(m *Mention) string { return m.ID })
 	nv.Targets = swapped(v.Targets, mini.Targets, fresh(schema.Target), func(t *Target) string { return t.ID })
 
-	// The measure indexes: every list a dropped or rebuilt measure is in.
-	var oldMs, newMs []*Measure
-	for id := range drop[schema.Measure] {
-		if m := v.Measure(id); m != nil {
-			oldMs = append(oldMs, m)
-		}
-		if m := mini.Measure(id); m != nil {
-			newMs = append(newMs, m)
-		}
-	}
-	gone := drop[schema.Measure]
-	nv.byTechnology = swappedIndex(v.byTechnology, oldMs, newMs, gone, func(m *Measure) []string {
-		var out []string
-		for _, t := range m.Technologies {
-			out = append(out, t.Technology)
-		}
-		return out
-	})
-	nv.byDomain = swappedIndex(v.byDomain, oldMs, newMs, gone, func(m *Measure) []string { return m.Domains })
-	nv.byCity = swappedIndex(v.byCity, oldMs, newMs, gone, func(m *Measure) []string { return []string{m.City} })
 	return mini, drop
 }
 
@@ -593,45 +601,4 @@ func compareIDs(a, b string) int {
 		}
 		return 1
 	}
-}
-
-// swappedIndex is a measure index (key → measures, in View order) with
-// the measures in gone taken out and built put in, copying only the
-// lists they are in.
-func swappedIndex(ix map[string][]*Measure, old, built []*Measure, gone map[string]bool, keys func(*Measure) []string) map[string][]*Measure {
-	if len(gone) == 0 {
-		return ix
-	}
-	sortMeasures(built)
-	touched := map[string][]*Measure{}
-	for _, m := range old {
-		for _, k := range keys(m) {
-			if _, ok := touched[k]; !ok {
-				touched[k] = nil
-			}
-		}
-	}
-	for _, m := range built {
-		// A measure linked twice to one key is listed twice, as New lists it.
-		for _, k := range keys(m) {
-			touched[k] = append(touched[k], m)
-		}
-	}
-	out := maps.Clone(ix)
-	id := measureID
-	for k, add := range touched {
-		l := merged(ix[k], add, gone, id)
-		if len(l) == 0 {
-			delete(out, k)
-			continue
-		}
-		out[k] = l
-	}
-	return out
-}
-
-func sortMeasures(ms []*Measure) {
-	slices.SortFunc(ms, func(a, b *Measure) int {
-		return strings.Compare(schema.Measure.IRI(a.ID).String(), schema.Measure.IRI(b.ID).String())
-	})
 }

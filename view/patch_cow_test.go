@@ -100,37 +100,84 @@ func revised(qs []quad.Quad, tag string) []quad.Quad {
 // current View is over a day of writes (plans retitled, deleted, made
 // anew and restored, so quads move and values are added time and
 // again), end at the View New builds; so does every tenth on the way.
+// It runs again with the name index in chunks of three entries, so that
+// patches rewrite, split and drop chunks.
 func TestPatchChain(t *testing.T) {
-	c := loadCorpus(t)
-	original := c
-	plans := c.plans()
-	if len(plans) < 3 {
-		t.Fatalf("the fixture has %d plans; the test wants three", len(plans))
-	}
-	v := c.view("0")
-	for i := 1; i <= 40; i++ {
-		// Each plan in turn is retitled (or restored so), replaced by a
-		// copy under other ids, brought back, and deleted.
-		g := plans[(i/4)%len(plans)]
-		copyOf := schema.GraphIRI(string(g) + "-copy")
-		var changes map[quad.IRI][]quad.Quad
-		switch i % 4 {
-		case 0:
-			changes = map[quad.IRI][]quad.Quad{g: revised(original.docs[g], fmt.Sprint(i))}
-		case 1:
-			changes = map[quad.IRI][]quad.Quad{g: nil, copyOf: copied(original.docs[g], strings.TrimPrefix(string(copyOf), string(schema.GraphIRI(""))))}
-		case 2:
-			changes = map[quad.IRI][]quad.Quad{copyOf: nil, g: revised(original.docs[g], fmt.Sprint(i))}
-		case 3:
-			changes = map[quad.IRI][]quad.Quad{g: nil}
-		}
-		c = c.with(changes)
-		v = patch(t, v, changes, fmt.Sprint(i))
-		if i%10 == 0 {
-			if d := differences(v, c.view(v.Version)); d != "" {
-				t.Fatalf("after %d patches the View differs from a new one: %s", i, d)
+	for _, chunkLen := range []int{nameChunkLen, 3} {
+		t.Run(fmt.Sprintf("chunk=%d", chunkLen), func(t *testing.T) {
+			c := loadCorpus(t)
+			original := c
+			plans := c.plans()
+			if len(plans) < 3 {
+				t.Fatalf("the fixture has %d plans; the test wants three", len(plans))
 			}
-		}
+			v := c.view("0")
+			v.names = chunkedNameIndex(v, chunkLen)
+			for i := 1; i <= 40; i++ {
+				// Each plan in turn is retitled (or restored so), replaced by a
+				// copy under other ids, brought back, and deleted.
+				g := plans[(i/4)%len(plans)]
+				copyOf := schema.GraphIRI(string(g) + "-copy")
+				var changes map[quad.IRI][]quad.Quad
+				switch i % 4 {
+				case 0:
+					changes = map[quad.IRI][]quad.Quad{g: revised(original.docs[g], fmt.Sprint(i))}
+				case 1:
+					changes = map[quad.IRI][]quad.Quad{g: nil, copyOf: copied(original.docs[g], strings.TrimPrefix(string(copyOf), string(schema.GraphIRI(""))))}
+				case 2:
+					changes = map[quad.IRI][]quad.Quad{copyOf: nil, g: revised(original.docs[g], fmt.Sprint(i))}
+				case 3:
+					changes = map[quad.IRI][]quad.Quad{g: nil}
+				}
+				c = c.with(changes)
+				v = patch(t, v, changes, fmt.Sprint(i))
+				if i%10 == 0 || chunkLen < nameChunkLen {
+					if d := differences(v, c.view(v.Version)); d != "" {
+						t.Fatalf("after %d patches the View differs from a new one: %s", i, d)
+					}
+				}
+			}
+			if chunkLen < nameChunkLen && len(v.names.chunks) < 10 {
+				t.Fatalf("the name index has %d chunks of %d: the test wants many", len(v.names.chunks), chunkLen)
+			}
+		})
+	}
+}
+
+// TestPatchKeepsValues: a plan written again as it was, or in one of
+// two variants by turns (as BenchmarkPatch writes it), adds no value to
+// the View after the first writes of each: a value written again keeps
+// its position, so a server's View does not grow with every write. The
+// Views stay what New builds.
+func TestPatchKeepsValues(t *testing.T) {
+	c := loadCorpus(t)
+	g := c.plans()[0]
+	for _, tc := range []struct {
+		name     string
+		variants [][]quad.Quad
+	}{
+		{"the same plan", [][]quad.Quad{c.docs[g]}},
+		{"two variants by turns", [][]quad.Quad{revised(c.docs[g], "a"), revised(c.docs[g], "b")}},
+		{"deleted and restored", [][]quad.Quad{nil, c.docs[g]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, cur := c.view("0"), c
+			var settled int
+			for i := 1; i <= 12; i++ {
+				changes := map[quad.IRI][]quad.Quad{g: tc.variants[i%len(tc.variants)]}
+				cur = cur.with(changes)
+				v = patch(t, v, changes, fmt.Sprint(i))
+				if i == len(tc.variants) {
+					settled = v.Values()
+				}
+				if i > len(tc.variants) && v.Values() != settled {
+					t.Fatalf("after %d writes the View lists %d values, %d after %d", i, v.Values(), settled, len(tc.variants))
+				}
+			}
+			if d := differences(v, cur.view(v.Version)); d != "" {
+				t.Fatalf("the patched View differs from a new one: %s", d)
+			}
+		})
 	}
 }
 

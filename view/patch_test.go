@@ -175,13 +175,6 @@ func differences(a, b *View) string {
 		}
 		return out
 	}
-	index := func(ix map[string][]*Measure) map[string][]string {
-		out := map[string][]string{}
-		for k, ms := range ix {
-			out[k] = ids(ms)
-		}
-		return out
-	}
 	adjacency := func(v *View, m *sharded[quad.Value, []int32]) map[string][]string {
 		out := map[string][]string{}
 		for k, ps := range m.all() {
@@ -223,9 +216,6 @@ func differences(a, b *View) string {
 			}
 			return out
 		}},
-		{"byTechnology", func(v *View) any { return index(v.byTechnology) }},
-		{"byDomain", func(v *View) any { return index(v.byDomain) }},
-		{"byCity", func(v *View) any { return index(v.byCity) }},
 		{"hierarchies", func(v *View) any { return []any{v.concepts, v.places} }},
 		{"names", func(v *View) any {
 			ix := v.names
@@ -238,9 +228,9 @@ func differences(a, b *View) string {
 			// Entries by place; serials are a patch's own numbering, so
 			// the lists by pair are compared as the places they name.
 			var entries, searches []string
-			for i, e := range ix.entries {
-				if ix.pos.at(int(e.serial)) != int32(i) {
-					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.pos.at(int(e.serial)))
+			for i, e := range ix.list() {
+				if ix.place(e.serial) != int32(i) {
+					return fmt.Sprintf("entry %d (%s %s) is placed at %d", i, e.typ, e.text, ix.place(e.serial))
 				}
 				entries = append(entries, fmt.Sprint(e.typ, " ", e.id, " ", e.text, " ", e.key, " ", e.label))
 				if i%5 == 0 {
@@ -252,7 +242,7 @@ func differences(a, b *View) string {
 			ix.grams.All(func(g string, l Sorted[int32]) bool {
 				var at []int32
 				for _, s := range l.Slice() {
-					at = append(at, ix.pos.at(int(s)))
+					at = append(at, ix.place(s))
 				}
 				slices.Sort(at)
 				grams[g] = at

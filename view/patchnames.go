@@ -10,23 +10,21 @@ import (
 )
 
 // patchNames is the name index of nv, mended from v's: the entries of
-// the records in drop are replaced by those mini (the records built
-// again) has for them, at the place newNameIndex would put them. The
-// lists of entries by pair of characters change only for the entries
-// removed or added (they list serials, not places); the entries that
-// move when a record gets more or fewer names get their place written
-// in pos; the names of the entries removed or added are resolved again.
-// What is left proportional to the graph is the copy of entries, a
-// dense list that the search indexes read by place. The result equals
-// newNameIndex(nv); TestPatchIsNew checks it.
+// the records in drop whose names changed are replaced by those mini
+// (the records built again) has for them, at the place newNameIndex
+// would put them. Only the chunks those entries are in are copied; the
+// entries added take the serials of those removed, record by record, so
+// a name written again as it was changes no list of entries by pair; the
+// names of the entries removed or added are resolved again. The result
+// equals newNameIndex(nv); TestPatchIsNew checks it.
 func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIndex {
 	old := v.names
 	type record struct {
 		t  schema.Type
 		id string
-		// lo and hi are the record's entries in old.entries, add its
-		// entries in mini.
-		lo, hi int
+		// lo and hi are the record's places in old, add its entries in
+		// mini.
+		lo, hi int32
 		add    []nameEntry
 	}
 	var changed []*record
@@ -41,62 +39,150 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 			byKey[[2]string{string(t), id}] = r
 		}
 	}
-	for _, e := range mini.names.entries {
+	mini.names.all(func(_ int32, e *nameEntry) bool {
 		if r := byKey[[2]string{string(e.typ), e.id}]; r != nil {
-			r.add = append(r.add, e)
+			r.add = append(r.add, *e)
 		}
-	}
-	slices.SortFunc(changed, func(a, b *record) int {
-		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), compareIDs(a.id, b.id))
+		return true
 	})
+	n := int32(old.len())
 	for _, r := range changed {
-		r.lo = sort.Search(len(old.entries), func(i int) bool { return namedBefore(r.t, r.id, &old.entries[i]) <= 0 })
+		r.lo = int32(sort.Search(int(n), func(i int) bool { return namedBefore(r.t, r.id, old.at(int32(i))) <= 0 }))
 		r.hi = r.lo
-		for r.hi < len(old.entries) && old.entries[r.hi].typ == r.t && old.entries[r.hi].id == r.id {
+		for r.hi < n && old.at(r.hi).typ == r.t && old.at(r.hi).id == r.id {
 			r.hi++
 		}
 	}
-
-	ix := &nameIndex{lengths: maps.Clone(old.lengths), byType: maps.Clone(old.byType)}
-	pos := old.pos.edit()
-	next := int32(old.pos.len())
-	var removed, added []nameEntry
-	n := len(old.entries)
-	for _, r := range changed {
-		n += len(r.add) - (r.hi - r.lo)
-	}
-	ix.entries = make([]nameEntry, 0, n)
-	at := 0 // the next old entry
-	// keep copies old entries up to hi, writing the place of those that moved.
-	keep := func(hi int) {
-		shift := len(ix.entries) - at
-		if shift != 0 {
-			for i := at; i < hi; i++ {
-				*pos.ref(int(old.entries[i].serial)) = int32(i + shift)
+	// A record built again with the very entries it had (a plan's
+	// measures, when only the plan changed) is left where it is.
+	changed = slices.DeleteFunc(changed, func(r *record) bool {
+		if int(r.hi-r.lo) != len(r.add) {
+			return false
+		}
+		for i, e := range r.add {
+			if o := old.at(r.lo + int32(i)); o.typ != e.typ || o.id != e.id || o.text != e.text || o.key != e.key || o.label != e.label {
+				return false
 			}
 		}
-		ix.entries = append(ix.entries, old.entries[at:hi]...)
-		at = hi
-	}
-	for _, r := range changed {
-		keep(r.lo)
-		for _, e := range old.entries[r.lo:r.hi] {
-			*pos.ref(int(e.serial)) = -1
-			removed = append(removed, e)
+		delete(byKey, [2]string{string(r.t), r.id})
+		return true
+	})
+	slices.SortFunc(changed, func(a, b *record) int {
+		return cmp.Or(cmp.Compare(namedOrder[a.t], namedOrder[b.t]), compareIDs(a.id, b.id))
+	})
+
+	ix := &nameIndex{lengths: maps.Clone(old.lengths), byType: maps.Clone(old.byType), order: slices.Clone(old.order), chunkLen: old.chunkLen}
+	pos := old.pos.edit()
+	var removed, added []nameEntry
+	var spare []int32 // serials removed and not yet taken again
+	// The chunks the changed records are in, each run of neighbouring
+	// ones made again: their entries without the records' old ones and
+	// with their new, cut again into chunks.
+	var chunks []*nameChunk
+	var free []int32 // ids of chunks made again and not used again
+	newID := func() int32 {
+		if len(free) > 0 {
+			id := free[0]
+			free = free[1:]
+			ix.order[id] = -2 // taken, placed below
+			return id
 		}
-		at = r.hi
-		for _, e := range r.add {
-			e.serial = next
-			next++
-			pos.append(int32(len(ix.entries)))
-			ix.entries = append(ix.entries, e)
-			added = append(added, e)
+		for id, k := range ix.order {
+			if k == -1 {
+				ix.order[id] = -2 // taken, placed below
+				return int32(id)
+			}
+		}
+		ix.order = append(ix.order, -2)
+		return int32(len(ix.order) - 1)
+	}
+	next := 0 // the next old chunk
+	for i := 0; i < len(changed); {
+		// The run of chunks [ka, kb] holding records i to j-1.
+		chunkOf := func(r *record) (int, int) {
+			if len(old.chunks) == 0 {
+				return 0, -1
+			}
+			last := max(r.hi-1, r.lo)
+			return old.chunkOf(min(r.lo, n-1)), old.chunkOf(min(last, n-1))
+		}
+		ka, kb := chunkOf(changed[i])
+		j := i + 1
+		for ; j < len(changed); j++ {
+			a, b := chunkOf(changed[j])
+			if a > kb {
+				break
+			}
+			kb = max(kb, b)
+		}
+		chunks = append(chunks, old.chunks[next:max(ka, next)]...)
+		var es []nameEntry
+		from := int32(0)
+		if ka <= kb {
+			from = old.starts[ka]
+		}
+		for _, r := range changed[i:j] {
+			for p := from; p < r.lo; p++ {
+				es = append(es, *old.at(p))
+			}
+			for p := r.lo; p < r.hi; p++ {
+				e := *old.at(p)
+				removed = append(removed, e)
+				spare = append(spare, e.serial)
+			}
+			for _, e := range r.add {
+				switch {
+				case len(spare) > 0:
+					e.serial, spare = spare[0], spare[1:]
+				default:
+					e.serial = int32(pos.c.len())
+					pos.append(entryAt{-1, 0})
+				}
+				es = append(es, e)
+				added = append(added, e)
+			}
+			from = r.hi
+		}
+		if ka <= kb {
+			for p := from; p < old.starts[kb+1]; p++ {
+				es = append(es, *old.at(p))
+			}
+			for _, c := range old.chunks[ka : kb+1] {
+				free = append(free, c.id)
+				ix.order[c.id] = -1
+			}
+			next = kb + 1
+		}
+		for len(es) > 0 {
+			m := len(es)
+			if m > 2*ix.chunkLen {
+				m = ix.chunkLen
+			}
+			c := &nameChunk{id: newID(), es: es[:m:m]}
+			for off, e := range c.es {
+				*pos.ref(int(e.serial)) = entryAt{c.id, int32(off)}
+			}
+			chunks = append(chunks, c)
+			es = es[m:]
+		}
+		i = j
+	}
+	chunks = append(chunks, old.chunks[min(next, len(old.chunks)):]...)
+	for _, s := range spare {
+		*pos.ref(int(s)) = entryAt{-1, 0}
+	}
+	ix.setChunks(chunks)
+	for k, c := range chunks {
+		ix.order[c.id] = int32(k)
+	}
+	for id, k := range ix.order {
+		if k < 0 {
+			ix.order[id] = -1
 		}
 	}
-	keep(len(old.entries))
 	ix.pos = pos.done()
-	if ix.pos.len() > 2*len(ix.entries)+1024 {
-		return newNameIndex(nv) // mostly serials gone: numbered again
+	if ix.pos.len() > 2*ix.len()+1024 {
+		return chunkedNameIndex(nv, ix.chunkLen) // mostly serials gone: numbered again
 	}
 
 	for _, e := range removed {
@@ -133,6 +219,27 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 	}
 	grams := old.grams.Edit()
 	for g, ed := range edits {
+		// A serial taken again by an entry with the pair is where it was.
+		if len(ed.remove) > 0 && len(ed.add) > 0 {
+			slices.Sort(ed.remove)
+			slices.Sort(ed.add)
+			rm, add := ed.remove[:0], ed.add[:0]
+			i, j := 0, 0
+			for i < len(ed.remove) || j < len(ed.add) {
+				switch {
+				case j == len(ed.add) || i < len(ed.remove) && ed.remove[i] < ed.add[j]:
+					rm, i = append(rm, ed.remove[i]), i+1
+				case i == len(ed.remove) || ed.add[j] < ed.remove[i]:
+					add, j = append(add, ed.add[j]), j+1
+				default:
+					i, j = i+1, j+1
+				}
+			}
+			ed.remove, ed.add = rm, add
+			if len(rm)+len(add) == 0 {
+				continue
+			}
+		}
 		l, _ := grams.Get(g)
 		if l = l.Mend(cmp.Compare[int32], ed.remove, ed.add); l.Len() == 0 {
 			grams.Delete(g)
@@ -151,7 +258,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 	for _, e := range added {
 		k := [2]string{string(e.typ), e.key}
 		if _, ok := place[k]; !ok {
-			place[k] = ix.pos.at(int(e.serial))
+			place[k] = ix.place(e.serial)
 		}
 		has[[3]string{string(e.typ), e.id, e.key}] = true
 	}
@@ -170,19 +277,14 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 			holder, ok := m.Get(k)
 			first := int32(-1)
 			switch {
-			case ok && !drop[t][holder]:
+			case ok && byKey[[2]string{string(t), holder}] == nil:
 				first = ix.firstOf(t, k, holder)
 			case ok && has[[3]string{string(t), holder, k}]:
 				// Built again with the name: it keeps its place in the
 				// order of records, before every other old holder of
 				// it, so the first added entry with it wins.
 			default:
-				for _, p := range ix.candidates(k) {
-					if e := &ix.entries[p]; e.typ == t && e.key == k {
-						first = p
-						break
-					}
-				}
+				first = ix.firstWithKey(t, k)
 			}
 			if p, ok := place[[2]string{string(t), k}]; ok && (first < 0 || p < first) {
 				first = p
@@ -191,7 +293,7 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 				m.Delete(k)
 				continue
 			}
-			m.Set(k, ix.entries[first].id)
+			m.Set(k, ix.at(first).id)
 		}
 		if sm := m.Map(); sm.Len() > 0 || nv.entities[t].len() > 0 {
 			ix.byType[t] = sm
@@ -205,10 +307,11 @@ func patchNames(v, nv, mini *View, drop map[schema.Type]map[string]bool) *nameIn
 // firstOf is the place of the first entry of the record (t, id) whose
 // key is k; the record's entries are neighbours, found by search.
 func (ix *nameIndex) firstOf(t schema.Type, k, id string) int32 {
-	i := sort.Search(len(ix.entries), func(i int) bool { return namedBefore(t, id, &ix.entries[i]) <= 0 })
-	for ; i < len(ix.entries) && ix.entries[i].typ == t && ix.entries[i].id == id; i++ {
-		if ix.entries[i].key == k {
-			return int32(i)
+	n := int32(ix.len())
+	i := int32(sort.Search(int(n), func(i int) bool { return namedBefore(t, id, ix.at(int32(i))) <= 0 }))
+	for ; i < n && ix.at(i).typ == t && ix.at(i).id == id; i++ {
+		if ix.at(i).key == k {
+			return i
 		}
 	}
 	return -1

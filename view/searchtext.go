@@ -161,7 +161,7 @@ func NewTextIndex(v *View) *TextIndex {
 
 // newTextPart indexes the texts and names of v's records.
 func newTextPart(v *View) *textPart {
-	ix := &textPart{wordCount: map[string]int32{}, entries: v.names.entries}
+	ix := &textPart{wordCount: map[string]int32{}, entries: v.names.list()}
 	var docs []textDoc
 	add := func(t schema.Type, id, label, city, field, text string) {
 		if strings.TrimSpace(text) == "" {

@@ -52,10 +52,6 @@ type View struct {
 	values  paged[quad.Value]
 	out, in *sharded[quad.Value, []int32]
 
-	byTechnology map[string][]*Measure
-	byDomain     map[string][]*Measure
-	byCity       map[string][]*Measure
-
 	// memo holds what callers derive from this View once and keep for
 	// as long as the View lives (see Memo).
 	memo sync.Map
@@ -514,18 +510,8 @@ func New(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
-	v.byTechnology = map[string][]*Measure{}
-	v.byDomain = map[string][]*Measure{}
-	v.byCity = map[string][]*Measure{}
 	for _, m := range v.Measures {
 		m.Plan = planOf[m.ID]
-		for _, t := range m.Technologies {
-			v.byTechnology[t.Technology] = append(v.byTechnology[t.Technology], m)
-		}
-		for _, d := range m.Domains {
-			v.byDomain[d] = append(v.byDomain[d], m)
-		}
-		v.byCity[m.City] = append(v.byCity[m.City], m)
 		for _, s := range m.Support {
 			if in, ok := entities[schema.SupportInstrument][s].(*Instrument); ok {
 				in.Measure, in.Plan = m.ID, m.Plan
