@@ -2,13 +2,9 @@ package graph
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
 	"github.com/policygraph/policygraph/view"
 )
@@ -36,14 +32,7 @@ func TestTextIndexesWaitForRequests(t *testing.T) {
 				return false
 			})
 			put := func(name, old, new string) *view.View {
-				src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
-				if err != nil {
-					t.Fatal(err)
-				}
+				doc := replacedInPlan(t, dir, v, name, old, new)
 				if _, err := st.PutDocument(ctx, doc, ""); err != nil {
 					t.Fatal(err)
 				}

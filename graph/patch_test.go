@@ -217,17 +217,7 @@ func TestPatchFromWriteSeesALaterWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			edit := func(name, old, new string) *schema.Document {
-				src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return doc
-			}
+			edit := func(name, old, new string) *schema.Document { return replacedInPlan(t, dir, v, name, old, new) }
 			first := edit("fuzhou-new-infrastructure-2020", "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure")
 			second := edit("shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: 上海修訂版\n")
 			var writes int64
@@ -291,17 +281,7 @@ func TestWriteAfterAnotherServersWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	edit := func(name, old, new string) *schema.Document {
-		src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return doc
-	}
+	edit := func(name, old, new string) *schema.Document { return replacedInPlan(t, dir, v, name, old, new) }
 	first := edit("fuzhou-new-infrastructure-2020", "en: Fuzhou New Infrastructure", "en: Fuzhou's New Infrastructure")
 	second := edit("shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: 上海修訂版\n")
 	if _, err := other.PutDocument(ctx, first, ""); err != nil {
@@ -343,4 +323,19 @@ func duringBuild(st *Store, write func()) {
 	st.views.build.Lock()
 	defer st.views.build.Unlock()
 	write()
+}
+
+// replacedInPlan is plan name of the corpus in dir with its first old
+// replaced by new, parsed against v as the API parses a PUT.
+func replacedInPlan(t testing.TB, dir string, v *view.View, name, old, new string) *schema.Document {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(dir, "plans", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loader.ParsePlan("api", []byte(strings.Replace(string(src), old, new, 1)), name, viewCatalog{v, "plan/" + name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
