@@ -479,8 +479,15 @@ func (s *Store) commit(ctx context.Context, puts []*schema.Document, old map[str
 	if v != nil {
 		finish = s.patchAhead(v, stamp, puts, labels, deletes)
 	}
-	err = s.bumpVersionTo(ctx, tx, ch, stamp)
-	finish(err == nil)
+	// finish holds the build lock until it runs: deferred, so that a panic
+	// in the write (which the server's recovery turns into a 500) does not
+	// leave every later build waiting for it.
+	stood := false
+	func() {
+		defer func() { finish(stood) }()
+		err = s.bumpVersionTo(ctx, tx, ch, stamp)
+		stood = err == nil
+	}()
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s: %w", what, err)
 	}

@@ -111,6 +111,28 @@ func TestFailedWriteThenWrite(t *testing.T) {
 					_, err := st.PutDocument(ctx, editedPlan(t, dir, v, id, 1), "")
 					return err
 				}},
+				{"the switch of a replacement panics", func() (err error) {
+					// As a bug in a backend would: the server's recovery
+					// answers 500, and the store must serve the writes after.
+					st.failApply = func(tx *graph.Transaction) error {
+						if failSwitch(tx) != nil {
+							panic("injected")
+						}
+						return nil
+					}
+					defer func() {
+						st.failApply = nil
+						if r := recover(); r != nil {
+							err = fmt.Errorf("panic: %v", r)
+						}
+						if !st.views.build.TryLock() {
+							t.Fatal("the build lock is still held after the write panicked")
+						}
+						st.views.build.Unlock()
+					}()
+					_, err = st.PutDocument(ctx, editedPlan(t, dir, v, id, 1), "")
+					return err
+				}},
 				{"the switch of a new document fails", func() error {
 					st.failApply = failSwitch
 					defer func() { st.failApply = nil }()
