@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/cayleygraph/quad"
 
@@ -64,7 +62,7 @@ func BenchmarkPatch(b *testing.B) {
 		b.Run(fmt.Sprintf("size=%s", size), func(b *testing.B) {
 			cur := v
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := graphbench.CPUTime()
 			for b.Loop() {
 				i++
 				next := cur.Patch([]quad.IRI{schema.GraphIRI(plan.ID)}, variants[i%2], fmt.Sprint(i))
@@ -76,7 +74,7 @@ func BenchmarkPatch(b *testing.B) {
 			b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/patch")
 			// The process's CPU time, garbage collection included: on a
 			// shared machine, nearer what a quiet one takes than the clock.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "ms-cpu/patch")
+			b.ReportMetric((graphbench.CPUTime()-cpu0).Seconds()*1000/float64(b.N), "ms-cpu/patch")
 			b.ReportMetric(float64(len(qs)), "quads")
 			b.ReportMetric(float64(len(plan.Quads)), "quads-changed")
 			b.ReportMetric(heap/(1<<20), "MiB-view")
@@ -121,7 +119,7 @@ func BenchmarkLookups(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("view=%s/size=%s", tc.name, size), func(b *testing.B) {
 				n := 0
-				cpu0 := cpuTime()
+				cpu0 := graphbench.CPUTime()
 				for b.Loop() {
 					for i, iri := range iris {
 						n += len(tc.v.Out(iri)) + len(tc.v.In(iri))
@@ -131,17 +129,8 @@ func BenchmarkLookups(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(iris)*3), "ns/lookup")
-				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*len(iris)*3), "ns-cpu/lookup")
+				b.ReportMetric(float64((graphbench.CPUTime()-cpu0).Nanoseconds())/float64(b.N*len(iris)*3), "ns-cpu/lookup")
 			})
 		}
 	}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

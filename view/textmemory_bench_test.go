@@ -65,7 +65,7 @@ func BenchmarkTextMemory(b *testing.B) {
 			var similar, search []time.Duration
 			var similarCPU, searchCPU time.Duration
 			for b.Loop() {
-				cpu := cpuTime()
+				cpu := graphbench.CPUTime()
 				for i := 0; i < len(v.Measures); i += len(v.Measures)/200 + 1 {
 					t := time.Now()
 					if _, ok := v.SimilarTo(v.Measures[i].ID, view.TimeFilter{}); !ok {
@@ -73,8 +73,8 @@ func BenchmarkTextMemory(b *testing.B) {
 					}
 					similar = append(similar, time.Since(t))
 				}
-				similarCPU += cpuTime() - cpu
-				cpu = cpuTime()
+				similarCPU += graphbench.CPUTime() - cpu
+				cpu = graphbench.CPUTime()
 				ix := v.SearchIndex()
 				for _, q := range []string{"blockchain", "区块链", "government affairs", "blockchian", "project", "合成市"} {
 					for range 20 {
@@ -87,7 +87,7 @@ func BenchmarkTextMemory(b *testing.B) {
 						search = append(search, time.Since(t))
 					}
 				}
-				searchCPU += cpuTime() - cpu
+				searchCPU += graphbench.CPUTime() - cpu
 			}
 			slices.Sort(similar)
 			slices.Sort(search)

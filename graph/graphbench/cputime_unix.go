@@ -1,16 +1,16 @@
 //go:build unix
 
-package graph_test
+package graphbench
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time this process has used, user and system: on
-// a machine shared with other work, wall times follow its load, and this
+// CPUTime is the CPU time this process has used, user and system: on a
+// machine shared with other work, wall times follow its load, and this
 // does not.
-func processCPU() time.Duration {
+func CPUTime() time.Duration {
 	var u syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
 		return 0
