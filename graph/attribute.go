@@ -122,10 +122,14 @@ func heapBytes(sample []metrics.Sample) uint64 {
 
 // running counts queries being watched; idleHeap is the heap when the
 // first of them started, with no query running: the graph and the
-// server's own state, which queries do not answer for.
+// server's own state, which queries do not answer for. ended counts
+// watches that have finished: the garbage of a query that ended, or was
+// stopped, stays in the heap until the next collection, and must not be
+// charged to a query that outlives it.
 var (
 	running  atomic.Int64
 	idleHeap atomic.Uint64
+	ended    atomic.Uint64
 )
 
 // watchMemory calls stop when query id is the query seen allocating and
@@ -141,7 +145,13 @@ func watchMemory(done <-chan struct{}, id string, limit uint64, stop func()) {
 	if running.Add(1) == 1 {
 		idleHeap.Store(base)
 	}
-	defer running.Add(-1)
+	seenEnded := ended.Load()
+	// ended moves before running does, so a watchdog that sees itself
+	// alone also sees that another query ended.
+	defer func() {
+		ended.Add(1)
+		running.Add(-1)
+	}()
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -155,11 +165,17 @@ func watchMemory(done <-chan struct{}, id string, limit uint64, stop func()) {
 			if v-base <= limit && (v <= idle || v-idle <= QueriesMemoryLimit) {
 				continue
 			}
+			alone := running.Load() == 1
+			if e := ended.Load(); e != seenEnded {
+				// Another query's leftovers: count again from here.
+				seenEnded, base = e, heapBytes(sample)
+				continue
+			}
 			// Alone, it is the one: no profile, no delay (a string that
 			// doubles per instruction outgrows any delay). Past twice the
 			// limit of all queries, several are doubling at once and no
 			// profile is quick enough: every query stops, the server first.
-			if running.Load() == 1 || v > idle && v-idle > 2*QueriesMemoryLimit {
+			if alone || v > idle && v-idle > 2*QueriesMemoryLimit {
 				stop()
 				return
 			}
