@@ -37,13 +37,11 @@ bench:
 		export POLICYGRAPH_TEST_POSTGRES="$$(. .ci/postgres.sh; postgres_dsn)"; fi; \
 	export POLICYGRAPH_BENCH_SIZES=$(BENCH_SIZES); status=0; \
 	{ s=0; \
-	  go test ./server -run '^$$' -bench Questions -benchtime 10x -timeout 3h || s=1; \
-	  go test ./server -run '^$$' -bench Targets -benchtime 10x -timeout 3h || s=1; \
+	  go test ./server -run '^$$' -bench Reads -benchtime 10x -timeout 3h || s=1; \
 	  go test ./server -run '^$$' -bench HTTPCeiling -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench TextIndex -benchtime 1x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench GizmoOnView -benchtime 5x -timeout 3h || s=1; \
 	  go test ./graph -run '^$$' -bench 'PatchView|VersionCheck|TextAfterWrite' -benchtime 10x -timeout 3h || s=1; \
-	  go test ./server -run '^$$' -bench Diffusion -benchtime 20x -timeout 3h || s=1; \
 	  POLICYGRAPH_BENCH_SIZES=$(LOAD_SIZES) go test ./cmd/policygraph -run '^$$' -bench 'Load$$' -benchtime 1x -timeout 3h || s=1; \
 	  go test ./cmd/policygraph -run '^$$' -bench 'ServeMemory|ScaleOut' -benchtime 1x -timeout 3h || s=1; \
 	  exit $$s; \

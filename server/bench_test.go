@@ -19,38 +19,75 @@ import (
 	"github.com/policygraph/policygraph/graph/graphbench"
 )
 
+// readFigure is one benchmark that only reads a loaded store's View.
+// firstOnly figures run on the first backend alone: what they time is the
+// View's, which every backend builds alike.
+type readFigure struct {
+	firstOnly bool
+	run       func(b *testing.B, st *graph.Store, quads int, size, backend string)
+}
+
+// benchReads opens each backend's store of each size once, builds its
+// View, and runs figures on it. make bench runs every read figure in one
+// BenchmarkReads: separately, each opened and built the same stores again
+// (a View build is 20–30 s at L).
+func benchReads(b *testing.B, figures ...readFigure) {
+	ctx := context.Background()
+	for i, backend := range graphbench.BenchBackends(b) {
+		var these []readFigure
+		for _, f := range figures {
+			if i == 0 || !f.firstOnly {
+				these = append(these, f)
+			}
+		}
+		if len(these) == 0 {
+			continue
+		}
+		for _, size := range graphbench.BenchSizes(b) {
+			st, quads := graphbench.Loaded(b, backend, size)
+			if _, err := st.View(ctx); err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range these {
+				f.run(b, st, quads, size, backend.Name)
+			}
+		}
+	}
+}
+
+// BenchmarkReads is BenchmarkQuestions, BenchmarkTargets and
+// BenchmarkDiffusion on one store per size and backend.
+//
+//	POLICYGRAPH_BENCH_SIZES=S,M,L go test ./server -run '^$' -bench Reads -benchtime 10x
+func BenchmarkReads(b *testing.B) {
+	benchReads(b, questionsFigure, targetsFigure, diffusionFigure)
+}
+
 // BenchmarkQuestions is figure 1 (answers vs Cayley's own engine) and
 // figure 4 (growth of p50 and p99 with the data): per backend, size and
 // question, each round asks Gizmo once and policygraph 20 times, in one
 // process on one store, and reports both medians and their ratio.
 //
 //	POLICYGRAPH_BENCH_SIZES=S,M,L go test ./server -run '^$' -bench Questions -benchtime 20x
-func BenchmarkQuestions(b *testing.B) {
-	ctx := context.Background()
+func BenchmarkQuestions(b *testing.B) { benchReads(b, questionsFigure) }
+
+var questionsFigure = readFigure{run: func(b *testing.B, st *graph.Store, quads int, size, backend string) {
 	// The API stops a query that grows the heap by more than 512 MiB; at
 	// size XL Cayley's engine needs more for these joins. The comparison is
 	// with the engine itself, so the guard is lifted here.
 	defer func(limit uint64) { graph.MemoryLimit = limit }(graph.MemoryLimit)
 	graph.MemoryLimit = 16 << 30
-	for _, backend := range graphbench.BenchBackends(b) {
-		for _, size := range graphbench.BenchSizes(b) {
-			st, quads := graphbench.Loaded(b, backend, size)
-			if _, err := st.View(ctx); err != nil {
-				b.Fatal(err)
-			}
-			for _, cache := range []struct {
-				name string
-				size int
-			}{{"on", 0}, {"off", -1}} {
-				s := New(st, Config{AnswerCache: cache.size})
-				for _, q := range graphbench.Questions {
-					name := fmt.Sprintf("figure=questions/question=%s/cache=%s/size=%s/backend=%s", q.Name, cache.name, size, backend.Name)
-					b.Run(name, func(b *testing.B) { askBoth(b, s, q.Path, q.Gizmo, quads) })
-				}
-			}
+	for _, cache := range []struct {
+		name string
+		size int
+	}{{"on", 0}, {"off", -1}} {
+		s := New(st, Config{AnswerCache: cache.size})
+		for _, q := range graphbench.Questions {
+			name := fmt.Sprintf("figure=questions/question=%s/cache=%s/size=%s/backend=%s", q.Name, cache.name, size, backend)
+			b.Run(name, func(b *testing.B) { askBoth(b, s, q.Path, q.Gizmo, quads) })
 		}
 	}
-}
+}}
 
 // askBoth asks Gizmo once and policygraph 20 times per round and reports
 // policygraph's p50 and p99, Gizmo's p50 and the ratio of the medians.

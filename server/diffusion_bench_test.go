@@ -1,14 +1,13 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph/graph/graphbench"
+	"github.com/policygraph/policygraph/graph"
 )
 
 // diffusionQuestions are the time and diffusion questions of the scale
@@ -29,22 +28,16 @@ var diffusionQuestions = []struct{ name, path string }{
 // enough.
 //
 //	POLICYGRAPH_BENCH_SIZES=S,M,L go test ./server -run '^$' -bench Diffusion -benchtime 20x
-func BenchmarkDiffusion(b *testing.B) {
-	ctx := context.Background()
-	backend := graphbench.BenchBackends(b)[0]
-	for _, size := range graphbench.BenchSizes(b) {
-		st, quads := graphbench.Loaded(b, backend, size)
-		if _, err := st.View(ctx); err != nil {
-			b.Fatal(err)
-		}
-		s := New(st, Config{AnswerCache: -1})
-		for _, q := range diffusionQuestions {
-			b.Run(fmt.Sprintf("figure=diffusion/question=%s/cache=off/size=%s/backend=%s", q.name, size, backend.Name), func(b *testing.B) {
-				firstAsk(b, s, q.path, quads)
-			})
-		}
+func BenchmarkDiffusion(b *testing.B) { benchReads(b, diffusionFigure) }
+
+var diffusionFigure = readFigure{firstOnly: true, run: func(b *testing.B, st *graph.Store, quads int, size, backend string) {
+	s := New(st, Config{AnswerCache: -1})
+	for _, q := range diffusionQuestions {
+		b.Run(fmt.Sprintf("figure=diffusion/question=%s/cache=off/size=%s/backend=%s", q.name, size, backend), func(b *testing.B) {
+			firstAsk(b, s, q.path, quads)
+		})
 	}
-}
+}}
 
 // firstAsk times s answering path from the View (its answer cache off),
 // 20 asks per round, and reports the p50 against the 5 ms goal of the

@@ -1,13 +1,13 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
 
+	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/graphbench"
 )
 
@@ -25,24 +25,17 @@ var targetQuestions = []struct{ name, path string }{
 // encodes) of each target question, with the goal p50 ≤ 5 ms.
 //
 //	POLICYGRAPH_BENCH_SIZES=L go test ./server -run '^$' -bench Targets -benchtime 10x
-func BenchmarkTargets(b *testing.B) {
-	ctx := context.Background()
-	for _, backend := range graphbench.BenchBackends(b) {
-		for _, size := range graphbench.BenchSizes(b) {
-			st, quads := graphbench.Loaded(b, backend, size)
-			if _, err := st.View(ctx); err != nil {
-				b.Fatal(err)
-			}
-			s := New(st, Config{AnswerCache: -1})
-			for _, q := range targetQuestions {
-				name := fmt.Sprintf("figure=targets/question=%s/cache=off/size=%s/backend=%s", q.name, size, backend.Name)
-				b.Run(name, func(b *testing.B) {
-					firstAsk(b, s, q.path, quads)
-				})
-			}
-		}
+func BenchmarkTargets(b *testing.B) { benchReads(b, targetsFigure) }
+
+var targetsFigure = readFigure{run: func(b *testing.B, st *graph.Store, quads int, size, backend string) {
+	s := New(st, Config{AnswerCache: -1})
+	for _, q := range targetQuestions {
+		name := fmt.Sprintf("figure=targets/question=%s/cache=off/size=%s/backend=%s", q.name, size, backend)
+		b.Run(name, func(b *testing.B) {
+			firstAsk(b, s, q.path, quads)
+		})
 	}
-}
+}}
 
 // TestTargetQuestionsAnswer checks the benchmark asks questions with
 // answers: on the generated corpus each target question finds targets.
