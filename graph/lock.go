@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // checkNotLocked fails fast when another process holds a bolt store open.
@@ -23,13 +22,12 @@ func checkNotLocked(backend, dir string) error {
 		return fmt.Errorf("open %s store at %s: %w", backend, dir, err)
 	}
 	defer f.Close()
-	// bolt takes a shared or exclusive flock; a probe that cannot get an
-	// exclusive one means someone has the file open.
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return fmt.Errorf("open %s store at %s: another process has it open (a bolt store serves one process; use --db postgres to share a graph)", backend, dir)
-		}
+	held, err := heldElsewhere(f)
+	if err != nil {
 		return fmt.Errorf("open %s store at %s: %w", backend, dir, err)
 	}
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	if held {
+		return fmt.Errorf("open %s store at %s: another process has it open (a bolt store serves one process; use --db postgres to share a graph)", backend, dir)
+	}
+	return nil
 }
