@@ -230,6 +230,20 @@ type nodeProp struct {
 	graph *graphText
 }
 
+func comparePred(a, b *predText) int {
+	if a == b {
+		return 0
+	}
+	return strings.Compare(a.short, b.short)
+}
+
+func compareGraph(a, b *graphText) int {
+	if a == b {
+		return 0
+	}
+	return strings.Compare(a.name, b.name)
+}
+
 // nodeEdge is an edge of the node being encoded.
 type nodeEdge struct {
 	pred  *predText
@@ -255,8 +269,9 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		return dst, false
 	}
 	x := v.nodes
-	var props []nodeProp
-	var out, in []nodeEdge
+	props := make([]nodeProp, 0, len(outs))
+	out := make([]nodeEdge, 0, len(outs))
+	in := make([]nodeEdge, 0, len(ins))
 	for _, i := range ins {
 		r := v.QuadValues(i)
 		in = append(in, nodeEdge{pred: x.pred(r[1]), other: x.node(r[0]), graph: x.graph(r[3])})
@@ -284,14 +299,19 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		}
 		props = append(props, p)
 	}
+	// Predicates, nodes and graphs are interned: one record each, so equal
+	// pointers need no string compare (most neighbours share them).
 	slices.SortFunc(props, func(a, b nodeProp) int {
-		return cmp.Or(strings.Compare(a.pred.short, b.pred.short), strings.Compare(a.lang, b.lang),
-			strings.Compare(a.text, b.text), strings.Compare(a.graph.name, b.graph.name))
+		return cmp.Or(comparePred(a.pred, b.pred), strings.Compare(a.lang, b.lang),
+			strings.Compare(a.text, b.text), compareGraph(a.graph, b.graph))
 	})
 	for _, es := range [][]nodeEdge{out, in} {
 		slices.SortFunc(es, func(a, b nodeEdge) int {
-			return cmp.Or(strings.Compare(a.pred.short, b.pred.short), strings.Compare(a.other.ref, b.other.ref),
-				strings.Compare(a.graph.name, b.graph.name))
+			c := comparePred(a.pred, b.pred)
+			if c == 0 && a.other != b.other {
+				c = strings.Compare(a.other.ref, b.other.ref)
+			}
+			return cmp.Or(c, compareGraph(a.graph, b.graph))
 		})
 	}
 
