@@ -330,6 +330,10 @@ func (ix *nameIndex) candidates(k string) []int32 {
 		}
 		out = intersectSorted(out, l)
 	}
+	if ix.flat != nil {
+		// Made, not patched: every entry is at the place of its serial.
+		return out
+	}
 	for i, s := range out {
 		out[i] = ix.place(s)
 	}

@@ -168,3 +168,22 @@ func TestSearchPageBroad(t *testing.T) {
 		checkSearchPages(t, v, ix, searchCase{"合成市", SearchFilter{}}, size)
 	}
 }
+
+// TestSearchPagePatchedNames: an index made anew over a patched View,
+// whose name index was patched (its entries no longer at the places of
+// their serials), finds the names a scan finds.
+func TestSearchPagePatchedNames(t *testing.T) {
+	_, steps := patchSeries(t, dataDir, func(*View) {})
+	for _, s := range steps {
+		if s.patched.names.flat != nil {
+			t.Fatalf("%s: the patched View's name index is one made, not patched", s.name)
+		}
+		ix := NewTextIndex(s.patched)
+		for _, c := range []searchCase{
+			{"blockchain", SearchFilter{}}, {"区块链", SearchFilter{}}, {"copy", SearchFilter{}}, {"a", SearchFilter{}},
+			{"链", SearchFilter{}}, {"beijing", SearchFilter{}}, {"data", SearchFilter{Types: []schema.Type{schema.Plan, schema.Measure}}},
+		} {
+			checkSearchPages(t, s.built, ix, c, 5)
+		}
+	}
+}
