@@ -165,7 +165,6 @@ func chunkedNameIndex(v *View, chunkLen int) *nameIndex {
 		}
 		ix.byType[t] = e.Map()
 	}
-	grams := map[string][]int32{}
 	pos := make([]entryAt, len(entries))
 	var chunks []*nameChunk
 	for i := 0; i < len(entries); i += chunkLen {
@@ -179,20 +178,57 @@ func chunkedNameIndex(v *View, chunkLen int) *nameIndex {
 	for i, e := range entries {
 		pos[i] = entryAt{int32(i / chunkLen), int32(i % chunkLen)}
 		ix.lengths[max(len(e.text), len(e.key))]++
+	}
+	ix.longest = longestOf(ix.lengths)
+	ix.grams, ix.pos = pairLists(entries), columnOf(pos)
+	return ix
+}
+
+// pairLists are, for each pair of neighbouring characters of the keys
+// of entries, the serials (here: indexes) of the entries holding it,
+// ascending. They are counted first and then written into one array:
+// lists grown by append kept a third more than they held, each in an
+// allocation of its own (32 MiB at size L).
+func pairLists(entries []nameEntry) SharedMap[string, Sorted[int32]] {
+	// count is, per pair, its list's length; a pair seen twice in one
+	// key counts once (last says in which entry it was seen last).
+	type tally struct{ count, last, at int32 }
+	pairs := map[string]*tally{}
+	var total int32
+	for i, e := range entries {
 		forPairs(e.key, func(g string) {
-			p := grams[g]
-			if len(p) == 0 || p[len(p)-1] != int32(i) {
-				grams[g] = append(p, int32(i))
+			t := pairs[g]
+			if t == nil {
+				t = &tally{last: -1}
+				pairs[g] = t
+			}
+			if t.last != int32(i) {
+				t.last = int32(i)
+				t.count++
+				total++
 			}
 		})
 	}
-	ix.longest = longestOf(ix.lengths)
-	e := NewSharedMap[string, Sorted[int32]](len(grams))
-	for g, l := range grams {
-		e.Set(g, SortedOf(l))
+	all := make([]int32, total)
+	var at int32
+	for _, t := range pairs {
+		t.at, at = at, at+t.count
+		t.count, t.last = 0, -1
 	}
-	ix.grams, ix.pos = e.Map(), columnOf(pos)
-	return ix
+	for i, e := range entries {
+		forPairs(e.key, func(g string) {
+			if t := pairs[g]; t.last != int32(i) {
+				t.last = int32(i)
+				all[t.at+t.count] = int32(i)
+				t.count++
+			}
+		})
+	}
+	m := NewSharedMap[string, Sorted[int32]](len(pairs))
+	for g, t := range pairs {
+		m.Set(g, SortedOf(all[t.at:t.at+t.count:t.at+t.count]))
+	}
+	return m.Map()
 }
 
 func longestOf(lengths map[int]int) int {
@@ -293,6 +329,10 @@ func (ix *nameIndex) candidates(k string) []int32 {
 			break
 		}
 		out = intersectSorted(out, l)
+	}
+	if ix.flat != nil {
+		// Made, not patched: every entry is at the place of its serial.
+		return out
 	}
 	for i, s := range out {
 		out[i] = ix.place(s)

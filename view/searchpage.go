@@ -2,7 +2,6 @@ package view
 
 import (
 	"cmp"
-	"index/suffixarray"
 	"math/bits"
 	"slices"
 	"strings"
@@ -17,8 +16,8 @@ import (
 // has over 100,000 hits, so what a search does per hit is kept to a few
 // reads of small arrays: entities are numbered in the order their names
 // are shown and kept as bitsets (a set difference and a count are a pass
-// over a few thousand words), names are found by a suffix array (every
-// occurrence, nothing to check), Chinese and Japanese phrases of three
+// over a few thousand words), names are found by the name index's lists
+// of character pairs, Chinese and Japanese phrases of three
 // characters by one list of trigrams, and only the page's hits are made.
 
 // SearchFilter narrows a search: to some types, to what one city owns, to
@@ -222,57 +221,18 @@ func compareEntities(a, b entityKey) int {
 	return cmp.Or(cmp.Compare(rank(a.typ), rank(b.typ)), strings.Compare(a.id, b.id), strings.Compare(string(a.typ), string(b.typ)))
 }
 
-// nameText finds names by substring: every key of the name index, each
-// after a 0 byte, in one suffix array. An occurrence right after a 0 is
-// a prefix (exact when a 0 follows it too); a query holds no 0, so an
-// occurrence never runs from one key into the next.
+// nameText finds names by substring with the name index they were
+// taken from (the version its View had, which later patches leave as it
+// was): its lists of the entries holding each pair of characters give
+// the few entries that may hold a query, each then read. A suffix array
+// of every key found occurrences without reading any, but took four
+// bytes a byte of key (36 MiB at size L, beside the name index's own
+// lists of pairs, which the View keeps anyway).
 type nameText struct {
-	sa     *suffixarray.Index // nil when a key holds a 0: search by pairs then
-	starts []int32            // entry → offset of its key; one more, the end
-	// blocks are, per 64 bytes, the entry holding the block's first
-	// byte: where the search for an offset's entry starts.
-	blocks []int32
+	ix *nameIndex // its places are the indexes of textPart.entries
 }
 
-const nameBlock = 6
-
-func newNameText(entries []nameEntry) nameText {
-	var nt nameText
-	n := 1
-	for _, e := range entries {
-		n += len(e.key) + 1
-	}
-	buf := make([]byte, 1, n)
-	nt.starts = make([]int32, 0, len(entries)+1)
-	for _, e := range entries {
-		if strings.IndexByte(e.key, 0) >= 0 {
-			return nameText{}
-		}
-		nt.starts = append(nt.starts, int32(len(buf)))
-		buf = append(buf, e.key...)
-		buf = append(buf, 0)
-	}
-	nt.starts = append(nt.starts, int32(len(buf)))
-	nt.blocks = make([]int32, len(buf)>>nameBlock+1)
-	i := 0
-	for b := range nt.blocks {
-		for i+1 < len(entries) && int(nt.starts[i+1]) <= b<<nameBlock {
-			i++
-		}
-		nt.blocks[b] = int32(i)
-	}
-	nt.sa = suffixarray.New(buf)
-	return nt
-}
-
-// entryAt is the entry whose key holds byte off.
-func (nt *nameText) entryAt(off int) int32 {
-	i := nt.blocks[off>>nameBlock]
-	for int(i)+2 < len(nt.starts) && int(nt.starts[i+1]) <= off {
-		i++
-	}
-	return i
-}
+func newNameText(ix *nameIndex) nameText { return nameText{ix: ix} }
 
 // searchFilter is a SearchFilter as codes and sets.
 type searchFilter struct {
@@ -330,24 +290,10 @@ func (ix *textPart) nameSets(k string, f *searchFilter) [3]bitset {
 		}
 		sets[match].add(e)
 	}
-	nt := &ix.names
-	switch {
-	case nt.sa == nil:
-		for i := range entries {
-			if match := matchOf(&entries[i], k); match >= 0 {
-				keep(int32(i), match)
-			}
-		}
-	case strings.IndexByte(k, 0) < 0:
-		for _, off := range nt.sa.Lookup([]byte(k), -1) {
-			i := nt.entryAt(off)
-			match := 2
-			if off == int(nt.starts[i]) {
-				match = 1
-				if off+len(k)+1 == int(nt.starts[i+1]) {
-					match = 0
-				}
-			}
+	// An entity with several matching names is in the set of each's
+	// match until the sets are told apart below: it keeps its best.
+	for _, i := range ix.names.ix.candidates(k) {
+		if match := matchOf(&entries[i], k); match >= 0 {
 			keep(i, match)
 		}
 	}

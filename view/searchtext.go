@@ -240,7 +240,7 @@ func newTextPart(v *View) *textPart {
 	}
 	ix.number(v, docs)
 	ix.keepDocs(docs)
-	ix.names = newNameText(ix.entries)
+	ix.names = newNameText(v.names)
 	return ix
 }
 

@@ -51,6 +51,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"load", "--data", "../../testdata/data", "--db", "nosuchdb"}, 1, `unknown backend "nosuchdb"`},
 		{[]string{"serve", "--query-timeout", "0s"}, 2, "--query-timeout must be positive"},
 		{[]string{"serve", "--write-timeout", "-1s"}, 2, "--write-timeout must be positive"},
+		{[]string{"serve", "--memory-limit", "2GB"}, 2, `--memory-limit: "2GB" is not a size`},
 		{[]string{"serve", "--write-token", "alice=one", "--write-token", "alice=two"}, 2, `--write-token: write token 2: the name "alice" is given twice`},
 		{[]string{"serve", "--write-token", "alice=same", "--write-token", "bob=same"}, 2, `tokens "alice" and "bob" have the same secret`},
 		{[]string{"validate", "--data", "/nonexistent"}, 1, "no such file"},

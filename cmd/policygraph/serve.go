@@ -15,7 +15,7 @@ import (
 )
 
 func (e environment) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--write-timeout D] [--cors-origin ORIGIN] [--write-token NAME=SECRET]...")
+	fs := e.newFlags("serve", "serve [--addr HOST:PORT] [--data DIR] [--db BACKEND] [--dbpath PATH] [--query-timeout D] [--write-timeout D] [--memory-limit auto|off|SIZE] [--cors-origin ORIGIN] [--write-token NAME=SECRET]...")
 	addr := fs.String("addr", e.env("POLICYGRAPH_ADDR", "127.0.0.1:8080"), "address to listen on (env POLICYGRAPH_ADDR)")
 	data := e.dataFlag(fs)
 	cfg := e.storeFlags(fs)
@@ -28,6 +28,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 		tokenArgs = append(tokenArgs, v)
 		return nil
 	})
+	memoryLimit := fs.String("memory-limit", e.env("POLICYGRAPH_MEMORY_LIMIT", "auto"), "the process's memory: auto (the collector at GOGC "+fmt.Sprint(buildGOGC)+" until the first view of the graph and its text indexes are made, which lowers the peak of that build, then the Go runtime's defaults; no limit), off (the runtime's defaults throughout) or a soft limit such as 1500MiB or 2GiB, which the collector works harder to keep the process under. A GOGC or GOMEMLIMIT set in the environment is kept by auto (env POLICYGRAPH_MEMORY_LIMIT)")
 	strict := fs.Bool("strict", false, "refuse to start when the data directory does not validate, instead of serving the graph last loaded")
 	cors := fs.String("cors-origin", e.env("POLICYGRAPH_CORS_ORIGIN", ""), "browser origin allowed to call the API, e.g. http://localhost:8888 (off when empty; env POLICYGRAPH_CORS_ORIGIN)")
 	if help, err := parse(fs, args); help || err != nil {
@@ -54,6 +55,14 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	if *writeTimeout <= 0 {
 		return &usageError{fmt.Sprintf("serve: --write-timeout must be positive, got %s", *writeTimeout)}
 	}
+	mem, err := e.memorySettingsOf(*memoryLimit)
+	if err != nil {
+		return &usageError{"serve: --memory-limit: " + err.Error()}
+	}
+	// Before the store opens: a load that refresh makes keeps its own
+	// settings (batchGC) and gives these back when it ends.
+	relax, restore := mem.apply()
+	defer restore()
 	st, err := e.open(ctx, *cfg)
 	if err != nil {
 		return err
@@ -75,6 +84,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
+	relaxOnceWarm(ctx, st, relax)
 	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteTokens: tokens, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
