@@ -46,6 +46,11 @@ type viewCache struct {
 	lastStamp string
 	// patched counts the Views made by a patch (for tests and logs).
 	patched atomic.Int64
+	// listen starts the listener of other processes' writes (PostgreSQL).
+	listen sync.Once
+	// own is the stamp this process's write in progress adds: its
+	// announcement comes back to this process too, and is not news.
+	own atomic.Pointer[string]
 }
 
 const (
@@ -87,6 +92,7 @@ func (s *Store) lastWrite() (int64, string) {
 // a store is waited for. Writers that must read what they wrote use Fresh.
 func (s *Store) View(ctx context.Context) (_ *view.View, err error) {
 	defer func() { err = classify(err) }()
+	s.listen()
 	cur := s.views.current.Load()
 	if cur != nil && time.Since(time.Unix(0, s.views.checked.Load())) < recheckEvery {
 		return cur, nil
@@ -118,6 +124,45 @@ func (s *Store) View(ctx context.Context) (_ *view.View, err error) {
 		s.buildInBackground()
 	}
 	return cur, nil
+}
+
+// listen starts, once, to hear of other processes' writes over
+// PostgreSQL as they commit (see listenVersions): the next View is then
+// patched at once, in the background, not after the next version check,
+// up to recheckEvery later and only once a request comes. The checks
+// still run, for what a lost connection kept unheard.
+func (s *Store) listen() {
+	if s.sql == nil {
+		return
+	}
+	s.views.listen.Do(func() {
+		// Not in bg: it ends when the store's connections close, after
+		// the builds stopped.
+		go s.sql.listenVersions(s.heard)
+	})
+}
+
+// heard is a write's announcement of version stamp ("" when some may
+// have gone unheard).
+func (s *Store) heard(stamp string) {
+	cur := s.views.current.Load()
+	if cur == nil {
+		return // the first reader builds the first View
+	}
+	if stamp != "" {
+		if cur.Version == stamp {
+			return
+		}
+		// This process's write, in progress or the last: its writer
+		// patches to it.
+		if own := s.views.own.Load(); own != nil && *own == stamp {
+			return
+		}
+		if _, last := s.lastWrite(); last == stamp {
+			return
+		}
+	}
+	s.buildInBackground()
 }
 
 // buildInBackground starts a build of the next View unless one runs or
@@ -154,6 +199,7 @@ func (s *Store) Warm() bool { return s.views.current.Load() != nil }
 // Fresh returns a View of the store as it is now, building it if needed
 // and waiting for it: after a write, its writer reads what it wrote.
 func (s *Store) Fresh(ctx context.Context) (*view.View, error) {
+	s.listen()
 	v, err := s.buildView(ctx, nil)
 	return v, classify(err)
 }

@@ -123,7 +123,11 @@ func versionsOf(qs []quad.Quad) map[string][]Version {
 }
 
 // recordsOf lists the recorded versions of document id, oldest first.
+// Their source texts are not read: a Version does not hold one.
 func (s *Store) recordsOf(ctx context.Context, id string) ([]Version, error) {
+	if s.sql != nil {
+		return s.sqlRecordsOf(ctx, id)
+	}
 	refs, err := s.quadsWith(ctx, quad.Object, schema.GraphIRI(id))
 	if err != nil {
 		return nil, err
@@ -133,11 +137,45 @@ func (s *Store) recordsOf(ctx context.Context, id string) ([]Version, error) {
 		if r.Predicate != schema.VersionOf || r.Label != schema.HistoryGraph {
 			continue
 		}
-		rec, err := s.quadsWith(ctx, quad.Subject, r.Subject)
+		rec, err := s.recordQuads(ctx, r.Subject)
 		if err != nil {
 			return nil, err
 		}
 		qs = append(qs, rec...)
+	}
+	return versionsOf(qs)[id], nil
+}
+
+// recordQuads lists the quads of one version record but its source text.
+func (s *Store) recordQuads(ctx context.Context, rec quad.Value) ([]quad.Quad, error) {
+	s.rlock()
+	defer s.runlock()
+	ref, err := s.qs.ValueOf(rec)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	out, err := s.quadsOf(ctx, s.qs.QuadIterator(quad.Subject, ref), schema.SourceText)
+	if err != nil {
+		return nil, fmt.Errorf("read the version record %s: %w", rec, err)
+	}
+	return out, nil
+}
+
+// sqlRecordsOf is recordsOf on PostgreSQL: every record of id in one
+// query, where reading them one by one took a write two round trips per
+// version the document ever had, each with that version's text.
+func (s *Store) sqlRecordsOf(ctx context.Context, id string) ([]Version, error) {
+	g, ok := hashOf(s.qs, schema.GraphIRI(id))
+	of, ok2 := hashOf(s.qs, schema.VersionOf)
+	h, ok3 := hashOf(s.qs, schema.HistoryGraph)
+	text, ok4 := hashOf(s.qs, schema.SourceText)
+	if !ok || !ok2 || !ok3 || !ok4 {
+		return nil, nil
+	}
+	qs, err := s.sql.quadsWhere(ctx, `q.label_hash = $3 AND q.predicate_hash <> $4 AND q.subject_hash IN
+		(SELECT r.subject_hash FROM quads r WHERE r.object_hash = $1 AND r.predicate_hash = $2 AND r.label_hash = $3)`, g, of, h, text)
+	if err != nil {
+		return nil, fmt.Errorf("read the history of %s: %w", id, err)
 	}
 	return versionsOf(qs)[id], nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/policygraph/policygraph/graph/graphbench"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // BenchmarkPatchView measures what a one-plan PUT costs before readers
@@ -25,10 +26,11 @@ import (
 // L); ms-parse, ms-write and ms-view are its parts: ParsePlan,
 // PutDocument and FreshAfter; ms-cpu is the CPU time the process spent
 // per PUT, which a loaded machine does not stretch as it does wall
-// times. The first View's background warming is waited for before. On PostgreSQL, ms-second-store
-// is a second store over the same database patching to the write from
-// the change log, as a second server does once its version check sees
-// the new stamp. Of its reads before the patch, timed again after it (so
+// times. The first View's background warming is waited for before. On
+// PostgreSQL, ms-second-seen is the time from the write's start to a
+// second store over the same database holding a View of it: it hears
+// the write commit and patches from the change log in the background,
+// as a second server does. Of its reads before the patch, timed again after it (so
 // as not to warm them for it): ms-second-log is learning which documents
 // changed from the change log, ms-second-labels the same from every
 // document's label, as before the log (and as when the log cannot tell),
@@ -100,11 +102,17 @@ func BenchmarkPatchView(b *testing.B) {
 					start := time.Now()
 					doc := parse(i)
 					parsing += time.Since(start)
-					start = time.Now()
+					var was *view.View
+					var seen func() time.Time
+					if other != nil {
+						was = other.CurrentView()
+						seen = watchView(other, was.Version)
+					}
+					put := time.Now()
 					if _, err := st.PutDocument(ctx, doc, ""); err != nil {
 						b.Fatal(err)
 					}
-					write += time.Since(start)
+					write += time.Since(put)
 					start = time.Now()
 					if v, err = st.FreshAfter(ctx, graph.Written{Puts: []*schema.Document{doc}}); err != nil {
 						b.Fatal(err)
@@ -112,16 +120,14 @@ func BenchmarkPatchView(b *testing.B) {
 					fresh += time.Since(start)
 					if other != nil {
 						b.StopTimer()
-						// Apart, as two servers would be: not with the
-						// first store's warming of its View.
-						st.WaitBackground()
-						was := other.CurrentView()
-						start := time.Now()
-						ov, err := other.Fresh(ctx)
-						if err != nil || ov.Version != v.Version {
-							b.Fatalf("second store: %v (at %s, want %s)", err, ov.Version, v.Version)
+						// The second store patches as it hears the write
+						// commit, with no request of its own.
+						at := seen()
+						if ov := other.CurrentView(); ov.Version != v.Version {
+							b.Fatalf("second store at %s, want %s", ov.Version, v.Version)
 						}
-						second += time.Since(start)
+						second += at.Sub(put)
+						st.WaitBackground()
 						other.WaitBackground()
 						// Its reads before the patch, again, once it is done
 						// (so as not to warm them for it): from the change
@@ -151,7 +157,7 @@ func BenchmarkPatchView(b *testing.B) {
 				b.ReportMetric(b.Elapsed().Seconds()*4/float64(b.N), "ratio")
 				b.ReportMetric(1, "goal-max")
 				if other != nil {
-					b.ReportMetric(second.Seconds()*1000/float64(b.N), "ms-second-store")
+					b.ReportMetric(second.Seconds()*1000/float64(b.N), "ms-second-seen")
 					b.ReportMetric(secondLog.Seconds()*1000/float64(b.N), "ms-second-log")
 					b.ReportMetric(secondLabels.Seconds()*1000/float64(b.N), "ms-second-labels")
 					b.ReportMetric(secondDocs.Seconds()*500/float64(b.N), "ms-second-docs")
@@ -159,6 +165,21 @@ func BenchmarkPatchView(b *testing.B) {
 			})
 		}
 	}
+}
+
+// watchView returns what waits, up to a minute, for st's current View to
+// be of another version than was, and tells when it first was, to the
+// millisecond.
+func watchView(st *graph.Store, was string) func() time.Time {
+	done := make(chan time.Time, 1)
+	go func() {
+		deadline := time.Now().Add(time.Minute)
+		for st.CurrentView().Version == was && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		done <- time.Now()
+	}()
+	return func() time.Time { return <-done }
 }
 
 // benchPlan is a plan of the store and its source.

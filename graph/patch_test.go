@@ -28,7 +28,7 @@ func TestPatchedViewIsRebuilt(t *testing.T) {
 			apply(t, st, loadDir(t, dir))
 			var other *Store
 			if b.name == "postgres" {
-				other = openStore(t, cfg)
+				other = deaf(openStore(t, cfg))
 			}
 			v, err := st.View(ctx)
 			if err != nil {

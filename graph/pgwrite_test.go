@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/graph/graphtest"
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestBatchedPostgresWrites: one transaction of more rows than a
@@ -70,5 +72,120 @@ func TestBatchedPostgresWrites(t *testing.T) {
 	}
 	if left != 0 {
 		t.Fatalf("%d literal nodes left after every quad naming them was removed", left)
+	}
+}
+
+// TestPostgresNodeCounts: every node's count of references is the number
+// of quad parts naming it after each write, and no node is left that no
+// quad names, for the writes whose counts are easy to get wrong: a
+// removal that finds no quad beside an addition sharing its nodes, a quad
+// removed twice in one transaction, one added twice.
+func TestPostgresNodeCounts(t *testing.T) {
+	dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("POLICYGRAPH_TEST_POSTGRES is not set: no PostgreSQL to write to")
+	}
+	ctx := context.Background()
+	st := openStore(t, Config{Backend: "postgres", Path: graphtest.PostgresSchema(t, dsn)})
+	l := quad.IRI("urn:test:g")
+	q := func(s, o string) quad.Quad {
+		return quad.Make(quad.IRI("urn:test:"+s), quad.IRI("urn:test:p"), quad.String(o), l)
+	}
+	type change struct {
+		add bool
+		q   quad.Quad
+	}
+	steps := []struct {
+		name    string
+		changes []change
+		left    int // quads under l after it
+	}{
+		{"two added", []change{{true, q("a", "1")}, {true, q("a", "2")}}, 2},
+		{"one removed", []change{{false, q("a", "1")}}, 1},
+		{"a removal that finds nothing, beside an addition of its subject, predicate and label",
+			[]change{{true, q("a", "3")}, {false, q("a", "missing")}}, 2},
+		{"one removed twice", []change{{false, q("a", "2")}, {false, q("a", "2")}}, 1},
+		{"one added twice", []change{{true, q("b", "4")}, {true, q("b", "4")}}, 2},
+		{"one added and another removed", []change{{true, q("c", "5")}, {false, q("a", "3")}}, 2},
+		{"the rest removed", []change{{false, q("b", "4")}, {false, q("c", "5")}}, 0},
+	}
+	for _, step := range steps {
+		tx := txOf(nil)
+		for _, c := range step.changes {
+			if c.add {
+				tx.AddQuad(c.q)
+			} else {
+				tx.RemoveQuad(c.q)
+			}
+		}
+		if err := st.apply(tx); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if got, err := st.graphQuads(ctx, l); err != nil || len(got) != step.left {
+			t.Fatalf("%s: %d quads left (%v), want %d", step.name, len(got), err, step.left)
+		}
+		var wrong, unnamed int
+		if err := st.sql.db.QueryRowContext(ctx, `SELECT
+			count(*) FILTER (WHERE n.refs <> c.n), count(*) FILTER (WHERE c.n = 0)
+			FROM nodes n, LATERAL (SELECT
+				(SELECT count(*) FROM quads WHERE subject_hash = n.hash) + (SELECT count(*) FROM quads WHERE predicate_hash = n.hash) +
+				(SELECT count(*) FROM quads WHERE object_hash = n.hash) + (SELECT count(*) FROM quads WHERE label_hash = n.hash) AS n) c`).Scan(&wrong, &unnamed); err != nil {
+			t.Fatal(err)
+		}
+		if wrong != 0 || unnamed != 0 {
+			t.Fatalf("%s: %d nodes counted wrong, %d named by no quad", step.name, wrong, unnamed)
+		}
+	}
+}
+
+// TestAnotherStoreHearsWrite: a second store over the same PostgreSQL
+// schema patches its View to a write of the first as it commits, with no
+// request of its own to make a version check (see listenVersions), and
+// the View it patched is the store's.
+func TestAnotherStoreHearsWrite(t *testing.T) {
+	dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("POLICYGRAPH_TEST_POSTGRES is not set: two stores share a schema over PostgreSQL only")
+	}
+	ctx := context.Background()
+	cfg := Config{Backend: "postgres", Path: graphtest.PostgresSchema(t, dsn)}
+	st := openStore(t, cfg)
+	dir := copyTree(t, dataDir)
+	apply(t, st, loadDir(t, dir))
+	other := openStore(t, cfg)
+	var v *view.View
+	for _, s := range []*Store{st, other} {
+		var err error
+		if v, err = s.View(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, title := range []string{"上海修訂版", "上海再修訂版"} {
+		doc := replacedInPlan(t, dir, v, "shanghai-new-infrastructure-2020", "title:\n", "title:\n  zh-Hant: "+title+"\n")
+		if _, err := st.PutDocument(ctx, doc, ""); err != nil {
+			t.Fatal(err)
+		}
+		ver, err := st.version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Not a bound on the time: without the listener no View of the
+		// second store would ever change here.
+		deadline := time.Now().Add(30 * time.Second)
+		cur := other.CurrentView()
+		for cur.Version != ver && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+			cur = other.CurrentView()
+		}
+		if cur.Version != ver {
+			t.Fatalf("write %d: the second store's View is of %s, the store's %s", i, cur.Version, ver)
+		}
+		compareRebuilt(t, fmt.Sprintf("the second store after write %d", i), other, cur)
+		if p := cur.Plan("shanghai-new-infrastructure-2020"); p == nil || p.Titles["zh-Hant"] != title {
+			t.Fatalf("write %d: Shanghai's plan on the second store: %+v", i, p)
+		}
+		if v, err = st.View(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

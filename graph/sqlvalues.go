@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cayleygraph/cayley/graph"
@@ -18,9 +19,32 @@ import (
 // one query. Cayley's SQL quad store has no batch lookup: it reads values
 // one query at a time behind a 1,024-entry cache, so reading a
 // million-quad graph through it costs millions of round trips. This reads
-// the same rows of Cayley's nodes table and decodes them as Cayley does;
-// it only reads, and only values Cayley's own iterators named.
-type sqlValues struct{ db *sql.DB }
+// the same rows of Cayley's nodes table and decodes them as Cayley does.
+// It also reads the few quads of a point lookup with their values in one
+// query (quadsWhere), runs the store's write transactions (applyDeltas)
+// and hears other processes' writes (listenVersions): the SQL graph sends
+// beside Cayley's, over the same tables.
+type sqlValues struct {
+	db *sql.DB
+	// locked is the connection holding the write lock (see lockWrites),
+	// nil when no writer of this process holds it; the writer's
+	// transactions run on it. Guarded by Store.writes.
+	locked *sql.Conn
+	dsn    string
+	// mu guards listener (see listenVersions) and closed.
+	mu       sync.Mutex
+	listener *pq.Listener
+	closed   bool
+}
+
+// writer is where a write's transaction runs: on the connection that
+// holds the write lock, so that the writer needs no other, or the pool.
+func (v *sqlValues) writer() txBeginner {
+	if v.locked != nil {
+		return v.locked
+	}
+	return v.db
+}
 
 func openSQLValues(dsn string) (*sqlValues, error) {
 	db, err := sql.Open("postgres", dsn)
@@ -30,10 +54,18 @@ func openSQLValues(dsn string) (*sqlValues, error) {
 	// Two for reads, and one a writer holds the write lock on (lockWrites)
 	// while its own reads go on beside it.
 	db.SetMaxOpenConns(3)
-	return &sqlValues{db: db}, nil
+	return &sqlValues{db: db, dsn: dsn}, nil
 }
 
-func (v *sqlValues) Close() error { return v.db.Close() }
+func (v *sqlValues) Close() error {
+	v.mu.Lock()
+	v.closed = true
+	if v.listener != nil {
+		v.listener.Close()
+	}
+	v.mu.Unlock()
+	return v.db.Close()
+}
 
 func (v *sqlValues) values(ctx context.Context, refs []graph.Ref) ([]quad.Value, error) {
 	out := make([]quad.Value, len(refs))
@@ -122,4 +154,83 @@ func decodeSQLValue(data []byte, str, typ, lang sql.NullString, iri, bnode sql.N
 		return nil, fmt.Errorf("decode value: %w", err)
 	}
 	return v, nil
+}
+
+// nodeColumns are the columns of Cayley's nodes table that decodeSQLValue
+// reads, in its order.
+const nodeColumns = "value, value_string, datatype, language, iri, bnode, value_int, value_bool, value_float, value_time"
+
+// quadsSQL selects quads q with the values of their four parts, nodes
+// n0 to n3.
+var quadsSQL = func() string {
+	var cols []string
+	for i := range 4 {
+		for _, c := range strings.Split(nodeColumns, ", ") {
+			cols = append(cols, fmt.Sprintf("n%d.%s", i, c))
+		}
+	}
+	return "SELECT " + strings.Join(cols, ", ") + ` FROM quads q JOIN nodes n0 ON n0.hash = q.subject_hash
+		JOIN nodes n1 ON n1.hash = q.predicate_hash JOIN nodes n2 ON n2.hash = q.object_hash
+		JOIN nodes n3 ON n3.hash = q.label_hash WHERE `
+}()
+
+// quadsWhere lists the quads that where selects (a condition on quads q
+// over args), each with its values, in one query: Cayley's iterators and
+// values (above) take one for the quads and another for their values, and
+// the point reads of a write (a document's meta record, the version
+// stamps, the change log) and of every version check are a handful of
+// quads each. Quads without a label are not ours, and are left out as
+// quadsOf leaves them out.
+func (v *sqlValues) quadsWhere(ctx context.Context, where string, args ...any) ([]quad.Quad, error) {
+	rows, err := v.db.QueryContext(ctx, quadsSQL+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type nodeRow struct {
+		data       []byte
+		str, typ   sql.NullString
+		lang       sql.NullString
+		iri, bnode sql.NullBool
+		vint       sql.NullInt64
+		vbool      sql.NullBool
+		vfloat     sql.NullFloat64
+		vtime      sql.NullTime
+	}
+	var out []quad.Quad
+	var n [4]nodeRow
+	dest := make([]any, 0, 40)
+	for i := range n {
+		r := &n[i]
+		dest = append(dest, &r.data, &r.str, &r.typ, &r.lang, &r.iri, &r.bnode, &r.vint, &r.vbool, &r.vfloat, &r.vtime)
+	}
+	for rows.Next() {
+		n = [4]nodeRow{}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		var q [4]quad.Value
+		for i, r := range n {
+			val, err := decodeSQLValue(r.data, r.str, r.typ, r.lang, r.iri, r.bnode, r.vint, r.vbool, r.vfloat, r.vtime)
+			if err != nil {
+				return nil, err
+			}
+			q[i] = canonical(val)
+		}
+		out = append(out, quad.Quad{Subject: q[0], Predicate: q[1], Object: q[2], Label: q[3]})
+	}
+	return out, rows.Err()
+}
+
+// hashOf is the hash of Cayley's nodes table that names v.
+func hashOf(qs graph.QuadStore, v quad.Value) ([]byte, bool) {
+	ref, err := qs.ValueOf(v)
+	if err != nil || ref == nil {
+		return nil, false
+	}
+	h, ok := ref.(csql.NodeHash)
+	if !ok || !h.Valid() {
+		return nil, false
+	}
+	return h.SQLValue().([]byte), true
 }

@@ -119,6 +119,19 @@ func (s *Store) quadsOf(ctx context.Context, shape iterator.Shape, skip ...quad.
 // subject and predicate, in their index of both, only its version stamps.
 // Elsewhere the quads are found by subject.
 func (s *Store) quadsWithSubjectPredicate(ctx context.Context, subj, pred quad.Value) ([]quad.Quad, error) {
+	if s.sql != nil {
+		sh, ok := hashOf(s.qs, subj)
+		ph, ok2 := hashOf(s.qs, pred)
+		if !ok || !ok2 {
+			return nil, nil
+		}
+		// One query by the index of both (see sqlValues.quadsWhere).
+		out, err := s.sql.quadsWhere(ctx, "q.subject_hash = $1 AND q.predicate_hash = $2", sh, ph)
+		if err != nil {
+			return nil, fmt.Errorf("read the %s of %s: %w", pred, subj, err)
+		}
+		return out, nil
+	}
 	s.rlock()
 	defer s.runlock()
 	sref, err := s.qs.ValueOf(subj)

@@ -47,7 +47,9 @@ func (s *Store) lockWrites(ctx context.Context) (unlock func(), err error) {
 			s.writes.Unlock()
 			return nil, fmt.Errorf("take the write lock: %w", err)
 		}
+		s.sql.locked = conn
 		unlock = func() {
+			s.sql.locked = nil
 			// Not the request's context: it may be over, and the lock must go.
 			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			_, err := conn.ExecContext(c, `SELECT pg_advisory_unlock(`+writeLockKey+`)`)
