@@ -357,6 +357,12 @@ func (e edits) note(k quad.Value, at int32, gone bool) {
 func (e edits) apply(ix *sharded[quad.Value, []int32]) *sharded[quad.Value, []int32] {
 	out := ix.clone()
 	for k, x := range e {
+		// A document written again mostly puts its quads back where they
+		// were, so a key loses and gains the same positions: its list (a
+		// technology's or a class's, as long as the graph) stays as it is.
+		if x.gone, x.add = cancelled(x.gone, x.add); len(x.gone)+len(x.add) == 0 {
+			continue
+		}
 		old, _ := ix.get(k)
 		if l := edited(old, x.gone, x.add); len(l) > 0 {
 			out.set(k, l)
@@ -366,6 +372,25 @@ func (e edits) apply(ix *sharded[quad.Value, []int32]) *sharded[quad.Value, []in
 	}
 	out.freeze()
 	return out
+}
+
+// cancelled is gone and add, each sorted, without the positions both hold.
+func cancelled(gone, add []int32) ([]int32, []int32) {
+	slices.Sort(gone)
+	slices.Sort(add)
+	g, a := gone[:0], add[:0]
+	i, j := 0, 0
+	for i < len(gone) || j < len(add) {
+		switch {
+		case j == len(add) || i < len(gone) && gone[i] < add[j]:
+			g, i = append(g, gone[i]), i+1
+		case i == len(gone) || add[j] < gone[i]:
+			a, j = append(a, add[j]), j+1
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return g, a
 }
 
 // edited is list (ascending, as New makes the lists) without the
@@ -593,6 +618,24 @@ func merged[T any](list, add []*T, drop map[string]bool, id func(*T) string) []*
 		}
 	}
 	slices.Sort(at)
+	// The records built again, as they mostly are, are those dropped:
+	// each takes its old record's place in a copy of the list.
+	if len(at) == len(add) {
+		same := true
+		for i, j := range at {
+			if id(list[j]) != id(add[i]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			out := slices.Clone(list)
+			for i, j := range at {
+				out[j] = add[i]
+			}
+			return out
+		}
+	}
 	out := make([]*T, 0, len(list)-len(at)+len(add))
 	prev := 0
 	for _, i := range at {
