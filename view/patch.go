@@ -38,6 +38,15 @@ var childLinks = map[quad.Value]bool{
 	schema.HasPlan: true, schema.HasMeasure: true, schema.Offers: true, schema.HasTarget: true,
 }
 
+// idOnlyLinks are the child links whose target takes nothing from its
+// source but the source's id (a plan's City is its city's id, and no
+// index holds a plan by its city's record): a target whose link stood
+// through the change, from the same source, keeps its record. Without
+// this, a plan written again rebuilt every other plan of its city (its
+// city's HasPlan quad is in the plan's document) and their measures: six
+// plans' at L instead of one.
+var idOnlyLinks = map[quad.Value]bool{schema.HasPlan: true}
+
 // patchKey keeps a View's patch index in its Memo.
 type patchKey struct{}
 
@@ -348,6 +357,12 @@ func (e edits) note(k quad.Value, at int32, gone bool) {
 func (e edits) apply(ix *sharded[quad.Value, []int32]) *sharded[quad.Value, []int32] {
 	out := ix.clone()
 	for k, x := range e {
+		// A document written again mostly puts its quads back where they
+		// were, so a key loses and gains the same positions: its list (a
+		// technology's or a class's, as long as the graph) stays as it is.
+		if x.gone, x.add = cancelled(x.gone, x.add); len(x.gone)+len(x.add) == 0 {
+			continue
+		}
 		old, _ := ix.get(k)
 		if l := edited(old, x.gone, x.add); len(l) > 0 {
 			out.set(k, l)
@@ -357,6 +372,25 @@ func (e edits) apply(ix *sharded[quad.Value, []int32]) *sharded[quad.Value, []in
 	}
 	out.freeze()
 	return out
+}
+
+// cancelled is gone and add, each sorted, without the positions both hold.
+func cancelled(gone, add []int32) ([]int32, []int32) {
+	slices.Sort(gone)
+	slices.Sort(add)
+	g, a := gone[:0], add[:0]
+	i, j := 0, 0
+	for i < len(gone) || j < len(add) {
+		switch {
+		case j == len(add) || i < len(gone) && gone[i] < add[j]:
+			g, i = append(g, gone[i]), i+1
+		case i == len(gone) || add[j] < gone[i]:
+			a, j = append(a, add[j]), j+1
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return g, a
 }
 
 // edited is list (ascending, as New makes the lists) without the
@@ -426,13 +460,30 @@ func (p *patcher) affected() map[quad.Value]bool {
 		if len(rebuild) > maxPatchRecords {
 			return nil
 		}
+		// The links of n's id-only kind that n had before and has now.
+		var stood map[[2]quad.Value]bool
 		for _, q := range p.oldOut[n] {
-			if childLinks[q.Predicate] {
+			if idOnlyLinks[q.Predicate] {
+				if stood == nil {
+					stood = map[[2]quad.Value]bool{}
+				}
+				stood[[2]quad.Value{q.Predicate, q.Object}] = false
+			}
+		}
+		for _, at := range nv.Out(n) {
+			if q := nv.Quad(at); idOnlyLinks[q.Predicate] {
+				if _, ok := stood[[2]quad.Value{q.Predicate, q.Object}]; ok {
+					stood[[2]quad.Value{q.Predicate, q.Object}] = true
+				}
+			}
+		}
+		for _, q := range p.oldOut[n] {
+			if childLinks[q.Predicate] && !stood[[2]quad.Value{q.Predicate, q.Object}] {
 				add(q.Object)
 			}
 		}
 		for _, at := range nv.Out(n) {
-			if q := nv.Quad(at); childLinks[q.Predicate] {
+			if q := nv.Quad(at); childLinks[q.Predicate] && !stood[[2]quad.Value{q.Predicate, q.Object}] {
 				add(q.Object)
 			}
 		}
@@ -475,7 +526,8 @@ func (p *patcher) swapRecords(nodes map[quad.Value]bool) (mini *View, drop map[s
 			qs = append(qs, nv.Quad(at))
 		}
 	}
-	mini = New(qs, nv.Version)
+	mini = newRecords(qs, nv.Version)
+	mini.names, mini.time = nameEntries(mini), planDates(mini)
 
 	nv.graphOf = v.graphOf.clone()
 	for s := range p.subjects {
@@ -566,6 +618,24 @@ func merged[T any](list, add []*T, drop map[string]bool, id func(*T) string) []*
 		}
 	}
 	slices.Sort(at)
+	// The records built again, as they mostly are, are those dropped:
+	// each takes its old record's place in a copy of the list.
+	if len(at) == len(add) {
+		same := true
+		for i, j := range at {
+			if id(list[j]) != id(add[i]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			out := slices.Clone(list)
+			for i, j := range at {
+				out[j] = add[i]
+			}
+			return out
+		}
+	}
 	out := make([]*T, 0, len(list)-len(at)+len(add))
 	prev := 0
 	for _, i := range at {
@@ -601,4 +671,38 @@ func compareIDs(a, b string) int {
 		}
 		return 1
 	}
+}
+
+// nameEntries is v's name index as far as patchNames reads that of the
+// View of the records built again: its entries, in one chunk, made as
+// chunkedNameIndex makes them (TestMiniIndexes checks), without the maps
+// by name and by pair of characters, which patchNames mends from the old
+// View's. Those were most of the cost of the records' View.
+func nameEntries(v *View) *nameIndex {
+	var es []nameEntry
+	v.forNamed(func(t schema.Type, id, label string, texts []string) {
+		for _, s := range texts {
+			if k := normalize(s); k != "" {
+				es = append(es, nameEntry{typ: t, id: id, text: s, key: k, label: label, serial: int32(len(es))})
+			}
+		}
+	})
+	ix := &nameIndex{flat: es}
+	ix.setChunks([]*nameChunk{{es: es}})
+	return ix
+}
+
+// planDates is v's time index as far as patchTime reads that of the View
+// of the records built again: each plan's date and its basis, the plans
+// dated as newTimeIndex dates them (their Dating set). The links and
+// placed counts are mended from the old View's.
+func planDates(v *View) *timeIndex {
+	ix := &timeIndex{date: map[string]string{}, basis: map[string]string{}}
+	for _, p := range v.Plans {
+		p.Dating = dating(p)
+		if d, b := p.Date(); d != "" {
+			ix.date[p.ID], ix.basis[p.ID] = d, b
+		}
+	}
+	return ix
 }

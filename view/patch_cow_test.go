@@ -313,6 +313,9 @@ func TestListEdits(t *testing.T) {
 				list = append(list, i)
 			case 1:
 				add = append(add, i)
+			case 2: // the quad there written again
+				gone, add = append(gone, i), append(add, i)
+				list = append(list, i)
 			default:
 				list = append(list, i)
 			}
@@ -328,6 +331,16 @@ func TestListEdits(t *testing.T) {
 		slices.Sort(want)
 		if got := edited(list, slices.Clone(gone), slices.Clone(add)); !slices.Equal(got, want) {
 			t.Fatalf("round %d: edited %v - %v + %v = %v, want %v", round, list, gone, add, got, want)
+		}
+		// Without the positions both lose and gain, the edit is the same.
+		g, a := cancelled(slices.Clone(gone), slices.Clone(add))
+		for _, x := range g {
+			if slices.Contains(a, x) {
+				t.Fatalf("round %d: %d is still both gone and added", round, x)
+			}
+		}
+		if got := edited(list, g, a); !slices.Equal(got, want) {
+			t.Fatalf("round %d: edited %v - %v + %v = %v, want %v", round, list, g, a, got, want)
 		}
 	}
 	ids := []string{"", "a", "a-b", "a.b", "a0", "a>", "ab", "b", "a-b-c", "a~", "a/b", "A"}
@@ -367,5 +380,31 @@ func TestListEdits(t *testing.T) {
 	want = append(want, "zz")
 	if !slices.Equal(got, want) {
 		t.Errorf("merged: %q, want %q", got, want)
+	}
+	// Records built again under the ids dropped take their places.
+	again := []*Measure{{ID: "a-b"}, {ID: "ab"}, {ID: "ab"}, {ID: "b"}}
+	drop = map[string]bool{"a-b": true, "ab": true, "b": true}
+	out := merged(list, again, drop, measureID)
+	if len(out) != len(list) {
+		t.Fatalf("merged again: %d records, want %d", len(out), len(list))
+	}
+	k := 0
+	for i, m := range out {
+		switch {
+		case m.ID != list[i].ID:
+			t.Errorf("merged again: %q at %d, want %q", m.ID, i, list[i].ID)
+		case drop[m.ID] && m != again[k]:
+			t.Errorf("merged again: the record at %d is not the one built again", i)
+		case !drop[m.ID] && m != list[i]:
+			t.Errorf("merged again: the record at %d is not the old one", i)
+		}
+		if drop[m.ID] {
+			k++
+		}
+	}
+	for _, m := range list {
+		if slices.Contains(again, m) {
+			t.Error("merged again wrote the list it was given")
+		}
 	}
 }

@@ -69,16 +69,49 @@ func TestPatchIsNew(t *testing.T) {
 		}
 		return out
 	}
+	// planOf is the plan id of document g's quads, and its city's IRI.
+	planOf := func(qs []quad.Quad) (string, quad.Value) {
+		for _, q := range qs {
+			if q.Predicate == schema.HasPlan {
+				_, id, _ := schema.ParseIRI(q.Object)
+				return id, q.Subject
+			}
+		}
+		t.Fatal("no plan in the document")
+		return "", nil
+	}
+	copyIRI := schema.GraphIRI("plan/copy")
+	copyQuads := copied(original[fuzhou], "plan/copy")
+	original[copyIRI] = copyQuads
+	fuzhouPlan, _ := planOf(original[fuzhou])
+	copyPlan, _ := planOf(copyQuads)
+	_, beijingCity := planOf(original[beijing])
+	// moved is the copy's quads, its plan now Beijing's.
+	moved := slices.Clone(copyQuads)
+	for i, q := range moved {
+		if q.Predicate == schema.HasPlan {
+			moved[i].Subject = beijingCity
+		}
+	}
 	steps := []struct {
 		name    string
 		changes map[quad.IRI][]quad.Quad // nil: deleted
+		// plans, when set, are the plans the change must name: those
+		// written again and those whose city's link to them changed, not
+		// the other plans of their cities.
+		plans []string
 	}{
-		{"delete a plan", map[quad.IRI][]quad.Quad{beijing: nil}},
-		{"restore it", map[quad.IRI][]quad.Quad{beijing: original[beijing]}},
-		{"replace a plan", map[quad.IRI][]quad.Quad{fuzhou: retitled(fuzhou)}},
-		{"delete the mentions", map[quad.IRI][]quad.Quad{mentions: nil}},
-		{"two documents at once", map[quad.IRI][]quad.Quad{fuzhou: original[fuzhou], beijing: retitled(beijing), mentions: original[mentions]}},
-		{"a new document", map[quad.IRI][]quad.Quad{schema.GraphIRI("plan/copy"): copied(original[fuzhou], "plan/copy")}},
+		{"delete a plan", map[quad.IRI][]quad.Quad{beijing: nil}, nil},
+		{"restore it", map[quad.IRI][]quad.Quad{beijing: original[beijing]}, nil},
+		{"replace a plan", map[quad.IRI][]quad.Quad{fuzhou: retitled(fuzhou)}, nil},
+		{"delete the mentions", map[quad.IRI][]quad.Quad{mentions: nil}, nil},
+		{"two documents at once", map[quad.IRI][]quad.Quad{fuzhou: original[fuzhou], beijing: retitled(beijing), mentions: original[mentions]}, nil},
+		{"a new document", map[quad.IRI][]quad.Quad{copyIRI: copyQuads}, []string{copyPlan}},
+		// Fuzhou has two plans now: writing one again leaves the other.
+		{"a plan of a city of two", map[quad.IRI][]quad.Quad{copyIRI: retitled(copyIRI)}, []string{copyPlan}},
+		{"the other plan", map[quad.IRI][]quad.Quad{fuzhou: retitled(fuzhou)}, []string{fuzhouPlan}},
+		{"a plan moved to another city", map[quad.IRI][]quad.Quad{copyIRI: moved}, []string{copyPlan}},
+		{"and back", map[quad.IRI][]quad.Quad{copyIRI: copyQuads}, []string{copyPlan}},
 	}
 	v := New(all(docs, order), "0")
 	first, firstDocs, firstOrder := v, maps.Clone(docs), slices.Clone(order)
@@ -109,6 +142,12 @@ func TestPatchIsNew(t *testing.T) {
 		}
 		if d := changeIsTold(v, patched); d != "" {
 			t.Fatalf("%s: %s", step.name, d)
+		}
+		if step.plans != nil {
+			c, _ := patched.Change()
+			if got := slices.Sorted(maps.Keys(c.Records[schema.Plan])); !slices.Equal(got, step.plans) {
+				t.Fatalf("%s: the change names plans %v, want %v", step.name, got, step.plans)
+			}
 		}
 		if patched.Base() != v {
 			t.Fatalf("%s: the patched View's base is not the View it was patched from", step.name)
@@ -394,4 +433,39 @@ func sharedMap[V any](m SharedMap[string, V]) map[string]V {
 		return true
 	})
 	return out
+}
+
+// TestMiniIndexes: the indexes a patch makes of the View of the records
+// it builds again (the parts of them it reads) are those New makes.
+func TestMiniIndexes(t *testing.T) {
+	ds, err := loader.Load(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []quad.Quad
+	for _, g := range ds.Graphs {
+		qs = append(qs, g.Quads...)
+	}
+	full, mini := New(qs, "0"), newRecords(qs, "0")
+	got, want := nameEntries(mini).list(), full.names.list()
+	if len(want) == 0 {
+		t.Fatal("the fixture names nothing")
+	}
+	for i := range max(len(got), len(want)) {
+		if i >= len(got) || i >= len(want) || got[i] != want[i] {
+			t.Fatalf("name entries: %d, want %d; they differ from entry %d", len(got), len(want), i)
+		}
+	}
+	dates := planDates(mini)
+	if len(dates.date) == 0 {
+		t.Fatal("the fixture dates no plan")
+	}
+	if !maps.Equal(dates.date, full.time.date) || !maps.Equal(dates.basis, full.time.basis) {
+		t.Errorf("plan dates %v %v, want %v %v", dates.date, dates.basis, full.time.date, full.time.basis)
+	}
+	for i, p := range mini.Plans {
+		if p.Dating != full.Plans[i].Dating {
+			t.Errorf("plan %s is dated %+v, want %+v", p.ID, p.Dating, full.Plans[i].Dating)
+		}
+	}
 }

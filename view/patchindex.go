@@ -69,23 +69,42 @@ func patchQueryIndex(v, nv *View, drop map[schema.Type]map[string]bool) *queryIn
 			} else {
 				x.mentions[t] = l
 			}
-			byCity := maps.Clone(old.counted[t])
+			// A count built again mostly covers what it covered: only
+			// the jurisdictions it leaves or joins are written, and the
+			// map (as long as the jurisdictions counted) is copied only
+			// when there is one.
+			type cover struct{ city, id string }
+			left, joined := map[cover]bool{}, map[cover]bool{}
 			for _, m := range remove[t] {
 				for c := range coveredBy(v, m) {
-					if l := slices.DeleteFunc(slices.Clone(byCity[c]), func(id string) bool { return id == m.ID }); len(l) > 0 {
-						byCity[c] = l
-					} else {
-						delete(byCity, c)
-					}
+					left[cover{c, m.ID}] = true
 				}
 			}
 			for _, m := range add[t] {
 				for c := range coveredBy(nv, m) {
-					if byCity == nil {
-						byCity = map[string][]string{}
+					if k := (cover{c, m.ID}); left[k] {
+						delete(left, k)
+					} else {
+						joined[k] = true
 					}
-					byCity[c] = append(slices.Clip(byCity[c]), m.ID)
 				}
+			}
+			if len(left)+len(joined) == 0 {
+				continue // x.counted[t] is old's
+			}
+			byCity := maps.Clone(old.counted[t])
+			for k := range left {
+				if l := slices.DeleteFunc(slices.Clone(byCity[k.city]), func(id string) bool { return id == k.id }); len(l) > 0 {
+					byCity[k.city] = l
+				} else {
+					delete(byCity, k.city)
+				}
+			}
+			for k := range joined {
+				if byCity == nil {
+					byCity = map[string][]string{}
+				}
+				byCity[k.city] = append(slices.Clip(byCity[k.city]), k.id)
 			}
 			if len(byCity) == 0 {
 				delete(x.counted, t)

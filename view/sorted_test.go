@@ -108,3 +108,51 @@ func TestSharedMapEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestSortedMendEqual: what is added goes after the elements equal to it
+// by the order, in the order given, and an element removed may come back
+// equal (a record built again): as a stable sort of the list without the
+// elements removed, followed by those added, would place them.
+func TestSortedMendEqual(t *testing.T) {
+	type tagged struct{ key, tag int }
+	byKey := func(a, b tagged) int { return cmp.Compare(a.key, b.key) }
+	r := rand.New(rand.NewPCG(3, 4))
+	var plain []tagged
+	for i := range 5000 {
+		plain = append(plain, tagged{3 * i, 0})
+	}
+	s := SortedOf(slices.Clone(plain))
+	for round := 1; round <= 100; round++ {
+		var remove, add []tagged
+		seen, count := map[int]bool{}, map[int]int{}
+		for _, x := range plain {
+			count[x.key]++
+		}
+		for range r.IntN(60) {
+			// What is removed must be alone with its key.
+			x := plain[r.IntN(len(plain))]
+			if seen[x.key] || count[x.key] > 1 {
+				continue
+			}
+			seen[x.key] = true
+			remove = append(remove, x)
+			// Every third round, every record removed is built again.
+			if round%3 == 0 || r.IntN(2) == 0 {
+				add = append(add, tagged{x.key, round}) // built again
+			}
+		}
+		for i := range r.IntN(20) * min(round%3, 1) {
+			// Beside a key kept, or a new one: after what is there.
+			add = append(add, tagged{3*r.IntN(5000) + r.IntN(2), 1000*round + i})
+		}
+		next := slices.DeleteFunc(slices.Clone(plain), func(x tagged) bool { return seen[x.key] })
+		next = append(next, add...)
+		slices.SortStableFunc(next, byKey)
+		r.Shuffle(len(remove), func(i, j int) { remove[i], remove[j] = remove[j], remove[i] })
+		s = s.Mend(byKey, remove, slices.Clone(add))
+		plain = next
+		if got := s.Slice(); !slices.Equal(got, plain) {
+			t.Fatalf("round %d: mended list differs (%d elements, want %d)", round, len(got), len(plain))
+		}
+	}
+}

@@ -329,6 +329,26 @@ func (p props) evidence() Evidence {
 // qs are the documents' quads only: the store's bookkeeping (its meta
 // and history graphs, pins) is left out by the caller.
 func New(qs []quad.Quad, version string) *View {
+	v := newRecords(qs, version)
+	v.concepts, v.places = hierarchy{}, hierarchy{}
+	for _, t := range v.Technologies {
+		v.concepts.add(t.ID, t.Broader)
+	}
+	for _, c := range v.Cities {
+		v.places.add(c.ID, c.Parent)
+	}
+	v.names = newNameIndex(v)
+	v.time = newTimeIndex(v)
+	v.index = newQueryIndex(v)
+	v.nodes = newNodeIndex(v)
+	return v
+}
+
+// newRecords is the View of qs as far as its quads and records: New
+// without the hierarchies and the indexes derived from the records, which
+// a patch mends from the old View's instead (its records built again are
+// made here, over just the quads they are made of).
+func newRecords(qs []quad.Quad, version string) *View {
 	nodes := map[quad.Value]props{}
 	graphOf := map[quad.Value]string{}
 	out, in := map[quad.Value][]int32{}, map[quad.Value][]int32{}
@@ -523,17 +543,6 @@ func New(qs []quad.Quad, version string) *View {
 		v.entities[t] = newSharded(m, hashString)
 	}
 	v.linkTargets()
-	v.concepts, v.places = hierarchy{}, hierarchy{}
-	for _, t := range v.Technologies {
-		v.concepts.add(t.ID, t.Broader)
-	}
-	for _, c := range v.Cities {
-		v.places.add(c.ID, c.Parent)
-	}
-	v.names = newNameIndex(v)
-	v.time = newTimeIndex(v)
-	v.index = newQueryIndex(v)
-	v.nodes = newNodeIndex(v)
 	return v
 }
 
