@@ -30,8 +30,12 @@ type viewCache struct {
 	stop     context.CancelFunc
 	mu       sync.Mutex
 	building bool
-	closed   bool
-	bg       sync.WaitGroup
+	// again is set when a build was asked for while one ran: that one
+	// builds once more when done (a version check that finds the View
+	// current costs one lookup).
+	again  bool
+	closed bool
+	bg     sync.WaitGroup
 	// The text-index worker (background.go), under mu: toWarm is the View
 	// it takes next, indexing is set while it runs, busy is YieldTo's.
 	toWarm   *view.View
@@ -171,15 +175,29 @@ func (s *Store) heard(stamp string) {
 func (s *Store) buildInBackground() {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
-	if s.views.building || s.views.closed {
+	if s.views.closed {
+		return
+	}
+	if s.views.building {
+		// The build under way may have read the version before the
+		// write that asks for this one: it looks again when done.
+		s.views.again = true
 		return
 	}
 	s.views.building = true
 	s.views.bg.Go(func() {
-		s.buildView(s.views.ctx, nil)
-		s.views.mu.Lock()
-		s.views.building = false
-		s.views.mu.Unlock()
+		for {
+			s.buildView(s.views.ctx, nil)
+			s.views.mu.Lock()
+			again := s.views.again && !s.views.closed
+			s.views.again = false
+			if !again {
+				s.views.building = false
+				s.views.mu.Unlock()
+				return
+			}
+			s.views.mu.Unlock()
+		}
 	})
 }
 
