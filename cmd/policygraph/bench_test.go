@@ -410,6 +410,13 @@ func scaleOut(b *testing.B, bin string, backend graphbench.Backend, size string)
 		get(b, base+questionMix[0])
 	}
 	b.Logf("size %s: a store and two servers ready in %s", size, time.Since(start).Round(time.Millisecond))
+	// Each server makes its first text indexes in the background after
+	// its first View: at L, seconds of CPU on both cores, which the
+	// staleness figure (a write, a patch on each side) would share with
+	// them. It times servers past their start, as the throughput does.
+	for _, base := range bases {
+		indexed(b, base)
+	}
 	b.Run(fmt.Sprintf("figure=staleness/size=%s/backend=postgres", size), func(b *testing.B) {
 		// make bench runs this once (-benchtime 1x): a worst of one
 		// write is no worst, so each round writes stalenessWrites times.
