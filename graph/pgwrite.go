@@ -233,10 +233,9 @@ type txBeginner interface {
 // nodes whose counts this transaction lowered are looked at: every other
 // node kept the count it had when the last transaction left the table,
 // and every transaction leaves no node without a quad. The transaction
-// runs on conn, and nothing here keeps state beside the tables: Cayley's
-// caches (a value per hash, a count per value and direction) hold
-// nothing a write changes that they did not already hold stale under its
-// own ApplyDeltas.
+// runs on conn, and nothing here keeps state beside the tables. Cayley's
+// own also forgets its cached counts of quads and nodes, which only
+// Stats(ctx, true) fills; nothing here calls it.
 //
 // A transaction that stamps a new version (stamp, when not "") announces
 // it on versionChannel as it commits (see listenVersions).
@@ -248,14 +247,25 @@ func applyDeltas(conn txBeginner, in []graph.Delta, opts graph.IgnoreOpts, stamp
 	if err != nil {
 		return fmt.Errorf("begin the write: %w", err)
 	}
+	// Rolled back unless committed, also when a step panics: a
+	// transaction left open on conn holds it, and the write lock's
+	// release, which closes it, would wait for ever.
+	committed := false
 	defer func() {
-		if err != nil {
+		if !committed {
 			_ = tx.Rollback()
 		}
 	}()
 	lowered, err := addBatched(tx, deltas.IncNode, deltas.QuadAdd, opts)
 	if err != nil {
 		return err
+	}
+	// A node whose additions and removals cancel out is inserted at no
+	// count when it is new: it is looked at with the lowered ones.
+	for _, n := range deltas.IncNode {
+		if n.RefInc == 0 {
+			lowered = append(lowered, csql.NodeHash{ValueHash: n.Hash}.SQLValue().([]byte))
+		}
 	}
 	fix, err := deleteQuads(tx, deltas.QuadDel, opts)
 	if err != nil {
@@ -296,6 +306,7 @@ func applyDeltas(conn txBeginner, in []graph.Delta, opts graph.IgnoreOpts, stamp
 			return err
 		}
 	}
+	committed = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit the write: %w", err)
 	}
@@ -315,9 +326,20 @@ const versionChannel = `'policygraph_' || md5(current_schema())`
 // comes to make one. It waits for the database as long as it must: call
 // it in a goroutine of its own.
 func (v *sqlValues) listenVersions(heard func(stamp string)) {
+	// The database may be away when the first View is asked for: wait
+	// for it, as the listener waits to reconnect.
 	var channel string
-	if err := v.db.QueryRow(`SELECT ` + versionChannel).Scan(&channel); err != nil {
-		return // the version checks still run
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
+		if err := v.db.QueryRow(`SELECT ` + versionChannel).Scan(&channel); err == nil {
+			break
+		}
+		time.Sleep(wait)
+		v.mu.Lock()
+		closed := v.closed
+		v.mu.Unlock()
+		if closed {
+			return
+		}
 	}
 	l := pq.NewListener(v.dsn, 100*time.Millisecond, 10*time.Second, nil)
 	v.mu.Lock()
@@ -331,6 +353,9 @@ func (v *sqlValues) listenVersions(heard func(stamp string)) {
 	if err := l.Listen(channel); err != nil {
 		return // closed, or refused: the version checks still run
 	}
+	// A write that committed between the first View and the LISTEN went
+	// unheard: check once.
+	heard("")
 	for n := range l.Notify { // closed by Close
 		if n == nil {
 			heard("")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/graph/graphtest"
@@ -79,7 +80,9 @@ func TestBatchedPostgresWrites(t *testing.T) {
 // of quad parts naming it after each write, and no node is left that no
 // quad names, for the writes whose counts are easy to get wrong: a
 // removal that finds no quad beside an addition sharing its nodes, a quad
-// removed twice in one transaction, one added twice.
+// removed twice in one transaction, one added twice, one added and
+// removed in the same transaction, a stored quad added again, a triple
+// (no label).
 func TestPostgresNodeCounts(t *testing.T) {
 	dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES")
 	if dsn == "" {
@@ -91,6 +94,7 @@ func TestPostgresNodeCounts(t *testing.T) {
 	q := func(s, o string) quad.Quad {
 		return quad.Make(quad.IRI("urn:test:"+s), quad.IRI("urn:test:p"), quad.String(o), l)
 	}
+	triple := quad.Make(quad.IRI("urn:test:t"), quad.IRI("urn:test:p"), quad.String("7"), nil)
 	type change struct {
 		add bool
 		q   quad.Quad
@@ -107,16 +111,22 @@ func TestPostgresNodeCounts(t *testing.T) {
 		{"one removed twice", []change{{false, q("a", "2")}, {false, q("a", "2")}}, 1},
 		{"one added twice", []change{{true, q("b", "4")}, {true, q("b", "4")}}, 2},
 		{"one added and another removed", []change{{true, q("c", "5")}, {false, q("a", "3")}}, 2},
+		{"one added and removed in one transaction, of new nodes", []change{{true, q("d", "6")}, {false, q("d", "6")}}, 2},
+		{"a stored quad added again", []change{{true, q("b", "4")}}, 2},
+		{"a triple added", []change{{true, triple}}, 2},
+		{"the triple removed", []change{{false, triple}}, 2},
 		{"the rest removed", []change{{false, q("b", "4")}, {false, q("c", "5")}}, 0},
 	}
 	for _, step := range steps {
+		// The deltas as they come, not through AddQuad and RemoveQuad,
+		// which drop a repeated delta and cancel an addition by a removal.
 		tx := txOf(nil)
 		for _, c := range step.changes {
+			a := cgraph.Delete
 			if c.add {
-				tx.AddQuad(c.q)
-			} else {
-				tx.RemoveQuad(c.q)
+				a = cgraph.Add
 			}
+			tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: c.q, Action: a})
 		}
 		if err := st.apply(tx); err != nil {
 			t.Fatalf("%s: %v", step.name, err)

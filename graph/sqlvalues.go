@@ -84,24 +84,17 @@ func (v *sqlValues) values(ctx context.Context, refs []graph.Ref) ([]quad.Value,
 	if len(hashes) == 0 {
 		return out, nil
 	}
-	rows, err := v.db.QueryContext(ctx, `SELECT hash, value, value_string, datatype, language, iri, bnode,
-		value_int, value_bool, value_float, value_time FROM nodes WHERE hash = ANY($1)`, hashes)
+	rows, err := v.db.QueryContext(ctx, `SELECT hash, `+nodeColumns+` FROM nodes WHERE hash = ANY($1)`, hashes)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var hash []byte
+	var r nodeRow
+	dest := append([]any{&hash}, r.dest()...)
 	for rows.Next() {
-		var (
-			hash, data []byte
-			str, typ   sql.NullString
-			lang       sql.NullString
-			iri, bnode sql.NullBool
-			vint       sql.NullInt64
-			vbool      sql.NullBool
-			vfloat     sql.NullFloat64
-			vtime      sql.NullTime
-		)
-		if err := rows.Scan(&hash, &data, &str, &typ, &lang, &iri, &bnode, &vint, &vbool, &vfloat, &vtime); err != nil {
+		r = nodeRow{}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		var key [20]byte
@@ -109,7 +102,7 @@ func (v *sqlValues) values(ctx context.Context, refs []graph.Ref) ([]quad.Value,
 			return nil, fmt.Errorf("node hash of %d bytes", len(hash))
 		}
 		copy(key[:], hash)
-		val, err := decodeSQLValue(data, str, typ, lang, iri, bnode, vint, vbool, vfloat, vtime)
+		val, err := r.value()
 		if err != nil {
 			return nil, err
 		}
@@ -118,6 +111,29 @@ func (v *sqlValues) values(ctx context.Context, refs []graph.Ref) ([]quad.Value,
 		}
 	}
 	return out, rows.Err()
+}
+
+// nodeRow is one row of Cayley's nodes table, the columns nodeColumns
+// names.
+type nodeRow struct {
+	data       []byte
+	str, typ   sql.NullString
+	lang       sql.NullString
+	iri, bnode sql.NullBool
+	vint       sql.NullInt64
+	vbool      sql.NullBool
+	vfloat     sql.NullFloat64
+	vtime      sql.NullTime
+}
+
+// dest is what rows.Scan fills r from, in nodeColumns' order.
+func (r *nodeRow) dest() []any {
+	return []any{&r.data, &r.str, &r.typ, &r.lang, &r.iri, &r.bnode, &r.vint, &r.vbool, &r.vfloat, &r.vtime}
+}
+
+// value is the value of r.
+func (r *nodeRow) value() (quad.Value, error) {
+	return decodeSQLValue(r.data, r.str, r.typ, r.lang, r.iri, r.bnode, r.vint, r.vbool, r.vfloat, r.vtime)
 }
 
 // decodeSQLValue turns one row of Cayley's nodes table into the value
@@ -187,22 +203,11 @@ func (v *sqlValues) quadsWhere(ctx context.Context, where string, args ...any) (
 		return nil, err
 	}
 	defer rows.Close()
-	type nodeRow struct {
-		data       []byte
-		str, typ   sql.NullString
-		lang       sql.NullString
-		iri, bnode sql.NullBool
-		vint       sql.NullInt64
-		vbool      sql.NullBool
-		vfloat     sql.NullFloat64
-		vtime      sql.NullTime
-	}
 	var out []quad.Quad
 	var n [4]nodeRow
 	dest := make([]any, 0, 40)
 	for i := range n {
-		r := &n[i]
-		dest = append(dest, &r.data, &r.str, &r.typ, &r.lang, &r.iri, &r.bnode, &r.vint, &r.vbool, &r.vfloat, &r.vtime)
+		dest = append(dest, n[i].dest()...)
 	}
 	for rows.Next() {
 		n = [4]nodeRow{}
@@ -210,8 +215,8 @@ func (v *sqlValues) quadsWhere(ctx context.Context, where string, args ...any) (
 			return nil, err
 		}
 		var q [4]quad.Value
-		for i, r := range n {
-			val, err := decodeSQLValue(r.data, r.str, r.typ, r.lang, r.iri, r.bnode, r.vint, r.vbool, r.vfloat, r.vtime)
+		for i := range n {
+			val, err := n[i].value()
 			if err != nil {
 				return nil, err
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,28 +38,7 @@ func BenchmarkServeHeap(b *testing.B) {
 			var quads int64
 			for b.Loop() {
 				ctx, cancel := context.WithCancel(context.Background())
-				pr, pw := io.Pipe()
-				done := make(chan error, 1)
-				go func() {
-					err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--dbpath", db}, noEnv, pw, os.Stderr)
-					pw.Close()
-					done <- err
-				}()
-				addr := make(chan string, 1)
-				go func() {
-					sc := bufio.NewScanner(pr)
-					for sc.Scan() {
-						if rest, ok := strings.CutPrefix(sc.Text(), "policygraph: serving "); ok {
-							addr <- strings.Fields(rest)[0]
-						}
-					}
-				}()
-				var base string
-				select {
-				case base = <-addr:
-				case err := <-done:
-					b.Fatalf("the server exited before it served: %v", err)
-				}
+				base, done := serveInProcess(b, ctx, []string{"--addr", "127.0.0.1:0", "--data", dir, "--dbpath", db}, os.Stderr)
 				quads = healthQuads(b, base)
 				get(b, base+"/v1/search?q=blockchain")
 				get(b, base+"/v1/search?q=%E5%8C%BA%E5%9D%97%E9%93%BE")

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"testing"
 	"time"
 )
@@ -100,29 +98,7 @@ func TestServeRelaxesOnceWarm(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", "../../testdata/data", "--dbpath", filepath.Join(t.TempDir(), "pg.db")},
-			func(string) string { return "" }, pw, io.Discard)
-		pw.Close()
-		done <- err
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "policygraph: serving "); ok {
-				addr <- strings.Fields(rest)[0]
-			}
-		}
-	}()
-	var base string
-	select {
-	case base = <-addr:
-	case err := <-done:
-		t.Fatalf("serve ended before it served: %v", err)
-	}
+	base, done := serveInProcess(t, ctx, []string{"--addr", "127.0.0.1:0", "--data", "../../testdata/data", "--dbpath", filepath.Join(t.TempDir(), "pg.db")}, io.Discard)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		g := debug.SetGCPercent(-1)
 		debug.SetGCPercent(g)
