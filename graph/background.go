@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"runtime/debug"
 	"time"
 
 	"github.com/policygraph/policygraph/view"
@@ -83,9 +82,8 @@ func (s *Store) warmLoop() {
 		anew := v.WarmText()
 		s.yield(busy)
 		if v.FoldText() || anew {
-			// As after a build (see buildView): the garbage would
-			// otherwise stay resident until the heap grows into it.
-			debug.FreeOSMemory()
+			// As after a build (see buildView).
+			s.releaseMemory()
 		}
 	}
 }

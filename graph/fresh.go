@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -222,6 +221,13 @@ func (s *Store) Fresh(ctx context.Context) (*view.View, error) {
 	return v, classify(err)
 }
 
+// releaseMemory calls Config.ReleaseMemory, if set.
+func (s *Store) releaseMemory() {
+	if s.release != nil {
+		s.release()
+	}
+}
+
 // buildView makes a View of the store as it is now current, unless a
 // build that ran meanwhile already did: patched from the current View
 // when few documents changed (see patch.go; w, when not nil, is the write
@@ -230,10 +236,8 @@ func (s *Store) buildView(ctx context.Context, w *Written) (*view.View, error) {
 	v, built, err := s.buildLocked(ctx, w)
 	if built {
 		// Reading every quad leaves garbage as large as the View, and the
-		// previous View becomes garbage once the requests using it end:
-		// hand the memory back to the system now rather than keep it
-		// resident until the heap grows into it.
-		debug.FreeOSMemory()
+		// previous View becomes garbage once the requests using it end.
+		s.releaseMemory()
 		s.releaseFilePages()
 	}
 	return v, err

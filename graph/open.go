@@ -38,6 +38,12 @@ var ErrNoAddress = errors.New("the backend needs an address: a DSN or a path")
 type Config struct {
 	Backend string
 	Path    string
+	// ReleaseMemory, when set, is called after a full build of the View,
+	// or a text index made anew, has left garbage about as large as the
+	// View: the process's choice (cmd passes debug.FreeOSMemory, to hand
+	// it back to the system rather than keep it resident until the heap
+	// grows into it). Nil keeps it.
+	ReleaseMemory func()
 }
 
 // aliases maps the names we accept to Cayley's registered backend names.
@@ -63,6 +69,7 @@ type Store struct {
 	backend string
 	path    string
 	views   viewCache
+	release func() // Config.ReleaseMemory
 	changes changeLog
 	asOf    asOfViews
 	// writes serialises this process's writers: last write wins. Over
@@ -128,7 +135,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s store at %s: %w", name, redact(path), err)
 	}
-	st := &Store{qs: qs, backend: name, path: path}
+	st := &Store{qs: qs, backend: name, path: path, release: cfg.ReleaseMemory}
 	st.views.ctx, st.views.stop = context.WithCancel(context.Background())
 	switch name {
 	case "memstore":

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"runtime"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +21,10 @@ import (
 
 // Config is how the server behaves; cmd fills it from flags.
 type Config struct {
+	// ReleaseMemory, when set, is called once the first View's text
+	// indexes are made, which leaves garbage as large as them: the
+	// process's choice (cmd passes debug.FreeOSMemory). Nil keeps it.
+	ReleaseMemory func()
 	// QueryTimeout bounds every request's work; /v1/query may ask for less.
 	QueryTimeout time.Duration
 	// CORSOrigin, when set, is the one browser origin allowed to call the API.
@@ -146,9 +149,10 @@ func (s *Server) warm(ctx context.Context) {
 	}
 	s.texts.of(v)
 	s.texts.lexicon(v)
-	// Making the search index leaves garbage as large as the index; hand
-	// it back now rather than keep it resident until the heap grows into it.
-	debug.FreeOSMemory()
+	// Making the search index leaves garbage as large as the index.
+	if s.cfg.ReleaseMemory != nil {
+		s.cfg.ReleaseMemory()
+	}
 	s.log.Info("graph ready", "version", v.Version, "quads", v.Quads(), "took", time.Since(start).Round(time.Millisecond))
 }
 

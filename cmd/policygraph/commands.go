@@ -73,7 +73,9 @@ func (e environment) dataFlag(fs *flag.FlagSet) *string {
 }
 
 func (e environment) storeFlags(fs *flag.FlagSet) *graph.Config {
-	c := &graph.Config{}
+	// Garbage as large as the View, after a full build, goes back to the
+	// system rather than stay resident until the heap grows into it.
+	c := &graph.Config{ReleaseMemory: debug.FreeOSMemory}
 	fs.StringVar(&c.Backend, "db", e.env("POLICYGRAPH_DB", graph.DefaultBackend),
 		"store backend: "+strings.Join(graph.Backends(), ", ")+" (env POLICYGRAPH_DB)")
 	fs.StringVar(&c.Path, "dbpath", e.env("POLICYGRAPH_DBPATH", ""),

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/policygraph/policygraph/graph"
@@ -85,7 +86,7 @@ func (e environment) serve(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	fmt.Fprintf(e.stdout, "policygraph: serving http://%s (store: %s)\n", ln.Addr(), st.Backend())
 	relaxOnceWarm(ctx, st, relax)
-	srv := server.New(st, server.Config{QueryTimeout: *timeout, CORSOrigin: *cors, WriteTokens: tokens, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
+	srv := server.New(st, server.Config{ReleaseMemory: debug.FreeOSMemory, QueryTimeout: *timeout, CORSOrigin: *cors, WriteTokens: tokens, MaxHeavy: *maxHeavy, MaxScripts: *maxScripts, DataErrors: dataErrors, WriteTimeout: *writeTimeout, Logger: log})
 	return srv.Serve(ctx, ln)
 }
 
