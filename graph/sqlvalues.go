@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -57,10 +58,11 @@ func openSQLValues(dsn string) (*sqlValues, error) {
 	}
 	// Two for reads, and one a writer holds the write lock on (lockWrites)
 	// while its own reads go on beside it. All three stay open once
-	// made: with the default of two idle, the third was closed after a
-	// write and a new session made for the next, which then reads its
-	// tables' catalog and plans every read anew (the first reads of a
-	// PUT took several milliseconds each on it).
+	// made: with the default of two idle, the third was closed whenever
+	// all three were in use at once (a write and a reader's version
+	// check), and the next session reads its tables' catalog and
+	// prepares every read anew (a first PUT's reads took 2-4 ms each,
+	// later ones under one).
 	db.SetMaxOpenConns(3)
 	db.SetMaxIdleConns(3)
 	return &sqlValues{db: db, dsn: dsn, stmts: map[string]*sql.Stmt{}}, nil
@@ -79,16 +81,30 @@ func (v *sqlValues) Close() error {
 	return v.db.Close()
 }
 
-// prepared is query prepared on v's connections (see stmts).
+// prepared is query prepared on v's connections (see stmts). The round
+// trip runs outside mu, which Close and the listener take: a database
+// that does not answer holds up only the read that asked.
 func (v *sqlValues) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	v.mu.Lock()
-	defer v.mu.Unlock()
-	if st, ok := v.stmts[query]; ok {
+	st, ok := v.stmts[query]
+	v.mu.Unlock()
+	if ok {
 		return st, nil
 	}
 	st, err := v.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		st.Close()
+		return nil, errors.New("sql: database is closed")
+	}
+	if was, ok := v.stmts[query]; ok {
+		// Another read prepared it meanwhile.
+		st.Close()
+		return was, nil
 	}
 	v.stmts[query] = st
 	return st, nil
