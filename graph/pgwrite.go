@@ -61,10 +61,12 @@ func runTxBatched(tx *sql.Tx, nodes []graphlog.NodeUpdate, quads []graphlog.Quad
 // addBatched is runTxBatched that also returns the hashes of the nodes
 // whose counts it took back (see below), which may have fallen to none.
 func addBatched(tx *sql.Tx, nodes []graphlog.NodeUpdate, quads []graphlog.QuadUpdate, opts graph.IgnoreOpts) ([][]byte, error) {
-	// One statement per kind of value, since each fills other columns.
-	type row []any
-	byKind := map[csql.ValueType][]row{}
-	var kinds []csql.ValueType
+	// One statement for every kind of value: each row names all of
+	// Cayley's value columns, NULL but for its kind's. Cayley's insert of
+	// a kind names only that kind's, which leaves the others NULL: the
+	// same rows, in one statement where there were one per kind (seven
+	// for a plan, each a round trip and a plan of its own).
+	nodeRows := make([][]any, 0, len(nodes))
 	for _, n := range nodes {
 		if n.RefInc < 0 {
 			return nil, fmt.Errorf("node update with %d references: not an addition", n.RefInc)
@@ -73,23 +75,27 @@ func addBatched(tx *sql.Tx, nodes []graphlog.NodeUpdate, quads []graphlog.QuadUp
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := byKind[kind]; !ok {
-			kinds = append(kinds, kind)
+		r := make([]any, 2+len(nodeValueColumns))
+		r[0], r[1] = n.RefInc, values[0]
+		for i, col := range kind.Columns() {
+			at, ok := nodeValueColumn[col]
+			if !ok {
+				return nil, fmt.Errorf("node column %q unknown", col)
+			}
+			r[2+at] = values[1+i]
 		}
-		byKind[kind] = append(byKind[kind], append(row{n.RefInc}, values...))
+		nodeRows = append(nodeRows, r)
 	}
-	for _, kind := range kinds {
-		head := "INSERT INTO nodes(refs, hash, " + strings.Join(kind.Columns(), ", ") + ") VALUES "
-		// SplitDeltas gives each node once, as ON CONFLICT DO UPDATE needs:
-		// it may not touch one row twice in a statement.
-		tail := " ON CONFLICT (hash) DO UPDATE SET refs = nodes.refs + EXCLUDED.refs"
-		if err := insertRows(tx, head, tail, byKind[kind], nil); err != nil {
-			return nil, err
-		}
+	// SplitDeltas gives each node once, as ON CONFLICT DO UPDATE needs:
+	// it may not touch one row twice in a statement.
+	if err := insertRows(tx, "INSERT INTO nodes(refs, hash, "+strings.Join(nodeValueColumns, ", ")+") VALUES ",
+		" ON CONFLICT (hash) DO UPDATE SET refs = nodes.refs + EXCLUDED.refs", nodeRows, nil); err != nil {
+		return nil, err
 	}
 	if len(quads) == 0 {
 		return nil, nil
 	}
+	type row []any
 	rows := make([]row, len(quads))
 	for i, q := range quads {
 		if q.Del {
@@ -150,6 +156,19 @@ func addBatched(tx *sql.Tx, nodes []graphlog.NodeUpdate, quads []graphlog.QuadUp
 		pq.ByteaArray(hashes), pq.Int64Array(counts))
 	return hashes, err
 }
+
+// nodeValueColumns are the columns of Cayley's nodes table that hold a
+// value, one kind's or another's (csql.ValueType.Columns), and
+// nodeValueColumn their places in it.
+var nodeValueColumns = strings.Split(nodeColumns, ", ")
+
+var nodeValueColumn = func() map[string]int {
+	m := map[string]int{}
+	for i, c := range nodeValueColumns {
+		m[c] = i
+	}
+	return m
+}()
 
 // insertRows runs head, rows as placeholders (then extra, literal, in
 // each row) and tail, in as few statements as the parameter limit allows;

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"database/sql"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,27 +14,15 @@ import (
 // version, the others answer from the current View instead of asking
 // too. Before, every reader past recheckEvery asked: on PostgreSQL each
 // took a connection of its own, and two servers under a CPU quota
-// stalled for seconds (BenchmarkScaleOut).
+// stalled for seconds (BenchmarkScaleOut). The first reader's check is
+// held up (see stallVersionChecks) until the second has its answer.
 func TestOneVersionCheckAtATime(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
-			if b.name == "postgres" {
-				// The version is read over the store's own SQL there, not
-				// under the handle, so holding it cannot keep a check in
-				// flight; the test needs another way to stall it.
-				t.Skip("the check on PostgreSQL does not take the handle's lock")
-			}
 			st, _, v := loadedCopy(t, b)
-			// The check reads under the handle's read lock: holding the
-			// write lock keeps the first reader's check in flight.
-			st.handle.Lock()
-			locked := true
-			defer func() {
-				if locked {
-					st.handle.Unlock()
-				}
-			}()
+			release := stallVersionChecks(t, st)
+			defer release()
 			st.views.checked.Store(0)
 			first := make(chan error, 1)
 			go func() {
@@ -63,11 +53,51 @@ func TestOneVersionCheckAtATime(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("the second reader waited for the first one's version check")
 			}
-			st.handle.Unlock()
-			locked = false
+			// Still in flight: the second reader did not merely come after it.
+			select {
+			case err := <-first:
+				t.Fatalf("the first reader's check was not held up (err %v)", err)
+			default:
+			}
+			release()
 			if err := <-first; err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
+
+// stallVersionChecks holds up st's reads of its version until the
+// function it returns is called (once; later calls do nothing). On
+// Cayley's key-value and memory backends the check reads under the
+// handle's read lock, so holding its write lock is enough. Over
+// PostgreSQL the check is the store's own SQL on a connection of the
+// pool, under no lock of the process: another session takes the quads
+// table in ACCESS EXCLUSIVE mode, which every read of it waits for.
+func stallVersionChecks(t *testing.T, st *Store) (release func()) {
+	t.Helper()
+	if st.sql == nil {
+		st.handle.Lock()
+		return sync.OnceFunc(st.handle.Unlock)
+	}
+	db, err := sql.Open("postgres", st.sql.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE quads IN ACCESS EXCLUSIVE MODE`); err != nil {
+		tx.Rollback()
+		db.Close()
+		t.Fatal(err)
+	}
+	return sync.OnceFunc(func() {
+		if err := tx.Rollback(); err != nil {
+			t.Error(err)
+		}
+		db.Close()
+	})
 }
