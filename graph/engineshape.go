@@ -54,12 +54,24 @@ func (s *viewStore) OptimizeShape(_ context.Context, sh shape.Shape) (shape.Shap
 			}
 			filters = append(filters, ff)
 		}
+		if len(sh.Save) == 0 {
+			return s.nodesOf(s.matching(filters), sh.Result), true
+		}
 		return sh.SimplifyFrom(s.matching(filters)), true
 	}
 	return sh, false
 }
 
 var _ shape.Optimizer = (*viewStore)(nil)
+
+// nodesOf is HasA(dir, l) as the View answers it.
+func (s *viewStore) nodesOf(l *viewQuadList, dir quad.Direction) shape.Shape {
+	at := slices.Index([]quad.Direction{quad.Subject, quad.Predicate, quad.Object, quad.Label}, dir)
+	if at < 0 {
+		return shape.NodesFrom{Dir: dir, Quads: l}
+	}
+	return viewNodes{Quads: l, Dir: dir, At: at}
+}
 
 // fixedFilter is one constraint: the value at a quad's place is one of values.
 type fixedFilter struct {
@@ -236,3 +248,114 @@ func (it *quadListContains) TagResults(map[string]graph.Ref) {}
 func (it *quadListContains) Err() error                      { return nil }
 func (it *quadListContains) Close() error                    { return nil }
 func (it *quadListContains) String() string                  { return it.l.String() }
+
+// viewNodes is the values at dir of a viewQuadList's quads, one per
+// quad as a HasA gives them: what a Has or an In of fixed values is. A
+// HasA checks a node by walking the node's quads through Cayley's
+// iterators; this checks them against the filters, and gives the same
+// paths: one per matching quad (Contains, then NextPath for the rest).
+type viewNodes struct {
+	// Exported, as shape.Walk reflects over a shape's fields.
+	Quads *viewQuadList
+	Dir   quad.Direction
+	At    int
+}
+
+func (n viewNodes) BuildIterator(graph.QuadStore) iterator.Shape {
+	if n.Quads.bound == 0 {
+		return iterator.NewNull()
+	}
+	return viewNodesIterator{n}
+}
+
+func (n viewNodes) Optimize(context.Context, shape.Optimizer) (shape.Shape, bool) {
+	if n.Quads.bound == 0 {
+		return nil, true
+	}
+	return n, false
+}
+
+func (n viewNodes) String() string { return fmt.Sprintf("ViewNodes(%v, ≤%d)", n.Dir, n.Quads.bound) }
+
+// viewNodesIterator is viewNodes as Cayley's iterator.
+type viewNodesIterator struct{ n viewNodes }
+
+func (it viewNodesIterator) String() string                                  { return it.n.String() }
+func (it viewNodesIterator) Optimize(context.Context) (iterator.Shape, bool) { return it, false }
+
+func (it viewNodesIterator) Iterate() iterator.Scanner {
+	n := it.n
+	return &viewNodesNext{n: n, quads: &positionsNext{p: &positions{list: n.Quads.quads(), isList: true}, i: -1}}
+}
+
+func (it viewNodesIterator) Lookup() iterator.Index { return &viewNodesContains{n: it.n} }
+
+func (it viewNodesIterator) Stats(context.Context) (iterator.Costs, error) {
+	return iterator.Costs{ContainsCost: 2, NextCost: 1, Size: refs.Size{Value: int64(it.n.Quads.bound)}}, nil
+}
+
+func (it viewNodesIterator) SubIterators() []iterator.Shape { return nil }
+
+type viewNodesNext struct {
+	n      viewNodes
+	quads  *positionsNext
+	result graph.Ref
+}
+
+func (it *viewNodesNext) Next(ctx context.Context) bool {
+	it.result = nil
+	if !it.quads.Next(ctx) {
+		return false
+	}
+	q := int32(it.quads.cur)
+	it.result = valueRef{it.n.Quads.s.v.Value(it.n.Quads.s.v.QuadValues(q)[it.n.At])}
+	return true
+}
+
+func (it *viewNodesNext) Result() graph.Ref               { return it.result }
+func (it *viewNodesNext) NextPath(context.Context) bool   { return false }
+func (it *viewNodesNext) TagResults(map[string]graph.Ref) {}
+func (it *viewNodesNext) Err() error                      { return it.quads.Err() }
+func (it *viewNodesNext) Close() error                    { return nil }
+func (it *viewNodesNext) String() string                  { return it.n.String() }
+
+type viewNodesContains struct {
+	n      viewNodes
+	result graph.Ref
+	more   int // paths after the current one: matching quads left
+}
+
+func (it *viewNodesContains) Contains(_ context.Context, r graph.Ref) bool {
+	it.result, it.more = nil, 0
+	vr, ok := r.(valueRef)
+	if !ok {
+		return false
+	}
+	k := 0
+	for _, run := range it.n.Quads.s.quads(it.n.Dir, vr.v).Runs() {
+		for _, q := range run {
+			if it.n.Quads.holds(q, -1) {
+				k++
+			}
+		}
+	}
+	if k == 0 {
+		return false
+	}
+	it.result, it.more = r, k-1
+	return true
+}
+
+func (it *viewNodesContains) NextPath(context.Context) bool {
+	if it.more == 0 {
+		return false
+	}
+	it.more--
+	return true
+}
+
+func (it *viewNodesContains) Result() graph.Ref               { return it.result }
+func (it *viewNodesContains) TagResults(map[string]graph.Ref) {}
+func (it *viewNodesContains) Err() error                      { return nil }
+func (it *viewNodesContains) Close() error                    { return nil }
+func (it *viewNodesContains) String() string                  { return it.n.String() }

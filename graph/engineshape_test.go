@@ -2,14 +2,17 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
+	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/cayley/query/path"
 	"github.com/cayleygraph/cayley/query/shape"
 	"github.com/cayleygraph/quad"
 
 	"github.com/policygraph/policygraph/schema"
+	"github.com/policygraph/policygraph/view"
 )
 
 // TestOptimizeShapeListsMatchingQuads: Cayley's optimizer hands the
@@ -67,5 +70,49 @@ func TestOptimizeShapeListsMatchingQuads(t *testing.T) {
 				t.Errorf("list %v, want %v", lists[0].quads().Slice(), want)
 			}
 		})
+	}
+}
+
+// TestViewNodesGivesAPathPerQuad: a node with several quads matching a
+// Has (the same fact in two graphs) is as many paths on the View as on
+// Cayley's memstore, asked as a check (And) and as a walk.
+func TestViewNodesGivesAPathPerQuad(t *testing.T) {
+	ctx := context.Background()
+	_, _, base := loadedCopy(t, backend{"memory", func(*testing.T) Config { return Config{Backend: "memory"} }})
+	quads := ViewQuads(base)
+	tech, uses := quad.IRI(schema.Technology.IRI("blockchain")), quad.IRI(schema.UsesTechnology)
+	var twice quad.Quad
+	for _, q := range quads {
+		if q.Object == tech && q.Predicate == uses {
+			twice = q
+			break
+		}
+	}
+	if twice.Subject == nil {
+		t.Fatal("no measure uses blockchain in the fixture")
+	}
+	again := twice
+	again.Label = quad.IRI(schema.GraphIRI("plan/another-copy"))
+	quads = append(quads, again)
+	v := view.New(quads, "twice")
+	ref := memstore.New(quads...)
+	for _, src := range []string{
+		fmt.Sprintf(`g.V().Has("%s", "%s").Count()`, uses, tech),
+		fmt.Sprintf(`g.V("%s").Has("%s", "%s").All()`, twice.Subject, uses, tech),
+		fmt.Sprintf(`g.V("%s").In("%s").Has("%s", "%s").All()`, tech, uses, uses, tech),
+		fmt.Sprintf(`g.V("%s").In("%s").Count()`, tech, uses),
+		fmt.Sprintf(`g.V("%s").In("%s").Out("%s").Count()`, tech, uses, schema.InCity),
+	} {
+		got, err := runOn(ctx, engineOf(v), "gizmo", src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		want, err := runOn(ctx, ref, "gizmo", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := sortedJSON(got), sortedJSON(want); g != w || len(want) == 0 {
+			t.Errorf("%s\n got  %s\n want %s", src, g, w)
+		}
 	}
 }
