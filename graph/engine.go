@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/cayleygraph/cayley/graph"
@@ -145,6 +146,18 @@ func (s *viewStore) QuadIterator(d quad.Direction, r graph.Ref) iterator.Shape {
 	if !ok {
 		return iterator.NewNull()
 	}
+	// A node's quads as subject or object are one slice of the View:
+	// walked as it is, without a Sorted made of it per call (a HasA's
+	// Contains asks this once for every node it checks).
+	if v := vr.v; d == quad.Subject || (d == quad.Object && view.IsNode(v)) {
+		var flat []int32
+		if d == quad.Subject {
+			flat = s.v.Out(v)
+		} else {
+			flat = s.v.In(v)
+		}
+		return &positions{flat: flat, isList: true, isFlat: true}
+	}
 	return &positions{list: s.quads(d, vr.v), isList: true}
 }
 
@@ -228,9 +241,15 @@ type positions struct {
 	list   view.Sorted[int32]
 	isList bool
 	all    int
+	// isFlat: the list is flat, one ascending slice.
+	flat   []int32
+	isFlat bool
 }
 
 func (p *positions) size() int {
+	if p.isFlat {
+		return len(p.flat)
+	}
 	if p.isList {
 		return p.list.Len()
 	}
@@ -277,6 +296,10 @@ func (it *positionsNext) Next(ctx context.Context) bool {
 		return false
 	}
 	it.i++
+	if it.p.isFlat {
+		it.cur = quadRef(it.p.flat[it.i])
+		return true
+	}
 	if !it.p.isList {
 		it.cur = quadRef(it.i)
 		return true
@@ -315,6 +338,8 @@ func (it *positionsContains) Contains(_ context.Context, r graph.Ref) bool {
 	found := false
 	switch {
 	case !ok:
+	case it.p.isFlat:
+		_, found = slices.BinarySearch(it.p.flat, int32(i))
 	case !it.p.isList:
 		found = int(i) >= 0 && int(i) < it.p.all
 	default:

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/cayleygraph/quad"
@@ -244,6 +245,32 @@ func compareGraph(a, b *graphText) int {
 	return strings.Compare(a.name, b.name)
 }
 
+// nodeScratch is what AppendNodeJSON sorts a node's quads in, kept
+// between answers: three slices made per answer were most of its
+// allocations.
+type nodeScratch struct {
+	props   []nodeProp
+	out, in []nodeEdge
+}
+
+var nodeScratchPool = sync.Pool{New: func() any { return new(nodeScratch) }}
+
+// maxScratch bounds what the pool keeps: a hub node's lists are not
+// worth holding for every answer after.
+const maxScratch = 1 << 12
+
+// put clears what points into the View (a pooled slice must not keep an
+// old View alive) and returns sc to the pool.
+func (sc *nodeScratch) put() {
+	if cap(sc.props) > maxScratch || cap(sc.out) > maxScratch || cap(sc.in) > maxScratch {
+		return
+	}
+	clear(sc.props)
+	clear(sc.out)
+	clear(sc.in)
+	nodeScratchPool.Put(sc)
+}
+
 // nodeEdge is an edge of the node being encoded.
 type nodeEdge struct {
 	pred  *predText
@@ -269,9 +296,10 @@ func (v *View) AppendNodeJSON(dst []byte, iri quad.IRI) (_ []byte, ok bool) {
 		return dst, false
 	}
 	x := v.nodes
-	props := make([]nodeProp, 0, len(outs))
-	out := make([]nodeEdge, 0, len(outs))
-	in := make([]nodeEdge, 0, len(ins))
+	sc := nodeScratchPool.Get().(*nodeScratch)
+	defer sc.put()
+	props, out, in := sc.props[:0], sc.out[:0], sc.in[:0]
+	defer func() { sc.props, sc.out, sc.in = props, out, in }()
 	for _, i := range ins {
 		r := v.QuadValues(i)
 		in = append(in, nodeEdge{pred: x.pred(r[1]), other: x.node(r[0]), graph: x.graph(r[3])})
