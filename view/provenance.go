@@ -30,8 +30,10 @@ func (p Provenance) Target() string {
 
 // provenanceOf lists the provenance of every link of m, in the order of
 // m's technologies then domains; links without a provenance node are
-// curated.
-func provenanceOf(m *Measure, p props, nodes map[quad.Value]props) []Provenance {
+// curated. confidences holds one pointer per confidence value for the
+// records of one build: an extractor gives few distinct ones, and no one
+// writes through a record's pointer.
+func provenanceOf(m *Measure, p props, nodes map[quad.Value]props, confidences map[quad.Float]*float64) []Provenance {
 	recorded := map[quad.Value]Provenance{}
 	for _, l := range p[schema.HasProvenance] {
 		lp := nodes[l]
@@ -42,8 +44,12 @@ func provenanceOf(m *Measure, p props, nodes map[quad.Value]props) []Provenance 
 			ReviewedBy: lp.str(schema.ReviewedBy), ReviewedAt: lp.str(schema.ReviewedAt)}
 		if vs := lp[schema.Confidence]; len(vs) > 0 {
 			if f, ok := vs[0].(quad.Float); ok {
-				c := float64(f)
-				pr.Confidence = &c
+				c := confidences[f]
+				if c == nil {
+					c = new(float64(f))
+					confidences[f] = c
+				}
+				pr.Confidence = c
 			}
 		}
 		recorded[lp[schema.ProvenanceOf][0]] = pr

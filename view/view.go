@@ -245,8 +245,14 @@ func (p props) str(pr schema.Predicate) string {
 
 // texts is every value of pr, as text, in store order.
 func (p props) texts(pr schema.Predicate) []string {
-	var out []string
-	for _, v := range p[pr] {
+	vs := p[pr]
+	if len(vs) == 0 {
+		return nil
+	}
+	// Exactly as long as it holds: records live as long as their View,
+	// and append's spare capacity would live with them.
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
 		out = append(out, schema.Text(v))
 	}
 	return out
@@ -262,8 +268,11 @@ func (p props) id(pr schema.Predicate) string {
 }
 
 func (p props) ids(pr schema.Predicate) []string {
-	out := []string{}
-	for _, v := range p[pr] {
+	// Never nil (an empty list is [] in JSON), and no longer than it
+	// holds (see texts); make of 0 allocates nothing.
+	vs := p[pr]
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
 		if _, id, ok := schema.ParseIRI(v); ok {
 			out = append(out, id)
 		}
@@ -323,6 +332,25 @@ func (p props) evidence() Evidence {
 		e.OffsetEnd = &o
 	}
 	return e
+}
+
+// packLists moves every list of m into one array, each list capped at
+// its length. Built by append, the lists hold a quarter to a half again
+// of spare capacity, and one allocation each, for as long as the View
+// lives. Capped, an append to a list copies it instead of writing over
+// its neighbour's; a patch makes every list it edits anew (edited), so
+// the array stays shared by the Views patched from this one.
+func packLists(m map[quad.Value][]int32) {
+	n := 0
+	for _, l := range m {
+		n += len(l)
+	}
+	all := make([]int32, 0, n)
+	for k, l := range m {
+		at := len(all)
+		all = append(all, l...)
+		m[k] = all[at:len(all):len(all)]
+	}
 }
 
 // New builds the View of the current quads qs, which version names.
@@ -398,6 +426,8 @@ func newRecords(qs []quad.Quad, version string) *View {
 			}
 		}
 	}
+	packLists(out)
+	packLists(in)
 	v := &View{Version: version, graphOf: newSharded(graphOf, hashValue), quads: refs, values: pagedOf(values),
 		out: newSharded(out, hashValue), in: newSharded(in, hashValue)}
 	entities := map[schema.Type]map[string]any{}
@@ -411,6 +441,7 @@ func newRecords(qs []quad.Quad, version string) *View {
 	// Subjects in IRI order make every list of the view sorted by id.
 	sortByText(subjects)
 	planOf := map[string]string{}
+	confidences := map[quad.Float]*float64{}
 	for _, s := range subjects {
 		p := nodes[s]
 		t, id, ok := schema.ParseIRI(s)
@@ -476,14 +507,21 @@ func newRecords(qs []quad.Quad, version string) *View {
 		case schema.Measure:
 			m := &Measure{ID: id, Title: p.langs(schema.Title)["en"], Kind: p.str(schema.Kind), City: p.id(schema.InCity),
 				Context: p.str(schema.Context), Keywords: p.texts(schema.Keyword), Domains: p.ids(schema.AppliesTo), SupportedBy: p.ids(schema.SupportedBy),
-				Support: p.ids(schema.Offers), Evidence: p.evidence(), Technologies: []TechLink{}}
+				Support: p.ids(schema.Offers), Evidence: p.evidence()}
+			// Counted first so that the list is allocated once, at its
+			// length (see texts).
+			links := 0
+			for _, pr := range schema.TechnologyPredicates {
+				links += len(p[pr])
+			}
+			m.Technologies = make([]TechLink, 0, links)
 			for i, pr := range schema.TechnologyPredicates {
 				for _, tech := range p.ids(pr) {
 					m.Technologies = append(m.Technologies, TechLink{Technology: tech, Basis: schema.Bases[i]})
 				}
 			}
 			sort.SliceStable(m.Technologies, func(i, j int) bool { return m.Technologies[i].Technology < m.Technologies[j].Technology })
-			m.Provenance = provenanceOf(m, p, nodes)
+			m.Provenance = provenanceOf(m, p, nodes, confidences)
 			m.InstrumentTypes = p.instrumentTypes()
 			v.Measures = append(v.Measures, m)
 			rec = m
